@@ -1,0 +1,317 @@
+package dev.fastnn.kernels;
+
+import java.util.Objects;
+
+/**
+ * The operations training needs, on float32 row-major {@link Matrix matrices} that this backend owns.
+ *
+ * <p>Each public method checks its arguments here, once, with messages that name the offending shapes,
+ * and then calls a protected kernel that may assume valid input. Implementations (one package each:
+ * {@code naive}, {@code vector}, {@code opencl}) only write kernels. Matrices stay in the backend's
+ * storage between calls, so a GPU backend keeps weights and activations resident and a training step
+ * moves only its batch in and its loss out; {@link #transfers()} counts what crosses.
+ *
+ * <p>Elementwise operations accept {@code out} equal to an input (in-place). {@code gemm} rejects a
+ * {@code C} that is also {@code A} or {@code B}. All methods are safe to call from several threads at
+ * once on distinct output matrices.
+ */
+public abstract class Backend {
+    private final TransferCounter transfers = new TransferCounter();
+
+    /** The name {@link Backends#get} knows this backend by: {@code naive}, {@code vector}, {@code aparapi}. */
+    public abstract String name();
+
+    /** One line on what this backend runs on (SIMD width, threads, OpenCL device). */
+    public String description() {
+        return name();
+    }
+
+    @Override
+    public String toString() {
+        return description();
+    }
+
+    /** Bytes moved in and out of this backend's storage since creation or the last reset. */
+    public final TransferCounter transfers() {
+        return transfers;
+    }
+
+    // ---------------------------------------------------------------- storage
+
+    /** A new {@code rows x cols} matrix filled with zeros. */
+    public final Matrix allocate(int rows, int cols) {
+        if (rows <= 0 || cols <= 0) {
+            throw new IllegalArgumentException("matrix shape must be positive, got " + rows + "x" + cols);
+        }
+        if ((long) rows * cols > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("matrix " + rows + "x" + cols + " has more than 2^31 - 9 elements");
+        }
+        return newMatrix(rows, cols);
+    }
+
+    /** A new matrix holding a copy of {@code data} (row-major, exactly {@code rows * cols} values). */
+    public final Matrix upload(float[] data, int rows, int cols) {
+        Objects.requireNonNull(data, "data");
+        if (data.length != (long) rows * cols) {
+            throw new IllegalArgumentException(
+                    "upload: " + data.length + " values cannot fill a " + rows + "x" + cols + " matrix");
+        }
+        Matrix m = allocate(rows, cols);
+        write(m, data, 0);
+        return m;
+    }
+
+    /** Copies {@code dst.size()} values from {@code src} starting at {@code offset} into {@code dst}. */
+    public final void write(Matrix dst, float[] src, int offset) {
+        checkOwned(dst, "dst");
+        Objects.requireNonNull(src, "src");
+        if (offset < 0 || (long) offset + dst.size() > src.length) {
+            throw new IllegalArgumentException("write: " + dst.shape() + " needs " + dst.size()
+                    + " values from offset " + offset + " but the array has " + src.length);
+        }
+        writeStorage(dst, src, offset);
+        transfers.addToBackend((long) dst.size() * Float.BYTES);
+    }
+
+    /** Copies all of {@code src} into {@code dst}, which must hold at least {@code src.size()} values. */
+    public final void read(Matrix src, float[] dst) {
+        checkOwned(src, "src");
+        Objects.requireNonNull(dst, "dst");
+        if (dst.length < src.size()) {
+            throw new IllegalArgumentException(
+                    "read: " + src.shape() + " has " + src.size() + " values, the array only " + dst.length);
+        }
+        readStorage(src, dst);
+        transfers.addFromBackend((long) src.size() * Float.BYTES);
+    }
+
+    /** A new array with the matrix's values, row-major. */
+    public final float[] download(Matrix src) {
+        checkOwned(src, "src");
+        float[] out = new float[src.size()];
+        read(src, out);
+        return out;
+    }
+
+    // ---------------------------------------------------------------- compute
+
+    /**
+     * {@code C = alpha op(A) op(B) + beta C}, where {@code op(X)} is {@code X} or its transpose. As in BLAS,
+     * {@code beta = 0} ignores what {@code C} held, NaNs included.
+     */
+    public final void gemm(boolean transA, boolean transB, float alpha, Matrix a, Matrix b, float beta, Matrix c) {
+        checkOwned(a, "A");
+        checkOwned(b, "B");
+        checkOwned(c, "C");
+        if (c == a || c == b) {
+            throw new IllegalArgumentException("gemm: C must not be the same matrix as " + (c == a ? "A" : "B"));
+        }
+        int m = transA ? a.cols() : a.rows();
+        int k = transA ? a.rows() : a.cols();
+        int kb = transB ? b.cols() : b.rows();
+        int n = transB ? b.rows() : b.cols();
+        if (k != kb) {
+            throw new IllegalArgumentException("gemm: inner dimensions differ: op(A) is " + m + "x" + k
+                    + (transA ? " (A^T of " + a.shape() + ")" : "") + " but op(B) is " + kb + "x" + n
+                    + (transB ? " (B^T of " + b.shape() + ")" : ""));
+        }
+        if (c.rows() != m || c.cols() != n) {
+            throw new IllegalArgumentException("gemm: C is " + c.shape() + " but op(A) op(B) is " + m + "x" + n);
+        }
+        gemmKernel(transA, transB, m, n, k, alpha, a, b, beta, c);
+    }
+
+    /** {@code out = 1 / (1 + e^-x)} elementwise. */
+    public final void sigmoid(Matrix x, Matrix out) {
+        checkSameShape("sigmoid", x, "x", out, "out");
+        activationKernel(Activation.SIGMOID, x, out);
+    }
+
+    /** {@code out = s (1 - s)} elementwise, where {@code s} is a sigmoid's output (the article's form). */
+    public final void sigmoidDerivative(Matrix s, Matrix out) {
+        checkSameShape("sigmoidDerivative", s, "s", out, "out");
+        sigmoidDerivativeKernel(s, out);
+    }
+
+    /** {@code out = f(x)}; elementwise, or row by row for {@link Activation#SOFTMAX}. */
+    public final void activation(Activation f, Matrix x, Matrix out) {
+        Objects.requireNonNull(f, "activation");
+        checkSameShape(f.name().toLowerCase(), x, "x", out, "out");
+        activationKernel(f, x, out);
+    }
+
+    /**
+     * {@code out = grad * f'(x)} where {@code y = f(x)} is given: the step of backprop through an activation.
+     * For softmax it is the row-wise Jacobian-vector product {@code y_j (grad_j - sum_k grad_k y_k)}.
+     */
+    public final void activationGradient(Activation f, Matrix y, Matrix grad, Matrix out) {
+        Objects.requireNonNull(f, "activation");
+        String op = f.name().toLowerCase() + " gradient";
+        checkSameShape(op, y, "y", grad, "grad");
+        checkSameShape(op, y, "y", out, "out");
+        activationGradientKernel(f, y, grad, out);
+    }
+
+    /** {@code m[i][j] += row[0][j]}: adds a bias row to every row of {@code m}. */
+    public final void addRowVector(Matrix m, Matrix row) {
+        checkOwned(m, "m");
+        checkOwned(row, "row");
+        if (row.rows() != 1 || row.cols() != m.cols()) {
+            throw new IllegalArgumentException("addRowVector: row must be 1x" + m.cols() + " for m " + m.shape()
+                    + ", got " + row.shape());
+        }
+        addRowVectorKernel(m, row);
+    }
+
+    /** {@code out[0][j] = sum_i m[i][j]}: the bias gradient of a batch. */
+    public final void columnSums(Matrix m, Matrix out) {
+        checkOwned(m, "m");
+        checkOwned(out, "out");
+        if (out.rows() != 1 || out.cols() != m.cols()) {
+            throw new IllegalArgumentException("columnSums: out must be 1x" + m.cols() + " for m " + m.shape()
+                    + ", got " + out.shape());
+        }
+        columnSumsKernel(m, out);
+    }
+
+    /** {@code y += alpha x}. */
+    public final void axpy(float alpha, Matrix x, Matrix y) {
+        checkSameShape("axpy", x, "x", y, "y");
+        axpyKernel(alpha, x, y);
+    }
+
+    /** {@code x *= alpha}. */
+    public final void scale(float alpha, Matrix x) {
+        checkOwned(x, "x");
+        scaleKernel(alpha, x);
+    }
+
+    /** Sets every element to {@code value}. */
+    public final void fill(Matrix x, float value) {
+        checkOwned(x, "x");
+        fillKernel(x, value);
+    }
+
+    /** {@code dst = src}. */
+    public final void copy(Matrix src, Matrix dst) {
+        checkSameShape("copy", src, "src", dst, "dst");
+        if (src != dst) {
+            copyKernel(src, dst);
+        }
+    }
+
+    /** {@code out = a * b} elementwise (Hadamard product). */
+    public final void hadamard(Matrix a, Matrix b, Matrix out) {
+        checkSameShape("hadamard", a, "a", b, "b");
+        checkSameShape("hadamard", a, "a", out, "out");
+        hadamardKernel(a, b, out);
+    }
+
+    /** {@code out = a - b} elementwise. */
+    public final void subtract(Matrix a, Matrix b, Matrix out) {
+        checkSameShape("subtract", a, "a", b, "b");
+        checkSameShape("subtract", a, "a", out, "out");
+        subtractKernel(a, b, out);
+    }
+
+    /** {@code sum (y - yhat)^2} over all elements, accumulated in double: the article's loss. */
+    public final double sumSquaredError(Matrix yhat, Matrix y) {
+        checkSameShape("sumSquaredError", yhat, "yhat", y, "y");
+        return sumSquaredErrorKernel(yhat, y);
+    }
+
+    /**
+     * {@code -sum y ln p} over all elements, accumulated in double, with {@code p} clamped below at
+     * {@code 1e-30} so that a confident wrong answer gives a large finite loss rather than infinity.
+     */
+    public final double crossEntropy(Matrix p, Matrix y) {
+        checkSameShape("crossEntropy", p, "p", y, "y");
+        return crossEntropyKernel(p, y);
+    }
+
+    /**
+     * One Adam step (Kingma and Ba) for parameters {@code w} with gradient {@code g} and moments
+     * {@code m}, {@code v}: {@code m = b1 m + (1-b1) g}, {@code v = b2 v + (1-b2) g^2},
+     * {@code w -= lr (m / (1-b1^t)) / (sqrt(v / (1-b2^t)) + eps)}, where {@code t >= 1} counts steps.
+     */
+    public final void adamUpdate(Matrix w, Matrix g, Matrix m, Matrix v,
+                                 float lr, float beta1, float beta2, float epsilon, int t) {
+        checkSameShape("adamUpdate", w, "w", g, "g");
+        checkSameShape("adamUpdate", w, "w", m, "m");
+        checkSameShape("adamUpdate", w, "w", v, "v");
+        if (t < 1) {
+            throw new IllegalArgumentException("adamUpdate: step t must be >= 1, got " + t);
+        }
+        if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1)) {
+            throw new IllegalArgumentException("adamUpdate: betas must be in [0, 1), got " + beta1 + ", " + beta2);
+        }
+        float correction1 = (float) (1 / (1 - Math.pow(beta1, t)));
+        float correction2 = (float) (1 / (1 - Math.pow(beta2, t)));
+        adamKernel(w, g, m, v, lr, beta1, beta2, epsilon, correction1, correction2);
+    }
+
+    // ---------------------------------------------------------------- checks
+
+    /** Throws unless {@code m} is a live matrix of this backend. */
+    protected final void checkOwned(Matrix m, String what) {
+        Objects.requireNonNull(m, what);
+        if (m.backend() != this) {
+            throw new IllegalArgumentException(what + " " + m.shape() + " belongs to backend '"
+                    + m.backend().name() + "', not to '" + name() + "'");
+        }
+        if (m.isReleased()) {
+            throw new IllegalStateException(what + " " + m.shape() + " has been released");
+        }
+    }
+
+    private void checkSameShape(String op, Matrix a, String aName, Matrix b, String bName) {
+        checkOwned(a, aName);
+        checkOwned(b, bName);
+        if (a.rows() != b.rows() || a.cols() != b.cols()) {
+            throw new IllegalArgumentException(op + ": " + aName + " is " + a.shape() + " but " + bName + " is " + b.shape());
+        }
+    }
+
+    // ---------------------------------------------------------------- kernels (arguments already checked)
+
+    protected abstract Matrix newMatrix(int rows, int cols);
+
+    /** Frees the matrix's storage; called once, by {@link Matrix#close()}. */
+    protected abstract void releaseStorage(Matrix m);
+
+    protected abstract void writeStorage(Matrix dst, float[] src, int offset);
+
+    protected abstract void readStorage(Matrix src, float[] dst);
+
+    protected abstract void gemmKernel(boolean transA, boolean transB, int m, int n, int k,
+                                       float alpha, Matrix a, Matrix b, float beta, Matrix c);
+
+    protected abstract void activationKernel(Activation f, Matrix x, Matrix out);
+
+    protected abstract void sigmoidDerivativeKernel(Matrix s, Matrix out);
+
+    protected abstract void activationGradientKernel(Activation f, Matrix y, Matrix grad, Matrix out);
+
+    protected abstract void addRowVectorKernel(Matrix m, Matrix row);
+
+    protected abstract void columnSumsKernel(Matrix m, Matrix out);
+
+    protected abstract void axpyKernel(float alpha, Matrix x, Matrix y);
+
+    protected abstract void scaleKernel(float alpha, Matrix x);
+
+    protected abstract void fillKernel(Matrix x, float value);
+
+    protected abstract void copyKernel(Matrix src, Matrix dst);
+
+    protected abstract void hadamardKernel(Matrix a, Matrix b, Matrix out);
+
+    protected abstract void subtractKernel(Matrix a, Matrix b, Matrix out);
+
+    protected abstract double sumSquaredErrorKernel(Matrix yhat, Matrix y);
+
+    protected abstract double crossEntropyKernel(Matrix p, Matrix y);
+
+    protected abstract void adamKernel(Matrix w, Matrix g, Matrix m, Matrix v, float lr, float beta1, float beta2,
+                                       float epsilon, float correction1, float correction2);
+}

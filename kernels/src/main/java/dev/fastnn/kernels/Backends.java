@@ -1,0 +1,123 @@
+package dev.fastnn.kernels;
+
+import dev.fastnn.kernels.naive.NaiveBackend;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Picks a backend by name: {@code auto} (default), {@code naive}, {@code vector} or {@code aparapi}, from
+ * the system property {@value #PROPERTY} or in code. {@code auto} takes an OpenCL GPU if there is one,
+ * else the Vector API if its module is present, else naive; each fallback is said once, in one line on
+ * standard error, naming the fix. An explicit choice that cannot be honoured throws with that message.
+ *
+ * <p>The vector and OpenCL providers are loaded by name, so nothing here links against
+ * {@code jdk.incubator.vector} or Aparapi and the library runs without them. Backends are shared: one
+ * instance per name and JVM, safe to use from several threads.
+ */
+public final class Backends {
+    public static final String PROPERTY = "fastnn.backend";
+    public static final String AUTO = "auto";
+
+    /** Loaded lazily, in the order {@code auto} considers them last to first. */
+    private static final class Providers {
+        static final BackendProvider VECTOR = load("dev.fastnn.kernels.vector.VectorProvider");
+        static final BackendProvider APARAPI = load("dev.fastnn.kernels.opencl.AparapiProvider");
+        static final List<BackendProvider> ALL = List.of(NAIVE, VECTOR, APARAPI);
+    }
+
+    private static final Map<String, Backend> SHARED = new ConcurrentHashMap<>();
+    private static final Set<String> SAID = ConcurrentHashMap.newKeySet();
+
+    private Backends() {
+    }
+
+    /** The backend named by {@value #PROPERTY}, {@code auto} when it is not set. */
+    public static Backend fromSystemProperty() {
+        return get(System.getProperty(PROPERTY, AUTO));
+    }
+
+    /** The shared backend of this name; {@code auto} resolves as described above. */
+    public static Backend get(String name) {
+        String key = name == null ? AUTO : name.trim().toLowerCase(Locale.ROOT);
+        BackendProvider provider = key.equals(AUTO) ? autoChoice() : provider(key);
+        String reason = provider.unavailableReason();
+        if (reason != null) {
+            throw new IllegalStateException("backend '" + key + "' is not available: " + reason);
+        }
+        return SHARED.computeIfAbsent(provider.name(), n -> provider.create());
+    }
+
+    /** Every known backend: naive, vector, aparapi. */
+    public static List<BackendProvider> providers() {
+        return Providers.ALL;
+    }
+
+    /** The valid values of {@value #PROPERTY}. */
+    public static List<String> names() {
+        List<String> names = new ArrayList<>();
+        names.add(AUTO);
+        providers().forEach(p -> names.add(p.name()));
+        return names;
+    }
+
+    /** The provider {@code auto} resolves to here, after saying once why it passed over any it could not use. */
+    public static BackendProvider autoChoice() {
+        String gpuReason = Providers.APARAPI.unavailableReason();
+        if (gpuReason == null && Providers.APARAPI.preferredByAuto()) {
+            return Providers.APARAPI;
+        }
+        if (gpuReason != null) {
+            sayOnce("fastnn: no OpenCL for backend 'aparapi' (" + gpuReason + "); auto uses the CPU.");
+        }
+        String vectorReason = Providers.VECTOR.unavailableReason();
+        if (vectorReason == null) {
+            return Providers.VECTOR;
+        }
+        sayOnce("fastnn: backend 'vector' is not available (" + vectorReason + "); auto uses 'naive'.");
+        return NAIVE;
+    }
+
+    private static BackendProvider provider(String name) {
+        for (BackendProvider p : providers()) {
+            if (p.name().equals(name)) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("unknown backend '" + name + "'; valid: " + String.join(", ", names()));
+    }
+
+    private static BackendProvider load(String className) {
+        try {
+            return (BackendProvider) Class.forName(className).getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            throw new IllegalStateException("fastnn is built without " + className + ": " + e, e);
+        }
+    }
+
+    private static void sayOnce(String line) {
+        if (SAID.add(line)) {
+            System.err.println(line);
+        }
+    }
+
+    private static final BackendProvider NAIVE = new BackendProvider() {
+        @Override
+        public String name() {
+            return "naive";
+        }
+
+        @Override
+        public String unavailableReason() {
+            return null;
+        }
+
+        @Override
+        public Backend create() {
+            return new NaiveBackend();
+        }
+    };
+}
