@@ -93,22 +93,25 @@ public final class ModelFile {
 
     /** Reads a model saved by {@link #save} (any supported version). */
     public static ModelParameters load(Path file) throws IOException {
-        long size = Files.size(file);
-        byte[] header = new byte[HEADER_BYTES];
-        int headerRead;
+        // One channel for size, header and body: a concurrent save renames a new file over the path, and an
+        // open channel keeps reading the file it opened, so all three describe the same file.
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer buffer = ByteBuffer.wrap(header);
-            while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+            long size = channel.size();
+            ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
+            while (header.hasRemaining() && channel.read(header) >= 0) {
                 // read until the header is complete or the file ends
             }
-            headerRead = buffer.position();
+            checkHeader(file, header.array(), header.position(), size);
+            ByteBuffer bytes = ByteBuffer.allocate((int) size);
+            bytes.put(header.flip());
+            while (bytes.hasRemaining()) {
+                if (channel.read(bytes) < 0) {
+                    throw new ModelFileException(file, "truncated while being read: " + bytes.position() + " of "
+                            + size + " bytes");
+                }
+            }
+            return decode(bytes.array(), file);
         }
-        checkHeader(file, header, headerRead, size);
-        byte[] bytes = Files.readAllBytes(file);
-        if (bytes.length != size) {
-            throw new ModelFileException(file, "changed while being read (" + size + " bytes, then " + bytes.length + ")");
-        }
-        return decode(bytes, file);
     }
 
     private static void checkHeader(Path file, byte[] header, int read, long size) throws ModelFileException {
