@@ -193,7 +193,10 @@ public final class CsvReader {
         return new Dataset(features, rows, cols, labels, classes > 0 ? classes : maxLabel + 1);
     }
 
-    /** Cells with surrounding blanks removed; a plain scan, since String.split would compile a regex per line. */
+    /**
+     * Cells with surrounding blanks removed. A plain scan: String.split takes a regex, in which a delimiter
+     * such as '|' means something else.
+     */
     private String[] split(String line) {
         int count = 1;
         for (int i = line.indexOf(delimiter); i >= 0; i = line.indexOf(delimiter, i + 1)) {

@@ -49,8 +49,8 @@ public record FashionMnist(Dataset train, Dataset test) {
         Dataset train = IdxReader.readDataset(files.get(0), files.get(1), CLASSES);
         Dataset test = IdxReader.readDataset(files.get(2), files.get(3), CLASSES);
         if (train.cols() != test.cols()) {
-            throw new DataFileException(files.get(2), "images have " + test.cols() + " pixels but the training images in "
-                    + files.get(0) + " have " + train.cols());
+            throw new DataFileException(files.get(2), "images have " + test.cols()
+                    + " pixels but the training images in " + files.get(0) + " have " + train.cols());
         }
         return new FashionMnist(train, test);
     }
@@ -88,7 +88,8 @@ public record FashionMnist(Dataset train, Dataset test) {
             found.add(file);
         }
         if (!missing.isEmpty()) {
-            throw new DatasetNotFoundException("Fashion-MNIST not found: " + dir + " lacks " + String.join(", ", missing)
+            throw new DatasetNotFoundException("Fashion-MNIST not found: " + dir + " lacks "
+                    + String.join(", ", missing)
                     + ". Install it with 'apt-get install " + DEBIAN_PACKAGE + "' (files go to " + DEFAULT_DIR
                     + ") or point --data-dir DIR at a directory with the four IDX files.");
         }

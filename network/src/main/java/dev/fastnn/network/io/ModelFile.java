@@ -61,11 +61,12 @@ public final class ModelFile {
         // Same directory, so the rename stays on one file system and is atomic; the name is hidden and
         // unique, so concurrent saves to one target do not collide. CREATE_NEW (not createTempFile) keeps the
         // umask's permissions, which the final file should have.
-        Path temp = dir.resolve("." + target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong())
-                + ".tmp");
+        String unique = Long.toHexString(ThreadLocalRandom.current().nextLong());
+        Path temp = dir.resolve("." + target.getFileName() + "." + unique + ".tmp");
         boolean moved = false;
         try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE)) {
                 ByteBuffer buffer = ByteBuffer.wrap(bytes);
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
@@ -291,8 +292,8 @@ public final class ModelFile {
             }
             known.add(activationName(a));
         }
-        throw new ModelFileException(file, "layer " + layer + " has unknown activation '" + name + "'; this fastnn knows "
-                + String.join(", ", known));
+        throw new ModelFileException(file, "layer " + layer + " has unknown activation '" + name
+                + "'; this fastnn knows " + String.join(", ", known));
     }
 
     private static void putString(ByteBuffer out, byte[] utf8) {

@@ -133,6 +133,7 @@ class FashionMnistTest {
         byte[] labelFile = IdxFiles.labels(labels);
         String suffix = gzipped ? ".gz" : "";
         Files.write(dir.resolve(prefix + "-images-idx3-ubyte" + suffix), gzipped ? IdxFiles.gzip(images) : images);
-        Files.write(dir.resolve(prefix + "-labels-idx1-ubyte" + suffix), gzipped ? IdxFiles.gzip(labelFile) : labelFile);
+        Files.write(dir.resolve(prefix + "-labels-idx1-ubyte" + suffix),
+                gzipped ? IdxFiles.gzip(labelFile) : labelFile);
     }
 }

@@ -169,7 +169,8 @@ class ModelFileTest {
         Path file = dir.resolve("cut.fnn");
         for (int length : new int[] {0, 1, 8, 11, 12, 19, 20, 24, good.length / 2, good.length - 1}) {
             Files.write(file, java.util.Arrays.copyOf(good, length));
-            ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.load(file), "length " + length);
+            ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.load(file),
+                    "length " + length);
             assertMessage(e, file.toString(), "truncated", length + " bytes");
         }
     }
