@@ -1,5 +1,6 @@
 package dev.fastnn.network.train;
 
+import dev.fastnn.network.data.Dataset;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -45,6 +46,21 @@ public record Samples(float[] inputs, int rows, int features, int[] labels, floa
     /** Samples with {@code outputs} real targets per row. */
     public static Samples regression(float[] inputs, int rows, int features, float[] targets, int outputs) {
         return new Samples(inputs, rows, features, null, targets, outputs);
+    }
+
+    /**
+     * Labelled data read by {@code dev.fastnn.network.data} as samples for a network with {@code classes}
+     * outputs (at least the dataset's own class count). The arrays are shared, not copied.
+     */
+    public static Samples of(Dataset data, int classes) {
+        if (!data.hasLabels()) {
+            throw new IllegalArgumentException("training and evaluation need labelled data; " + data + " has no labels");
+        }
+        if (classes < data.classes()) {
+            throw new IllegalArgumentException("the data has " + data.classes() + " classes but the network only "
+                    + classes + " outputs");
+        }
+        return classification(data.features(), data.rows(), data.cols(), data.labels(), classes);
     }
 
     public boolean isClassification() {
