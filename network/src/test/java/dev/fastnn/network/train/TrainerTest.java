@@ -170,6 +170,7 @@ class TrainerTest {
         Trainer trainer = Trainer.builder().layers(6, 16, 3).batchSize(batch).epochs(2).backend(backend).build();
         long weightBytes = 4L * (6 * 16 + 16 + 16 * 3 + 3);
         try (Model model = trainer.fit(data)) {
+            assertEquals(2, model.history().size());
             long batches = 2 * ((data.rows() + batch - 1) / batch);
             long batchBytes = 2 * 4L * data.rows() * (6 + 3);
             assertEquals(weightBytes + batchBytes, backend.transfers().bytesToBackend());
