@@ -119,6 +119,10 @@ public final class Trainer {
             throw new IllegalArgumentException("training data has " + train.features() + " features and "
                     + train.outputs() + " outputs but the layers are " + layersText());
         }
+        if (test != null && (test.features() != train.features() || test.outputs() != train.outputs())) {
+            throw new IllegalArgumentException("test data has " + test.features() + " features and " + test.outputs()
+                    + " outputs but the training data " + train.features() + " and " + train.outputs());
+        }
         SplittableRandom run;
         synchronized (random) {
             run = random.split();
@@ -170,9 +174,6 @@ public final class Trainer {
             full = new TrainingStep(network, fullRows);
             tail = tailRows == 0 ? null : new TrainingStep(network, tailRows);
             evaluator = test != null && test.isClassification() ? new Evaluator(network, test.rows()) : null;
-            if (test != null) {
-                Evaluator.checkShape(network, test);
-            }
             for (int epoch = 1; epoch <= epochs; epoch++) {
                 if (shuffle) {
                     shuffle(order, shuffleRandom);
