@@ -45,7 +45,7 @@ final class XorCommand implements Main.Command {
             printTable(r, out);
         }
         if (plot != null) {
-            Charts.lossCurve("fastnn xor: the article's 3-4-1 network, seed " + seed + ", " + r.backend(),
+            Charts.lossCurve("fastnn xor: the article's 3-4-1 network, seed " + seed + ", backend " + backend.name(),
                     r.lossHistory(), plot);
             (json ? err : out).println("loss curve written to " + plot);
         }
