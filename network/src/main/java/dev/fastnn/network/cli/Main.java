@@ -33,8 +33,9 @@ public final class Main {
 
             CSV options (train, evaluate, predict): [--label-column N|last] (train/evaluate, default 0)
                         [--divisor D] (features are divided by D, e.g. 255 for raw pixels)
-            --lr-decay F multiplies the learning rate by F after each epoch; --standardize trains on
-            standardized features and folds that into the saved model, which takes raw features.
+            --limit N uses the first N samples of each set. --lr-decay F multiplies the learning rate by F
+            after each epoch. --standardize trains on standardized features and folds that into the saved
+            model, which takes raw features. --threads N gives the command its own backend with N threads.
             backends: auto (default, or -Dfastnn.backend=NAME), naive, vector, aparapi
             """;
 
