@@ -114,9 +114,15 @@ public final class DeviceKernel extends Kernel {
             } else if (op == OP_SIGMOID) {
                 mem[offC + i] = 1f / (1f + exp(-mem[offA + i]));
             } else if (op == OP_TANH) {
-                mem[offC + i] = tanh(mem[offA + i]);
+                mem[offC + i] = saturatingTanh(mem[offA + i]);
             } else if (op == OP_RELU) {
-                mem[offC + i] = max(0f, mem[offA + i]);
+                // Not max(0, x): OpenCL's fmax drops a NaN, Java's Math.max (the reference) keeps it.
+                float x = mem[offA + i];
+                float y = 0f;
+                if (x > 0f || x != x) {
+                    y = x;
+                }
+                mem[offC + i] = y;
             } else if (op == OP_SIGMOID_DERIVATIVE) {
                 float s = mem[offA + i];
                 mem[offC + i] = s * (1f - s);
@@ -150,6 +156,22 @@ public final class DeviceKernel extends Kernel {
                 adam(i);
             }
         }
+    }
+
+    /**
+     * PoCL's tanh returns 0.99999994 at infinity. Beyond |x| = 9.1 the float tanh is exactly 1, so the
+     * saturated value is returned directly; NaN fails both comparisons and goes through tanh.
+     */
+    private float saturatingTanh(float x) {
+        float y = 0f;
+        if (x >= 9.1f) {
+            y = 1f;
+        } else if (x <= -9.1f) {
+            y = -1f;
+        } else {
+            y = tanh(x);
+        }
+        return y;
     }
 
     private void adam(int i) {
@@ -268,15 +290,27 @@ public final class DeviceKernel extends Kernel {
         out[w] = sum;
     }
 
+    /**
+     * Terms whose probability is clamped are not taken through a float log: their targets are summed
+     * apart ({@code out[PARTIALS + w]}) and the host multiplies that sum by ln(1e-30) in double, so a
+     * confident wrong answer costs exactly what the float64 reference says.
+     */
     private void crossEntropyPartial() {
         int w = getGlobalId();
         float sum = 0f;
+        float clampedTargets = 0f;
         for (int i = w; i < n; i += PARTIALS) {
             float y = mem[offB + i];
             if (y != 0f) {
-                sum -= y * log(max(mem[offA + i], 1e-30f));
+                float p = mem[offA + i];
+                if (p < 1e-30f) {
+                    clampedTargets += y;
+                } else {
+                    sum -= y * log(p);
+                }
             }
         }
         out[w] = sum;
+        out[PARTIALS + w] = clampedTargets;
     }
 }

@@ -358,31 +358,40 @@ public final class OpenClBackend extends Backend {
         elementwise(DeviceKernel.OP_SUBTRACT, a.size(), a, b, out);
     }
 
-    /** Partial sums come back ({@value DeviceKernel#PARTIALS} floats) and are added here in double. */
-    private double reduce(int op, Matrix a, Matrix b) {
-        kernel.out = staged(outStaging, DeviceKernel.PARTIALS);
+    /**
+     * Partial sums come back (two rows of {@value DeviceKernel#PARTIALS} floats: the sums, and for
+     * cross-entropy the targets of clamped probabilities) and are added here in double.
+     */
+    private float[] reduce(int op, Matrix a, Matrix b) {
+        kernel.out = staged(outStaging, 2 * DeviceKernel.PARTIALS);
         kernel.op = op;
         kernel.n = a.size();
         kernel.offA = at(a);
         kernel.offB = at(b);
         launch(Range.create(device, DeviceKernel.PARTIALS, LOCAL), false);
         fetch();
-        transfers().addFromBackend((long) DeviceKernel.PARTIALS * Float.BYTES);
+        transfers().addFromBackend((long) kernel.out.length * Float.BYTES);
+        return kernel.out;
+    }
+
+    private static double sum(float[] values, int from, int to) {
         double sum = 0;
-        for (int i = 0; i < DeviceKernel.PARTIALS; i++) {
-            sum += kernel.out[i];
+        for (int i = from; i < to; i++) {
+            sum += values[i];
         }
         return sum;
     }
 
     @Override
     protected synchronized double sumSquaredErrorKernel(Matrix yhat, Matrix y) {
-        return reduce(DeviceKernel.OP_SSE_PARTIALS, yhat, y);
+        return sum(reduce(DeviceKernel.OP_SSE_PARTIALS, yhat, y), 0, DeviceKernel.PARTIALS);
     }
 
     @Override
     protected synchronized double crossEntropyKernel(Matrix p, Matrix y) {
-        return reduce(DeviceKernel.OP_CROSS_ENTROPY_PARTIALS, p, y);
+        float[] partials = reduce(DeviceKernel.OP_CROSS_ENTROPY_PARTIALS, p, y);
+        int half = DeviceKernel.PARTIALS;
+        return sum(partials, 0, half) - Math.log(1e-30) * sum(partials, half, 2 * half);
     }
 
     @Override
