@@ -108,6 +108,21 @@ public final class OpenClBackend extends Backend {
         return device;
     }
 
+    /** The device the last kernel ran on, for tests that prove it was not Aparapi's Java pool. */
+    synchronized Device lastTargetDevice() {
+        return kernel.getTargetDevice();
+    }
+
+    /** Whether Aparapi ran the last kernel through OpenCL. */
+    synchronized boolean lastRanOpenCl() {
+        return kernel.isRunningCL();
+    }
+
+    /** Floats the arena holds now. */
+    synchronized int arenaFloats() {
+        return allocator.capacity();
+    }
+
     // ---------------------------------------------------------------- the one place data crosses the bus
 
     /**
