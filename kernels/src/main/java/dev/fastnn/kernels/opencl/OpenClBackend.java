@@ -118,6 +118,11 @@ public final class OpenClBackend extends Backend {
         return kernel.isRunningCL();
     }
 
+    /** Frees the device buffers of a backend made outside {@link dev.fastnn.kernels.Backends} (tests); unusable afterwards. */
+    synchronized void dispose() {
+        kernel.dispose();
+    }
+
     /** Floats the arena holds now. */
     synchronized int arenaFloats() {
         return allocator.capacity();

@@ -94,6 +94,7 @@ class OpenClBackendTest {
             assertEquals(3 * values[999], backend.download(kept)[999], 1e-6f);
         }
         kept.close();
+        backend.dispose();
     }
 
     @Test
