@@ -76,6 +76,12 @@ public final class OpenClBackend extends Backend {
         this.found = found;
         this.device = found.device();
         this.allocator = new ArenaAllocator(MIN_ARENA_FLOATS);
+        // On a host-memory device (PoCL) Aparapi would make each buffer alias the Java array it was created
+        // from (CL_MEM_USE_HOST_PTR). Then a forgotten put or get goes unnoticed, and worse, an explicit get
+        // after the garbage collector moved the array copies from the array's OLD address (getJNI reads the
+        // buffer's host pointer into the newly pinned array). Separate buffers make PoCL behave like a
+        // discrete GPU: every transfer is real, so the tests on PoCL test the transfers.
+        device.setSharedMemory(false);
         this.kernel = new DeviceKernel(new float[MIN_ARENA_FLOATS]);
         kernel.setExplicit(true);
         KernelManager.instance().setPreferredDevices(kernel, new LinkedHashSet<>(List.of(device)));

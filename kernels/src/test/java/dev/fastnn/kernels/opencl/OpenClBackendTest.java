@@ -71,6 +71,32 @@ class OpenClBackendTest {
         assertTrue(backend.description().contains(backend.device().getName().trim()), backend.description());
     }
 
+    /**
+     * Writes of one size share a staging array, so from the second on they reach the device only through
+     * an explicit put; writes of another size in between rebind it. Both paths must deliver every value
+     * (the backend gives PoCL separate buffers, so a missing transfer shows here too).
+     */
+    @Test
+    void everyWriteReachesTheDeviceWhetherItsStagingArrayIsReusedOrRebound() {
+        Backend backend = shared();
+        Random random = new Random(3);
+        float[][] values = new float[6][];
+        Matrix[] matrices = new Matrix[6];
+        for (int i = 0; i < 6; i++) {
+            int rows = i % 3 == 2 ? 3 : 5;
+            values[i] = random(random, rows * 7);
+            matrices[i] = backend.allocate(rows, 7);
+            backend.write(matrices[i], values[i], 0);
+        }
+        for (int i = 0; i < 6; i++) {
+            assertArrayEquals(values[i], backend.download(matrices[i]), "matrix " + i);
+            float[] again = random(random, values[i].length);
+            backend.write(matrices[i], again, 0);
+            assertArrayEquals(again, backend.download(matrices[i]), "matrix " + i + " rewritten");
+            matrices[i].close();
+        }
+    }
+
     @Test
     void arenaGrowthKeepsEveryMatrixAndCountsTheRoundTrip() {
         OpenClBackend backend = new OpenClBackend(AparapiProvider.probe().chosen());
