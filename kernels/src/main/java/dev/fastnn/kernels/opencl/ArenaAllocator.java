@@ -32,11 +32,13 @@ final class ArenaAllocator {
     int allocate(int size) {
         int need = blockSize(size);
         for (Map.Entry<Integer, Integer> e : free.entrySet()) {
-            if (e.getValue() >= need) {
-                int offset = e.getKey();
+            // Key and length are read before the removal: TreeMap may reuse the removed entry for its successor.
+            int offset = e.getKey();
+            int length = e.getValue();
+            if (length >= need) {
                 free.remove(offset);
-                if (e.getValue() > need) {
-                    free.put(offset + need, e.getValue() - need);
+                if (length > need) {
+                    free.put(offset + need, length - need);
                 }
                 return offset;
             }

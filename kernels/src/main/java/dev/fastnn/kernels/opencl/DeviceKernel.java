@@ -6,11 +6,12 @@ import com.aparapi.Kernel;
  * Every OpenCL operation of {@link OpenClBackend} in one Aparapi kernel, chosen by the {@link #op} field.
  *
  * <p>Why one class and not one kernel per operation: Aparapi keeps an OpenCL buffer per kernel instance
- * and per array field, and recreates it from the Java array whenever the field points to another array
- * (see {@link OpenClBackend}). Matrices therefore live as slices of one arena array, {@link #mem}, that
- * only this kernel instance ever binds, so data written by a gemm is where the following sigmoid reads it.
- * {@link #in} and {@link #out} are the only arrays that cross the bus: the batch going in, results and
- * loss partial sums coming out.
+ * and per array field (see {@link OpenClBackend}). Matrices therefore live as slices of one arena array,
+ * {@link #mem}, that only this kernel instance binds, so data written by a gemm is where the following
+ * sigmoid reads it. No array field is ever pointed at another array (except {@code mem} when the arena
+ * grows): uploads and downloads go through fixed staging arrays of five capacities, {@code in0..in4} and
+ * {@code out0..out4} (16, 256, 4096, 65536 and 1048576 floats), one chunk per capacity per launch, and
+ * reductions through {@link #partials}.
  *
  * <p>Aparapi translates {@link #run()} to OpenCL C from bytecode, which limits what it may contain: no
  * {@code switch}, no calls to other classes, no exceptions, no objects; {@code exp}, {@code tanh},
@@ -48,10 +49,33 @@ public final class DeviceKernel extends Kernel {
 
     /** The arena: every matrix of the backend is {@code mem[offset .. offset + size)}. */
     float[] mem;
-    /** Host-to-device staging for {@link #OP_COPY_IN}. */
-    float[] in = new float[1];
-    /** Device-to-host staging for {@link #OP_COPY_OUT} and reduction partials. */
-    float[] out = new float[1];
+    /** Staging capacities in floats: {@code 16^(c+1)}. */
+    static final int[] CAPACITY = {16, 256, 4096, 65536, 1048576};
+
+    final float[] in0 = new float[16];
+    final float[] in1 = new float[256];
+    final float[] in2 = new float[4096];
+    final float[] in3 = new float[65536];
+    final float[] in4 = new float[1048576];
+    final float[] out0 = new float[16];
+    final float[] out1 = new float[256];
+    final float[] out2 = new float[4096];
+    final float[] out3 = new float[65536];
+    final float[] out4 = new float[1048576];
+    /** Reduction results: {@value #PARTIALS} partial sums, then as many secondary sums. */
+    final float[] partials = new float[2 * PARTIALS];
+
+    /** Per staging capacity: the arena offset of this launch's chunk and its length (0: unused). */
+    int chunkAt0;
+    int chunkAt1;
+    int chunkAt2;
+    int chunkAt3;
+    int chunkAt4;
+    int chunkLength0;
+    int chunkLength1;
+    int chunkLength2;
+    int chunkLength3;
+    int chunkLength4;
 
     @Local
     final float[] tileA = new float[TILE * TILE];
@@ -85,9 +109,43 @@ public final class DeviceKernel extends Kernel {
         this.mem = arena;
     }
 
+    /** The host-to-device staging array of capacity {@code CAPACITY[c]}. */
+    float[] in(int c) {
+        return c == 0 ? in0 : c == 1 ? in1 : c == 2 ? in2 : c == 3 ? in3 : in4;
+    }
+
+    /** The device-to-host staging array of capacity {@code CAPACITY[c]}. */
+    float[] out(int c) {
+        return c == 0 ? out0 : c == 1 ? out1 : c == 2 ? out2 : c == 3 ? out3 : out4;
+    }
+
+    /** Sets where this launch's chunk of capacity {@code c} lives in the arena, and its length (0: none). */
+    void setChunk(int c, int at, int length) {
+        if (c == 0) {
+            chunkAt0 = at;
+            chunkLength0 = length;
+        } else if (c == 1) {
+            chunkAt1 = at;
+            chunkLength1 = length;
+        } else if (c == 2) {
+            chunkAt2 = at;
+            chunkLength2 = length;
+        } else if (c == 3) {
+            chunkAt3 = at;
+            chunkLength3 = length;
+        } else {
+            chunkAt4 = at;
+            chunkLength4 = length;
+        }
+    }
+
     @Override
     public void run() {
-        if (op == OP_GEMM) {
+        if (op == OP_COPY_IN) {
+            copyIn();
+        } else if (op == OP_COPY_OUT) {
+            copyOut();
+        } else if (op == OP_GEMM) {
             gemm();
         } else if (op == OP_SOFTMAX) {
             softmaxRow();
@@ -107,11 +165,7 @@ public final class DeviceKernel extends Kernel {
     private void elementwise() {
         int i = getGlobalId();
         if (i < n) {
-            if (op == OP_COPY_IN) {
-                mem[offC + i] = in[i];
-            } else if (op == OP_COPY_OUT) {
-                out[i] = mem[offA + i];
-            } else if (op == OP_SIGMOID) {
+            if (op == OP_SIGMOID) {
                 mem[offC + i] = 1f / (1f + exp(-mem[offA + i]));
             } else if (op == OP_TANH) {
                 mem[offC + i] = saturatingTanh(mem[offA + i]);
@@ -155,6 +209,45 @@ public final class DeviceKernel extends Kernel {
             } else if (op == OP_ADAM) {
                 adam(i);
             }
+        }
+    }
+
+    /** Work-item i copies element i of every chunk that long; the chunks go to unrelated arena places. */
+    private void copyIn() {
+        int i = getGlobalId();
+        if (i < chunkLength0) {
+            mem[chunkAt0 + i] = in0[i];
+        }
+        if (i < chunkLength1) {
+            mem[chunkAt1 + i] = in1[i];
+        }
+        if (i < chunkLength2) {
+            mem[chunkAt2 + i] = in2[i];
+        }
+        if (i < chunkLength3) {
+            mem[chunkAt3 + i] = in3[i];
+        }
+        if (i < chunkLength4) {
+            mem[chunkAt4 + i] = in4[i];
+        }
+    }
+
+    private void copyOut() {
+        int i = getGlobalId();
+        if (i < chunkLength0) {
+            out0[i] = mem[chunkAt0 + i];
+        }
+        if (i < chunkLength1) {
+            out1[i] = mem[chunkAt1 + i];
+        }
+        if (i < chunkLength2) {
+            out2[i] = mem[chunkAt2 + i];
+        }
+        if (i < chunkLength3) {
+            out3[i] = mem[chunkAt3 + i];
+        }
+        if (i < chunkLength4) {
+            out4[i] = mem[chunkAt4 + i];
         }
     }
 
@@ -287,12 +380,12 @@ public final class DeviceKernel extends Kernel {
             float d = mem[offB + i] - mem[offA + i];
             sum += d * d;
         }
-        out[w] = sum;
+        partials[w] = sum;
     }
 
     /**
      * Terms whose probability is clamped are not taken through a float log: their targets are summed
-     * apart ({@code out[PARTIALS + w]}) and the host multiplies that sum by ln(1e-30) in double, so a
+     * apart ({@code partials[PARTIALS + w]}) and the host multiplies that sum by ln(1e-30) in double, so a
      * confident wrong answer costs exactly what the float64 reference says.
      */
     private void crossEntropyPartial() {
@@ -310,7 +403,7 @@ public final class DeviceKernel extends Kernel {
                 }
             }
         }
-        out[w] = sum;
-        out[PARTIALS + w] = clampedTargets;
+        partials[w] = sum;
+        partials[PARTIALS + w] = clampedTargets;
     }
 }

@@ -8,69 +8,65 @@ import com.aparapi.internal.kernel.KernelManager;
 import dev.fastnn.kernels.Activation;
 import dev.fastnn.kernels.Backend;
 import dev.fastnn.kernels.Matrix;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The backend on an OpenCL device, through Aparapi: every kernel is a branch of {@link DeviceKernel}, and
  * every matrix is a slice of one device-resident arena, so a training step moves only its batch in and its
  * loss out.
  *
- * <h2>How Aparapi 3.0.2 owns device buffers, and why the arena</h2>
- * Read from Aparapi's sources ({@code com/aparapi/internal/kernel/KernelRunner.java} and the JNI side,
+ * <h2>How Aparapi 3.0.2 owns device buffers, and what follows</h2>
+ * Read from Aparapi's sources ({@code com/aparapi/internal/kernel/KernelRunner.java}; the JNI side,
  * {@code src/cpp/runKernel/Aparapi.cpp} in aparapi-native):
  * <ul>
  * <li>An OpenCL buffer belongs to one kernel <em>instance</em> (its JNIContext) and one array
- *     <em>field</em>; the same Java array bound to two kernels has two unrelated device copies.</li>
- * <li>When a field points to a different array than at the last {@code execute}
- *     ({@code updateNonPrimitiveReferences}), the old buffer is released and a new one is created with
- *     {@code CL_MEM_COPY_HOST_PTR} from the Java array ({@code updateArray}); on a CPU device it is
- *     {@code CL_MEM_USE_HOST_PTR}, the Java array itself. So rebinding a field uploads that array and
- *     forgets what the device held for the old one.</li>
- * <li>In explicit mode nothing else moves: {@code put(array)} marks the array bound to a field for one
- *     upload at the next {@code execute}; {@code get(array)} reads the buffer bound to it now.</li>
- * <li>If the garbage collector moved the array since the last {@code execute}, the buffer is recreated
- *     from the Java array ({@code processArray}: {@code objectMoved}), silently dropping device-only
- *     results. The arena is therefore allocated large enough (16 MiB or more) to be a humongous object,
- *     which G1 (the default collector) never moves.</li>
+ *     <em>field</em>; the same Java array bound to two kernels has two unrelated device copies. Hence one
+ *     kernel instance holds every op.</li>
+ * <li>A buffer is created with {@code CL_MEM_COPY_HOST_PTR} (an upload of the whole array) on the first
+ *     execute, when the field points to another array ({@code updateNonPrimitiveReferences}) and when the
+ *     array's address changed since the last execute ({@code processArray}: {@code objectMoved}, i.e. the
+ *     garbage collector moved it). Whether a new array that happens to sit at the old address gets a new
+ *     buffer depends on the address alone, so fastnn never re-points a field: {@code mem} only when the
+ *     arena grows (the old arena is alive and humongous, so the new one cannot share its address), the
+ *     staging arrays never.</li>
+ * <li>A moved array gets a buffer made from its Java contents: for the arena that would silently drop
+ *     every device-side result. The arena is therefore at least 16 MiB, a humongous object that G1 (the
+ *     default collector) never moves. Staging arrays may move harmlessly: uploads put them anyway, and
+ *     downloads fill them on the device right before the get.</li>
+ * <li>In explicit mode nothing else moves: {@code put(array)} uploads the array bound to a field at the
+ *     next execute, whole; {@code get(array)} reads its buffer back, whole.</li>
+ * <li>On a host-memory device Aparapi would make buffers alias the Java arrays
+ *     ({@code CL_MEM_USE_HOST_PTR}): a forgotten put or get would go unnoticed, and a get after a move
+ *     reads the array's old address ({@code getJNI}). The device is told it has no shared memory, so
+ *     PoCL gets real buffers and the tests on PoCL test every transfer.</li>
  * </ul>
- * Hence one kernel instance holds every op, its {@code mem} field is bound to the arena for good (it only
- * changes when the arena grows, after the old contents were fetched), and only {@code in} and {@code out}
- * carry data across the bus. All of that happens in {@link #launch} and {@link #fetch}, the only places
- * that bind, put or get, and the only places that count bytes besides {@link Backend#write}/{@link
- * Backend#read}. On PoCL buffers share host memory, so a forgotten put or get would go unnoticed; here a
- * transfer cannot be forgotten because every device-visible change of {@code in} is made by
- * {@link #launch} (rebind or put), and every host-visible read of {@code out} follows {@link #fetch}.
- *
- * <p>The transfer counter counts what a discrete GPU moves (including the arena's first upload and a
- * growth's round trip), also on PoCL where the copies are in fact shared memory.
+ * Transfers happen only in {@link #upload}, {@link #download}, {@link #reduce} (partial sums) and
+ * {@link #launch} (buffer creation, arena growth), and each counts what it moves in {@link #transfers()}
+ * beyond what {@link Backend#write}/{@link Backend#read} count: put and get move whole staging arrays
+ * (16 to 1048576 floats), so a chunk's unused tail is counted too. The counts are what a discrete GPU
+ * moves, also on PoCL.
  *
  * <h2>Never Java</h2>
- * Aparapi falls back to its Java thread pool when OpenCL fails, with a log line at most. Each kernel is
+ * Aparapi falls back to its Java thread pool when OpenCL fails, with a log line at most. The kernel is
  * pinned to the chosen device and compiled in the constructor (where untranslatable bytecode throws), and
  * after every {@code execute} the device it ran on is checked: running anywhere else throws.
  *
- * <p>Aparapi kernels keep their arguments in fields, so all calls of one backend are serialized on it.
+ * <p>Aparapi kernels keep their arguments in fields, so every operation runs under this backend's lock.
  */
 public final class OpenClBackend extends Backend {
     /** Work-group size of the 1D kernels; every 1D global range is padded to a multiple of it. */
     private static final int LOCAL = 64;
     /** Floats: 16 MiB, at least half of G1's largest region, so the arena is humongous and never moved. */
     private static final int MIN_ARENA_FLOATS = 4 << 20;
-    private static final int STAGING_SIZES = 8;
 
     private final OpenClProbe.Found found;
     private final OpenCLDevice device;
     private final DeviceKernel kernel;
     private final ArenaAllocator allocator;
-    private final Map<Integer, float[]> inStaging = lru();
-    private final Map<Integer, float[]> outStaging = lru();
-    /** The arrays each field was bound to at the last execute: what the device buffers hold. */
+    /** The arena array {@code mem} was bound to at the last execute: the one the device buffer mirrors. */
     private float[] boundMem;
-    private float[] boundIn;
-    private float[] boundOut;
 
     OpenClBackend(OpenClProbe.Found found) {
         this.found = found;
@@ -83,14 +79,37 @@ public final class OpenClBackend extends Backend {
         // discrete GPU: every transfer is real, so the tests on PoCL test the transfers.
         device.setSharedMemory(false);
         this.kernel = new DeviceKernel(new float[MIN_ARENA_FLOATS]);
-        kernel.setExplicit(true);
-        KernelManager.instance().setPreferredDevices(kernel, new LinkedHashSet<>(List.of(device)));
         try {
-            kernel.compile(device);
-        } catch (CompileFailedException | RuntimeException e) {
+            serialized(() -> {
+                kernel.setExplicit(true);
+                KernelManager.instance().setPreferredDevices(kernel, new LinkedHashSet<>(List.of(device)));
+                try {
+                    kernel.compile(device);
+                } catch (CompileFailedException e) {
+                    throw new IllegalStateException(e.getMessage(), e);
+                }
+                // An empty launch creates every buffer now, so that the first put has a buffer to go to.
+                kernel.op = DeviceKernel.OP_FILL;
+                kernel.n = 0;
+                launch(range1D(1));
+                return null;
+            });
+        } catch (RuntimeException e) {
             throw new IllegalStateException("the fastnn OpenCL kernels could not be compiled for "
                     + device.getName().trim() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Runs {@code work} holding this backend's lock: the kernel's fields are the arguments of the next
+     * launch, so one caller at a time sets them, launches, and moves the results.
+     */
+    private synchronized <T> T serialized(Supplier<T> work) {
+        return work.get();
+    }
+
+    private synchronized void serialized(Runnable work) {
+        work.run();
     }
 
     /** Creates the backend on the device {@link AparapiProvider} chose; fails with the reason when there is none. */
@@ -115,56 +134,128 @@ public final class OpenClBackend extends Backend {
     }
 
     /** The device the last kernel ran on, for tests that prove it was not Aparapi's Java pool. */
-    synchronized Device lastTargetDevice() {
-        return kernel.getTargetDevice();
+    Device lastTargetDevice() {
+        return serialized(() -> kernel.getTargetDevice());
     }
 
     /** Whether Aparapi ran the last kernel through OpenCL. */
-    synchronized boolean lastRanOpenCl() {
-        return kernel.isRunningCL();
+    boolean lastRanOpenCl() {
+        return serialized(() -> kernel.isRunningCL());
     }
 
     /** Frees the device buffers of a backend made outside {@link dev.fastnn.kernels.Backends} (tests); unusable afterwards. */
-    synchronized void dispose() {
-        kernel.dispose();
+    void dispose() {
+        serialized(() -> kernel.dispose());
     }
 
     /** Floats the arena holds now. */
-    synchronized int arenaFloats() {
-        return allocator.capacity();
+    int arenaFloats() {
+        return serialized(() -> allocator.capacity());
     }
 
     // ---------------------------------------------------------------- the one place data crosses the bus
 
     /**
-     * Runs the kernel with its fields as set, after accounting for what Aparapi will upload: a field bound
-     * to a new array is uploaded whole when its buffer is created. {@code inIsPayload}: {@code in} carries
-     * data the caller already counted ({@link Backend#write}); it is put when its buffer already exists.
+     * Runs the kernel with its fields as set. A buffer is created, and so uploaded whole, the first time a
+     * field is used and when {@code mem} points to a grown arena; both are counted here.
      */
-    private void launch(Range range, boolean inIsPayload) {
+    private void launch(Range range) {
+        if (boundMem == null) {
+            long staging = DeviceKernel.PARTIALS * 2L;
+            for (int capacity : DeviceKernel.CAPACITY) {
+                staging += 2L * capacity;
+            }
+            transfers().addToBackend(staging * Float.BYTES);
+        }
         if (kernel.mem != boundMem) {
             transfers().addToBackend((long) kernel.mem.length * Float.BYTES);
-        }
-        if (kernel.in != boundIn) {
-            if (!inIsPayload) {
-                transfers().addToBackend((long) kernel.in.length * Float.BYTES);
-            }
-        } else if (inIsPayload) {
-            kernel.put(kernel.in);
-        }
-        if (kernel.out != boundOut) {
-            transfers().addToBackend((long) kernel.out.length * Float.BYTES);
         }
         kernel.execute(range);
         requireRanOnDevice();
         boundMem = kernel.mem;
-        boundIn = kernel.in;
-        boundOut = kernel.out;
     }
 
-    /** Brings {@code out} back from the device; the caller counts the bytes. */
-    private void fetch() {
-        kernel.get(kernel.out);
+    /**
+     * The chunk lengths of the next launch that moves {@code remaining} floats: per staging capacity, largest
+     * first, one full chunk if that many remain, and the last few floats in a chunk of 16.
+     */
+    private static int[] nextChunks(int remaining) {
+        int[] lengths = new int[DeviceKernel.CAPACITY.length];
+        for (int c = lengths.length - 1; c >= 0; c--) {
+            int capacity = DeviceKernel.CAPACITY[c];
+            if (remaining >= capacity || (c == 0 && remaining > 0)) {
+                lengths[c] = Math.min(capacity, remaining);
+                remaining -= lengths[c];
+            }
+        }
+        return lengths;
+    }
+
+    /** Bytes that moving {@code floats} floats through the staging arrays puts on the bus (whole arrays move). */
+    static long stagingBytes(int floats) {
+        long bytes = 0;
+        for (int remaining = floats; remaining > 0; ) {
+            int[] lengths = nextChunks(remaining);
+            for (int c = 0; c < lengths.length; c++) {
+                if (lengths[c] > 0) {
+                    bytes += (long) DeviceKernel.CAPACITY[c] * Float.BYTES;
+                    remaining -= lengths[c];
+                }
+            }
+        }
+        return bytes;
+    }
+
+    /**
+     * Host to device: each launch puts the staging arrays it filled and copies them into the arena. A put
+     * moves the whole array, so a chunk's unused tail is counted on top of what {@link Backend#write} counts.
+     */
+    private void upload(float[] src, int offset, int size, int at) {
+        int done = 0;
+        while (done < size) {
+            int[] lengths = nextChunks(size - done);
+            int longest = 0;
+            for (int c = 0; c < lengths.length; c++) {
+                int length = lengths[c];
+                kernel.setChunk(c, at + done, length);
+                if (length > 0) {
+                    float[] staging = kernel.in(c);
+                    System.arraycopy(src, offset + done, staging, 0, length);
+                    kernel.put(staging);
+                    transfers().addToBackend((long) (staging.length - length) * Float.BYTES);
+                    done += length;
+                    longest = Math.max(longest, length);
+                }
+            }
+            kernel.op = DeviceKernel.OP_COPY_IN;
+            launch(range1D(longest));
+        }
+    }
+
+    /** Device to host, the mirror of {@link #upload}: copy arena chunks to staging arrays, get them. */
+    private void download(int at, int size, float[] dst) {
+        int done = 0;
+        while (done < size) {
+            int[] lengths = nextChunks(size - done);
+            int longest = 0;
+            int start = done;
+            for (int c = 0; c < lengths.length; c++) {
+                kernel.setChunk(c, at + done, lengths[c]);
+                done += lengths[c];
+                longest = Math.max(longest, lengths[c]);
+            }
+            kernel.op = DeviceKernel.OP_COPY_OUT;
+            launch(range1D(longest));
+            for (int c = 0; c < lengths.length; c++) {
+                if (lengths[c] > 0) {
+                    float[] staging = kernel.out(c);
+                    kernel.get(staging);
+                    transfers().addFromBackend((long) (staging.length - lengths[c]) * Float.BYTES);
+                    System.arraycopy(staging, 0, dst, start, lengths[c]);
+                    start += lengths[c];
+                }
+            }
+        }
     }
 
     private void requireRanOnDevice() {
@@ -199,19 +290,6 @@ public final class OpenClBackend extends Backend {
         allocator.grow(capacity);
     }
 
-    private float[] staged(Map<Integer, float[]> cache, int size) {
-        return cache.computeIfAbsent(size, float[]::new);
-    }
-
-    private static Map<Integer, float[]> lru() {
-        return new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Integer, float[]> eldest) {
-                return size() > STAGING_SIZES;
-            }
-        };
-    }
-
     // ---------------------------------------------------------------- storage
 
     private static int at(Matrix m) {
@@ -219,43 +297,33 @@ public final class OpenClBackend extends Backend {
     }
 
     @Override
-    protected synchronized Matrix newMatrix(int rows, int cols) {
-        int size = rows * cols;
-        int offset = allocator.allocate(size);
-        if (offset < 0) {
-            growArena(size);
-            offset = allocator.allocate(size);
-        }
-        OpenClMatrix matrix = new OpenClMatrix(this, rows, cols, offset);
-        fillKernel(matrix, 0f);
-        return matrix;
+    protected Matrix newMatrix(int rows, int cols) {
+        return serialized(() -> {
+            int size = rows * cols;
+            int offset = allocator.allocate(size);
+            if (offset < 0) {
+                growArena(size);
+                offset = allocator.allocate(size);
+            }
+            OpenClMatrix matrix = new OpenClMatrix(this, rows, cols, offset);
+            fillKernel(matrix, 0f);
+            return matrix;
+        });
     }
 
     @Override
-    protected synchronized void releaseStorage(Matrix m) {
-        allocator.release(at(m), m.size());
+    protected void releaseStorage(Matrix m) {
+        serialized(() -> allocator.release(at(m), m.size()));
     }
 
     @Override
-    protected synchronized void writeStorage(Matrix dst, float[] src, int offset) {
-        float[] stage = staged(inStaging, dst.size());
-        System.arraycopy(src, offset, stage, 0, dst.size());
-        kernel.in = stage;
-        kernel.op = DeviceKernel.OP_COPY_IN;
-        kernel.n = dst.size();
-        kernel.offC = at(dst);
-        launch(range1D(dst.size()), true);
+    protected void writeStorage(Matrix dst, float[] src, int offset) {
+        serialized(() -> upload(src, offset, dst.size(), at(dst)));
     }
 
     @Override
-    protected synchronized void readStorage(Matrix src, float[] dst) {
-        kernel.out = staged(outStaging, src.size());
-        kernel.op = DeviceKernel.OP_COPY_OUT;
-        kernel.n = src.size();
-        kernel.offA = at(src);
-        launch(range1D(src.size()), false);
-        fetch();
-        System.arraycopy(kernel.out, 0, dst, 0, src.size());
+    protected void readStorage(Matrix src, float[] dst) {
+        serialized(() -> download(at(src), src.size(), dst));
     }
 
     // ---------------------------------------------------------------- compute
@@ -274,39 +342,43 @@ public final class OpenClBackend extends Backend {
         kernel.offA = a == null ? 0 : at(a);
         kernel.offB = b == null ? 0 : at(b);
         kernel.offC = c == null ? 0 : at(c);
-        launch(range1D(size), false);
+        launch(range1D(size));
     }
 
     @Override
-    protected synchronized void gemmKernel(boolean transA, boolean transB, int m, int n, int k,
+    protected void gemmKernel(boolean transA, boolean transB, int m, int n, int k,
                                            float alpha, Matrix a, Matrix b, float beta, Matrix c) {
-        kernel.op = DeviceKernel.OP_GEMM;
-        kernel.m = m;
-        kernel.k = k;
-        kernel.cols = n;
-        kernel.lda = a.cols();
-        kernel.ldb = b.cols();
-        kernel.transA = transA ? 1 : 0;
-        kernel.transB = transB ? 1 : 0;
-        kernel.alpha = alpha;
-        kernel.beta = beta;
-        kernel.offA = at(a);
-        kernel.offB = at(b);
-        kernel.offC = at(c);
-        int tile = DeviceKernel.TILE;
-        launch(Range.create2D(device, roundUp(n, tile), roundUp(m, tile), tile, tile), false);
+        serialized(() -> {
+            kernel.op = DeviceKernel.OP_GEMM;
+            kernel.m = m;
+            kernel.k = k;
+            kernel.cols = n;
+            kernel.lda = a.cols();
+            kernel.ldb = b.cols();
+            kernel.transA = transA ? 1 : 0;
+            kernel.transB = transB ? 1 : 0;
+            kernel.alpha = alpha;
+            kernel.beta = beta;
+            kernel.offA = at(a);
+            kernel.offB = at(b);
+            kernel.offC = at(c);
+            int tile = DeviceKernel.TILE;
+            launch(Range.create2D(device, roundUp(n, tile), roundUp(m, tile), tile, tile));
+        });
     }
 
     @Override
-    protected synchronized void activationKernel(Activation f, Matrix x, Matrix out) {
-        switch (f) {
-            case IDENTITY -> copyKernel(x, out);
-            case SIGMOID -> elementwise(DeviceKernel.OP_SIGMOID, x.size(), x, null, out);
-            case TANH -> elementwise(DeviceKernel.OP_TANH, x.size(), x, null, out);
-            case RELU -> elementwise(DeviceKernel.OP_RELU, x.size(), x, null, out);
-            case SOFTMAX -> rowWise(DeviceKernel.OP_SOFTMAX, x, null, out);
-            default -> throw new AssertionError(f);
-        }
+    protected void activationKernel(Activation f, Matrix x, Matrix out) {
+        serialized(() -> {
+            switch (f) {
+                case IDENTITY -> copyKernel(x, out);
+                case SIGMOID -> elementwise(DeviceKernel.OP_SIGMOID, x.size(), x, null, out);
+                case TANH -> elementwise(DeviceKernel.OP_TANH, x.size(), x, null, out);
+                case RELU -> elementwise(DeviceKernel.OP_RELU, x.size(), x, null, out);
+                case SOFTMAX -> rowWise(DeviceKernel.OP_SOFTMAX, x, null, out);
+                default -> throw new AssertionError(f);
+            }
+        });
     }
 
     private void rowWise(int op, Matrix a, Matrix b, Matrix c) {
@@ -315,73 +387,93 @@ public final class OpenClBackend extends Backend {
     }
 
     @Override
-    protected synchronized void sigmoidDerivativeKernel(Matrix s, Matrix out) {
-        elementwise(DeviceKernel.OP_SIGMOID_DERIVATIVE, s.size(), s, null, out);
+    protected void sigmoidDerivativeKernel(Matrix s, Matrix out) {
+        serialized(() -> {
+            elementwise(DeviceKernel.OP_SIGMOID_DERIVATIVE, s.size(), s, null, out);
+        });
     }
 
     @Override
-    protected synchronized void activationGradientKernel(Activation f, Matrix y, Matrix grad, Matrix out) {
-        switch (f) {
-            case IDENTITY -> {
-                if (grad != out) {
-                    copyKernel(grad, out);
+    protected void activationGradientKernel(Activation f, Matrix y, Matrix grad, Matrix out) {
+        serialized(() -> {
+            switch (f) {
+                case IDENTITY -> {
+                    if (grad != out) {
+                        copyKernel(grad, out);
+                    }
                 }
+                case SIGMOID -> elementwise(DeviceKernel.OP_GRAD_SIGMOID, y.size(), y, grad, out);
+                case TANH -> elementwise(DeviceKernel.OP_GRAD_TANH, y.size(), y, grad, out);
+                case RELU -> elementwise(DeviceKernel.OP_GRAD_RELU, y.size(), y, grad, out);
+                case SOFTMAX -> rowWise(DeviceKernel.OP_GRAD_SOFTMAX, y, grad, out);
+                default -> throw new AssertionError(f);
             }
-            case SIGMOID -> elementwise(DeviceKernel.OP_GRAD_SIGMOID, y.size(), y, grad, out);
-            case TANH -> elementwise(DeviceKernel.OP_GRAD_TANH, y.size(), y, grad, out);
-            case RELU -> elementwise(DeviceKernel.OP_GRAD_RELU, y.size(), y, grad, out);
-            case SOFTMAX -> rowWise(DeviceKernel.OP_GRAD_SOFTMAX, y, grad, out);
-            default -> throw new AssertionError(f);
-        }
+        });
     }
 
     @Override
-    protected synchronized void addRowVectorKernel(Matrix m, Matrix row) {
-        kernel.cols = m.cols();
-        elementwise(DeviceKernel.OP_ADD_ROW, m.size(), m, row, null);
+    protected void addRowVectorKernel(Matrix m, Matrix row) {
+        serialized(() -> {
+            kernel.cols = m.cols();
+            elementwise(DeviceKernel.OP_ADD_ROW, m.size(), m, row, null);
+        });
     }
 
     @Override
-    protected synchronized void columnSumsKernel(Matrix m, Matrix out) {
-        kernel.op = DeviceKernel.OP_COLUMN_SUMS;
-        kernel.n = m.rows();
-        kernel.cols = m.cols();
-        kernel.offA = at(m);
-        kernel.offC = at(out);
-        launch(range1D(m.cols()), false);
+    protected void columnSumsKernel(Matrix m, Matrix out) {
+        serialized(() -> {
+            kernel.op = DeviceKernel.OP_COLUMN_SUMS;
+            kernel.n = m.rows();
+            kernel.cols = m.cols();
+            kernel.offA = at(m);
+            kernel.offC = at(out);
+            launch(range1D(m.cols()));
+        });
     }
 
     @Override
-    protected synchronized void axpyKernel(float alpha, Matrix x, Matrix y) {
-        kernel.alpha = alpha;
-        elementwise(DeviceKernel.OP_AXPY, x.size(), x, y, null);
+    protected void axpyKernel(float alpha, Matrix x, Matrix y) {
+        serialized(() -> {
+            kernel.alpha = alpha;
+            elementwise(DeviceKernel.OP_AXPY, x.size(), x, y, null);
+        });
     }
 
     @Override
-    protected synchronized void scaleKernel(float alpha, Matrix x) {
-        kernel.alpha = alpha;
-        elementwise(DeviceKernel.OP_SCALE, x.size(), x, null, null);
+    protected void scaleKernel(float alpha, Matrix x) {
+        serialized(() -> {
+            kernel.alpha = alpha;
+            elementwise(DeviceKernel.OP_SCALE, x.size(), x, null, null);
+        });
     }
 
     @Override
-    protected synchronized void fillKernel(Matrix x, float value) {
-        kernel.alpha = value;
-        elementwise(DeviceKernel.OP_FILL, x.size(), x, null, null);
+    protected void fillKernel(Matrix x, float value) {
+        serialized(() -> {
+            kernel.alpha = value;
+            elementwise(DeviceKernel.OP_FILL, x.size(), x, null, null);
+        });
     }
 
     @Override
-    protected synchronized void copyKernel(Matrix src, Matrix dst) {
-        elementwise(DeviceKernel.OP_COPY, src.size(), src, null, dst);
+    protected void copyKernel(Matrix src, Matrix dst) {
+        serialized(() -> {
+            elementwise(DeviceKernel.OP_COPY, src.size(), src, null, dst);
+        });
     }
 
     @Override
-    protected synchronized void hadamardKernel(Matrix a, Matrix b, Matrix out) {
-        elementwise(DeviceKernel.OP_HADAMARD, a.size(), a, b, out);
+    protected void hadamardKernel(Matrix a, Matrix b, Matrix out) {
+        serialized(() -> {
+            elementwise(DeviceKernel.OP_HADAMARD, a.size(), a, b, out);
+        });
     }
 
     @Override
-    protected synchronized void subtractKernel(Matrix a, Matrix b, Matrix out) {
-        elementwise(DeviceKernel.OP_SUBTRACT, a.size(), a, b, out);
+    protected void subtractKernel(Matrix a, Matrix b, Matrix out) {
+        serialized(() -> {
+            elementwise(DeviceKernel.OP_SUBTRACT, a.size(), a, b, out);
+        });
     }
 
     /**
@@ -389,15 +481,14 @@ public final class OpenClBackend extends Backend {
      * cross-entropy the targets of clamped probabilities) and are added here in double.
      */
     private float[] reduce(int op, Matrix a, Matrix b) {
-        kernel.out = staged(outStaging, 2 * DeviceKernel.PARTIALS);
         kernel.op = op;
         kernel.n = a.size();
         kernel.offA = at(a);
         kernel.offB = at(b);
-        launch(Range.create(device, DeviceKernel.PARTIALS, LOCAL), false);
-        fetch();
-        transfers().addFromBackend((long) kernel.out.length * Float.BYTES);
-        return kernel.out;
+        launch(Range.create(device, DeviceKernel.PARTIALS, LOCAL));
+        kernel.get(kernel.partials);
+        transfers().addFromBackend((long) kernel.partials.length * Float.BYTES);
+        return kernel.partials;
     }
 
     private static double sum(float[] values, int from, int to) {
@@ -409,27 +500,31 @@ public final class OpenClBackend extends Backend {
     }
 
     @Override
-    protected synchronized double sumSquaredErrorKernel(Matrix yhat, Matrix y) {
-        return sum(reduce(DeviceKernel.OP_SSE_PARTIALS, yhat, y), 0, DeviceKernel.PARTIALS);
+    protected double sumSquaredErrorKernel(Matrix yhat, Matrix y) {
+        return serialized(() -> sum(reduce(DeviceKernel.OP_SSE_PARTIALS, yhat, y), 0, DeviceKernel.PARTIALS));
     }
 
     @Override
-    protected synchronized double crossEntropyKernel(Matrix p, Matrix y) {
-        float[] partials = reduce(DeviceKernel.OP_CROSS_ENTROPY_PARTIALS, p, y);
-        int half = DeviceKernel.PARTIALS;
-        return sum(partials, 0, half) - Math.log(1e-30) * sum(partials, half, 2 * half);
+    protected double crossEntropyKernel(Matrix p, Matrix y) {
+        return serialized(() -> {
+            float[] partials = reduce(DeviceKernel.OP_CROSS_ENTROPY_PARTIALS, p, y);
+            int half = DeviceKernel.PARTIALS;
+            return sum(partials, 0, half) - Math.log(1e-30) * sum(partials, half, 2 * half);
+        });
     }
 
     @Override
-    protected synchronized void adamKernel(Matrix w, Matrix g, Matrix m, Matrix v, float lr, float beta1, float beta2,
+    protected void adamKernel(Matrix w, Matrix g, Matrix m, Matrix v, float lr, float beta1, float beta2,
                                            float epsilon, float correction1, float correction2) {
-        kernel.alpha = lr;
-        kernel.beta1 = beta1;
-        kernel.beta2 = beta2;
-        kernel.epsilon = epsilon;
-        kernel.correction1 = correction1;
-        kernel.correction2 = correction2;
-        kernel.offD = at(v);
-        elementwise(DeviceKernel.OP_ADAM, w.size(), w, g, m);
+        serialized(() -> {
+            kernel.alpha = lr;
+            kernel.beta1 = beta1;
+            kernel.beta2 = beta2;
+            kernel.epsilon = epsilon;
+            kernel.correction1 = correction1;
+            kernel.correction2 = correction2;
+            kernel.offD = at(v);
+            elementwise(DeviceKernel.OP_ADAM, w.size(), w, g, m);
+        });
     }
 }

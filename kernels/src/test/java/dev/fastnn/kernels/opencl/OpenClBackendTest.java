@@ -72,12 +72,35 @@ class OpenClBackendTest {
     }
 
     /**
-     * Writes of one size share a staging array, so from the second on they reach the device only through
-     * an explicit put; writes of another size in between rebind it. Both paths must deliver every value
-     * (the backend gives PoCL separate buffers, so a missing transfer shows here too).
+     * Every write and read goes through the same few staging arrays, so each reaches the device only through
+     * an explicit put or get; sizes cover one, several and partial chunks of each capacity (the backend gives
+     * PoCL separate buffers, so a missing transfer fails here too).
      */
     @Test
-    void everyWriteReachesTheDeviceWhetherItsStagingArrayIsReusedOrRebound() {
+    void everyWriteAndReadMovesItsOwnValuesForChunkedSizes() {
+        Backend backend = shared();
+        Random random = new Random(4);
+        int[] sizes = {1, 15, 16, 17, 255, 256, 273, 4096 + 256 + 3, 65536 * 2 + 17, 1048576 + 4096 * 3 + 5};
+        Matrix[] matrices = new Matrix[sizes.length];
+        float[][] values = new float[sizes.length][];
+        for (int i = 0; i < sizes.length; i++) {
+            values[i] = random(random, sizes[i]);
+            matrices[i] = backend.upload(values[i], 1, sizes[i]);
+        }
+        for (int i = 0; i < sizes.length; i++) {
+            assertArrayEquals(values[i], backend.download(matrices[i]), "size " + sizes[i]);
+            matrices[i].close();
+        }
+        backend.transfers().reset();
+        try (Matrix m = backend.allocate(1, 273)) {
+            backend.download(m);
+            assertEquals(OpenClBackend.stagingBytes(273), backend.transfers().bytesFromBackend());
+            assertEquals((256 + 16 + 16) * Float.BYTES, OpenClBackend.stagingBytes(273), "a 256 chunk, a 16 chunk, a 16 chunk for the last float");
+        }
+    }
+
+    @Test
+    void rewritingMatricesInTurnKeepsEachOnesValues() {
         Backend backend = shared();
         Random random = new Random(3);
         float[][] values = new float[6][];
