@@ -192,7 +192,7 @@ public final class OpenClBackend extends Backend {
     }
 
     /** Bytes that moving {@code floats} floats through the staging arrays puts on the bus (whole arrays move). */
-    static long stagingBytes(int floats) {
+    public static long stagingBytes(int floats) {
         long bytes = 0;
         for (int remaining = floats; remaining > 0; ) {
             int[] lengths = nextChunks(remaining);
