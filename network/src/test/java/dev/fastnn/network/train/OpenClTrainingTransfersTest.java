@@ -70,8 +70,6 @@ class OpenClTrainingTransfersTest {
         long epochOut = twoEpochs[1] - oneEpoch[1];
         long expectedIn = batches * (OpenClBackend.stagingBytes(batch * in) + OpenClBackend.stagingBytes(batch * out));
         long weights = 4L * ((long) in * hidden + hidden + (long) hidden * out + out);
-        System.out.printf("aparapi %d-%d-%d batch %d: a fit of one epoch moves %d B in, %d B out; another epoch %d B in, %d B out"
-                + " (%d batches; weights %d B)%n", in, hidden, out, batch, oneEpoch[0], oneEpoch[1], epochIn, epochOut, batches, weights);
         assertEquals(expectedIn, epochIn, "an epoch must move exactly its batches in");
         assertEquals(batches * LOSS_BYTES, epochOut, "an epoch must move one loss per batch out");
         assertTrue(oneEpoch[0] >= expectedIn + weights, "a fit uploads the initial weights once: " + oneEpoch[0]);
