@@ -23,8 +23,9 @@ class NoOpenClTest {
     void explicitAparapiFailsNamingTheFixAndAutoFallsBackToVectorInOneLine(@TempDir Path emptyVendors)
             throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElseThrow();
+        // The flags every fastnn JVM gets (the launcher's): without native access JDK 22+ warns when Aparapi loads its library.
         ProcessBuilder builder = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector",
-                "-cp", System.getProperty("java.class.path"), NoOpenClMain.class.getName());
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), NoOpenClMain.class.getName());
         builder.environment().remove("JDK_JAVA_OPTIONS");
         builder.environment().remove("JAVA_TOOL_OPTIONS");
         builder.environment().put("OCL_ICD_VENDORS", emptyVendors.toString());
