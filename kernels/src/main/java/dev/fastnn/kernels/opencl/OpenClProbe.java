@@ -4,6 +4,8 @@ import com.aparapi.device.Device;
 import com.aparapi.device.OpenCLDevice;
 import com.aparapi.internal.opencl.OpenCLLoader;
 import com.aparapi.internal.opencl.OpenCLPlatform;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -27,6 +29,8 @@ record OpenClProbe(List<Found> devices, Found chosen, String unavailableReason) 
     static final String LOG_LEVEL_PROPERTY = "com.aparapi.logLevel";
     private static final String FIX = "install an OpenCL driver (e.g. apt-get install pocl-opencl-icd) "
             + "or choose the vector backend (--backend vector)";
+    /** Collector beans of Serial and Parallel GC: they compact large arrays too. */
+    private static final List<String> MOVING_COLLECTORS = List.of("Copy", "MarkSweepCompact", "PS Scavenge", "PS MarkSweep");
 
     /** A device and the platform it belongs to. */
     record Found(int index, String platform, OpenCLDevice device) {
@@ -66,7 +70,13 @@ record OpenClProbe(List<Found> devices, Found chosen, String unavailableReason) 
         }
         if (devices.isEmpty()) {
             return new OpenClProbe(devices, null,
-                    "the OpenCL loader found no platform with a device (no ICD installed in /etc/OpenCL/vendors); " + FIX);
+                    "the OpenCL loader found no platform with a device (no driver registered in /etc/OpenCL/vendors); " + FIX);
+        }
+        String mover = movingCollector();
+        if (mover != null) {
+            return new OpenClProbe(devices, null, "this JVM's garbage collector (" + mover + ") moves large arrays, "
+                    + "which makes Aparapi replace device data with a stale host copy; run with G1 (the default, "
+                    + "-XX:+UseG1GC), ZGC or Shenandoah, or choose the vector backend (--backend vector)");
         }
         String wanted = System.getProperty(DEVICE_PROPERTY);
         if (wanted == null || wanted.isBlank()) {
@@ -80,6 +90,19 @@ record OpenClProbe(List<Found> devices, Found chosen, String unavailableReason) 
                     + " names none of the OpenCL devices (" + list + "); give an index or part of a name");
         }
         return new OpenClProbe(devices, named, null);
+    }
+
+    /**
+     * The device arena is a humongous array that G1, ZGC and Shenandoah leave in place; Serial and Parallel
+     * compact it, after which Aparapi rebuilds the device buffer from the stale Java array (see OpenClBackend).
+     */
+    private static String movingCollector() {
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            if (MOVING_COLLECTORS.contains(gc.getName())) {
+                return gc.getName();
+            }
+        }
+        return null;
     }
 
     private static Found best(List<Found> devices) {
