@@ -33,8 +33,9 @@ import java.util.function.Supplier;
  *     staging arrays never.</li>
  * <li>A moved array gets a buffer made from its Java contents: for the arena that would silently drop
  *     every device-side result. The arena is therefore at least 16 MiB, a humongous object that G1 (the
- *     default collector) never moves. Staging arrays may move harmlessly: uploads put them anyway, and
- *     downloads fill them on the device right before the get.</li>
+ *     default collector), ZGC and Shenandoah leave in place; under Serial or Parallel GC, which compact
+ *     it, {@link AparapiProvider} reports the backend unavailable. Staging arrays may move harmlessly:
+ *     uploads put them anyway, and downloads fill them on the device right before the get.</li>
  * <li>In explicit mode nothing else moves: {@code put(array)} uploads the array bound to a field at the
  *     next execute, whole; {@code get(array)} reads its buffer back, whole.</li>
  * <li>On a host-memory device Aparapi would make buffers alias the Java arrays
