@@ -9,9 +9,9 @@ import com.aparapi.Kernel;
  * and per array field (see {@link OpenClBackend}). Matrices therefore live as slices of one arena array,
  * {@link #mem}, that only this kernel instance binds, so data written by a gemm is where the following
  * sigmoid reads it. No array field is ever pointed at another array (except {@code mem} when the arena
- * grows): uploads and downloads go through fixed staging arrays of five capacities, {@code in0..in4} and
- * {@code out0..out4} (16, 256, 4096, 65536 and 1048576 floats), one chunk per capacity per launch, and
- * reductions through {@link #partials}.
+ * grows): uploads and downloads go through fixed staging arrays of 17 capacities, {@code in0..in16} and
+ * {@code out0..out16} (16 floats doubling up to 1048576), at most one chunk per capacity per launch, so that
+ * any length moves in one launch with less than 16 floats of padding; reductions use {@link #partials}.
  *
  * <p>Aparapi translates {@link #run()} to OpenCL C from bytecode, which limits what it may contain: no
  * {@code switch}, no calls to other classes, no exceptions, no objects; {@code exp}, {@code tanh},
@@ -49,19 +49,43 @@ public final class DeviceKernel extends Kernel {
 
     /** The arena: every matrix of the backend is {@code mem[offset .. offset + size)}. */
     float[] mem;
-    /** Staging capacities in floats: {@code 16^(c+1)}. */
-    static final int[] CAPACITY = {16, 256, 4096, 65536, 1048576};
+    /** Staging capacities in floats: {@code 16 * 2^c}, c = 0..16, so any length up to 2^21 - 16 moves in one launch. */
+    static final int[] CAPACITY = {16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072, 262144, 524288, 1048576};
 
     final float[] in0 = new float[16];
-    final float[] in1 = new float[256];
-    final float[] in2 = new float[4096];
-    final float[] in3 = new float[65536];
-    final float[] in4 = new float[1048576];
+    final float[] in1 = new float[32];
+    final float[] in2 = new float[64];
+    final float[] in3 = new float[128];
+    final float[] in4 = new float[256];
+    final float[] in5 = new float[512];
+    final float[] in6 = new float[1024];
+    final float[] in7 = new float[2048];
+    final float[] in8 = new float[4096];
+    final float[] in9 = new float[8192];
+    final float[] in10 = new float[16384];
+    final float[] in11 = new float[32768];
+    final float[] in12 = new float[65536];
+    final float[] in13 = new float[131072];
+    final float[] in14 = new float[262144];
+    final float[] in15 = new float[524288];
+    final float[] in16 = new float[1048576];
     final float[] out0 = new float[16];
-    final float[] out1 = new float[256];
-    final float[] out2 = new float[4096];
-    final float[] out3 = new float[65536];
-    final float[] out4 = new float[1048576];
+    final float[] out1 = new float[32];
+    final float[] out2 = new float[64];
+    final float[] out3 = new float[128];
+    final float[] out4 = new float[256];
+    final float[] out5 = new float[512];
+    final float[] out6 = new float[1024];
+    final float[] out7 = new float[2048];
+    final float[] out8 = new float[4096];
+    final float[] out9 = new float[8192];
+    final float[] out10 = new float[16384];
+    final float[] out11 = new float[32768];
+    final float[] out12 = new float[65536];
+    final float[] out13 = new float[131072];
+    final float[] out14 = new float[262144];
+    final float[] out15 = new float[524288];
+    final float[] out16 = new float[1048576];
     /** Reduction results: {@value #PARTIALS} partial sums, then as many secondary sums. */
     final float[] partials = new float[2 * PARTIALS];
 
@@ -71,11 +95,35 @@ public final class DeviceKernel extends Kernel {
     int chunkAt2;
     int chunkAt3;
     int chunkAt4;
+    int chunkAt5;
+    int chunkAt6;
+    int chunkAt7;
+    int chunkAt8;
+    int chunkAt9;
+    int chunkAt10;
+    int chunkAt11;
+    int chunkAt12;
+    int chunkAt13;
+    int chunkAt14;
+    int chunkAt15;
+    int chunkAt16;
     int chunkLength0;
     int chunkLength1;
     int chunkLength2;
     int chunkLength3;
     int chunkLength4;
+    int chunkLength5;
+    int chunkLength6;
+    int chunkLength7;
+    int chunkLength8;
+    int chunkLength9;
+    int chunkLength10;
+    int chunkLength11;
+    int chunkLength12;
+    int chunkLength13;
+    int chunkLength14;
+    int chunkLength15;
+    int chunkLength16;
 
     @Local
     final float[] tileA = new float[TILE * TILE];
@@ -107,36 +155,6 @@ public final class DeviceKernel extends Kernel {
 
     DeviceKernel(float[] arena) {
         this.mem = arena;
-    }
-
-    /** The host-to-device staging array of capacity {@code CAPACITY[c]}. */
-    float[] in(int c) {
-        return c == 0 ? in0 : c == 1 ? in1 : c == 2 ? in2 : c == 3 ? in3 : in4;
-    }
-
-    /** The device-to-host staging array of capacity {@code CAPACITY[c]}. */
-    float[] out(int c) {
-        return c == 0 ? out0 : c == 1 ? out1 : c == 2 ? out2 : c == 3 ? out3 : out4;
-    }
-
-    /** Sets where this launch's chunk of capacity {@code c} lives in the arena, and its length (0: none). */
-    void setChunk(int c, int at, int length) {
-        if (c == 0) {
-            chunkAt0 = at;
-            chunkLength0 = length;
-        } else if (c == 1) {
-            chunkAt1 = at;
-            chunkLength1 = length;
-        } else if (c == 2) {
-            chunkAt2 = at;
-            chunkLength2 = length;
-        } else if (c == 3) {
-            chunkAt3 = at;
-            chunkLength3 = length;
-        } else {
-            chunkAt4 = at;
-            chunkLength4 = length;
-        }
     }
 
     @Override
@@ -230,6 +248,42 @@ public final class DeviceKernel extends Kernel {
         if (i < chunkLength4) {
             mem[chunkAt4 + i] = in4[i];
         }
+        if (i < chunkLength5) {
+            mem[chunkAt5 + i] = in5[i];
+        }
+        if (i < chunkLength6) {
+            mem[chunkAt6 + i] = in6[i];
+        }
+        if (i < chunkLength7) {
+            mem[chunkAt7 + i] = in7[i];
+        }
+        if (i < chunkLength8) {
+            mem[chunkAt8 + i] = in8[i];
+        }
+        if (i < chunkLength9) {
+            mem[chunkAt9 + i] = in9[i];
+        }
+        if (i < chunkLength10) {
+            mem[chunkAt10 + i] = in10[i];
+        }
+        if (i < chunkLength11) {
+            mem[chunkAt11 + i] = in11[i];
+        }
+        if (i < chunkLength12) {
+            mem[chunkAt12 + i] = in12[i];
+        }
+        if (i < chunkLength13) {
+            mem[chunkAt13 + i] = in13[i];
+        }
+        if (i < chunkLength14) {
+            mem[chunkAt14 + i] = in14[i];
+        }
+        if (i < chunkLength15) {
+            mem[chunkAt15 + i] = in15[i];
+        }
+        if (i < chunkLength16) {
+            mem[chunkAt16 + i] = in16[i];
+        }
     }
 
     private void copyOut() {
@@ -248,6 +302,42 @@ public final class DeviceKernel extends Kernel {
         }
         if (i < chunkLength4) {
             out4[i] = mem[chunkAt4 + i];
+        }
+        if (i < chunkLength5) {
+            out5[i] = mem[chunkAt5 + i];
+        }
+        if (i < chunkLength6) {
+            out6[i] = mem[chunkAt6 + i];
+        }
+        if (i < chunkLength7) {
+            out7[i] = mem[chunkAt7 + i];
+        }
+        if (i < chunkLength8) {
+            out8[i] = mem[chunkAt8 + i];
+        }
+        if (i < chunkLength9) {
+            out9[i] = mem[chunkAt9 + i];
+        }
+        if (i < chunkLength10) {
+            out10[i] = mem[chunkAt10 + i];
+        }
+        if (i < chunkLength11) {
+            out11[i] = mem[chunkAt11 + i];
+        }
+        if (i < chunkLength12) {
+            out12[i] = mem[chunkAt12 + i];
+        }
+        if (i < chunkLength13) {
+            out13[i] = mem[chunkAt13 + i];
+        }
+        if (i < chunkLength14) {
+            out14[i] = mem[chunkAt14 + i];
+        }
+        if (i < chunkLength15) {
+            out15[i] = mem[chunkAt15 + i];
+        }
+        if (i < chunkLength16) {
+            out16[i] = mem[chunkAt16 + i];
         }
     }
 

@@ -66,6 +66,9 @@ public final class OpenClBackend extends Backend {
     private final OpenCLDevice device;
     private final DeviceKernel kernel;
     private final ArenaAllocator allocator;
+    /** The kernel's staging arrays by capacity index, host to device and back. */
+    private final float[][] inStaging;
+    private final float[][] outStaging;
     /** The arena array {@code mem} was bound to at the last execute: the one the device buffer mirrors. */
     private float[] boundMem;
 
@@ -80,6 +83,14 @@ public final class OpenClBackend extends Backend {
         // discrete GPU: every transfer is real, so the tests on PoCL test the transfers.
         device.setSharedMemory(false);
         this.kernel = new DeviceKernel(new float[MIN_ARENA_FLOATS]);
+        this.inStaging = new float[][] {
+                kernel.in0, kernel.in1, kernel.in2, kernel.in3, kernel.in4, kernel.in5, kernel.in6, kernel.in7,
+                kernel.in8, kernel.in9, kernel.in10, kernel.in11, kernel.in12, kernel.in13, kernel.in14,
+                kernel.in15, kernel.in16};
+        this.outStaging = new float[][] {
+                kernel.out0, kernel.out1, kernel.out2, kernel.out3, kernel.out4, kernel.out5, kernel.out6,
+                kernel.out7, kernel.out8, kernel.out9, kernel.out10, kernel.out11, kernel.out12, kernel.out13,
+                kernel.out14, kernel.out15, kernel.out16};
         try {
             serialized(() -> {
                 kernel.setExplicit(true);
@@ -177,17 +188,30 @@ public final class OpenClBackend extends Backend {
     }
 
     /**
-     * The chunk lengths of the next launch that moves {@code remaining} floats: per staging capacity, largest
-     * first, one full chunk if that many remain, and the last few floats in a chunk of 16.
+     * The chunk lengths of the next launch that moves {@code remaining} floats, per staging capacity: the
+     * binary digits of {@code remaining} rounded up to 16, the smallest chunk short by the rounding. Beyond
+     * what all capacities hold together, every chunk is full and another launch follows.
      */
     private static int[] nextChunks(int remaining) {
-        int[] lengths = new int[DeviceKernel.CAPACITY.length];
-        for (int c = lengths.length - 1; c >= 0; c--) {
-            int capacity = DeviceKernel.CAPACITY[c];
-            if (remaining >= capacity || (c == 0 && remaining > 0)) {
-                lengths[c] = Math.min(capacity, remaining);
-                remaining -= lengths[c];
+        int[] capacity = DeviceKernel.CAPACITY;
+        int[] lengths = new int[capacity.length];
+        long total = 2L * capacity[capacity.length - 1] - capacity[0];
+        if (remaining >= total) {
+            System.arraycopy(capacity, 0, lengths, 0, capacity.length);
+            return lengths;
+        }
+        int rounded = (remaining + 15) / 16 * 16;
+        int smallest = -1;
+        for (int c = 0; c < capacity.length; c++) {
+            if ((rounded & capacity[c]) != 0) {
+                lengths[c] = capacity[c];
+                if (smallest < 0) {
+                    smallest = c;
+                }
             }
+        }
+        if (smallest >= 0) {
+            lengths[smallest] -= rounded - remaining;
         }
         return lengths;
     }
@@ -207,6 +231,81 @@ public final class OpenClBackend extends Backend {
         return bytes;
     }
 
+    /** Points the kernel's chunk of capacity {@code c} at {@code [at, at + length)} of the arena. */
+    private void setChunk(int c, int at, int length) {
+        switch (c) {
+            case 0 -> {
+                kernel.chunkAt0 = at;
+                kernel.chunkLength0 = length;
+            }
+            case 1 -> {
+                kernel.chunkAt1 = at;
+                kernel.chunkLength1 = length;
+            }
+            case 2 -> {
+                kernel.chunkAt2 = at;
+                kernel.chunkLength2 = length;
+            }
+            case 3 -> {
+                kernel.chunkAt3 = at;
+                kernel.chunkLength3 = length;
+            }
+            case 4 -> {
+                kernel.chunkAt4 = at;
+                kernel.chunkLength4 = length;
+            }
+            case 5 -> {
+                kernel.chunkAt5 = at;
+                kernel.chunkLength5 = length;
+            }
+            case 6 -> {
+                kernel.chunkAt6 = at;
+                kernel.chunkLength6 = length;
+            }
+            case 7 -> {
+                kernel.chunkAt7 = at;
+                kernel.chunkLength7 = length;
+            }
+            case 8 -> {
+                kernel.chunkAt8 = at;
+                kernel.chunkLength8 = length;
+            }
+            case 9 -> {
+                kernel.chunkAt9 = at;
+                kernel.chunkLength9 = length;
+            }
+            case 10 -> {
+                kernel.chunkAt10 = at;
+                kernel.chunkLength10 = length;
+            }
+            case 11 -> {
+                kernel.chunkAt11 = at;
+                kernel.chunkLength11 = length;
+            }
+            case 12 -> {
+                kernel.chunkAt12 = at;
+                kernel.chunkLength12 = length;
+            }
+            case 13 -> {
+                kernel.chunkAt13 = at;
+                kernel.chunkLength13 = length;
+            }
+            case 14 -> {
+                kernel.chunkAt14 = at;
+                kernel.chunkLength14 = length;
+            }
+            case 15 -> {
+                kernel.chunkAt15 = at;
+                kernel.chunkLength15 = length;
+            }
+            case 16 -> {
+                kernel.chunkAt16 = at;
+                kernel.chunkLength16 = length;
+            }
+            default -> throw new AssertionError(c);
+        }
+    }
+
     /**
      * Host to device: each launch puts the staging arrays it filled and copies them into the arena. A put
      * moves the whole array, so a chunk's unused tail is counted on top of what {@link Backend#write} counts.
@@ -218,9 +317,9 @@ public final class OpenClBackend extends Backend {
             int longest = 0;
             for (int c = 0; c < lengths.length; c++) {
                 int length = lengths[c];
-                kernel.setChunk(c, at + done, length);
+                setChunk(c, at + done, length);
                 if (length > 0) {
-                    float[] staging = kernel.in(c);
+                    float[] staging = inStaging[c];
                     System.arraycopy(src, offset + done, staging, 0, length);
                     kernel.put(staging);
                     transfers().addToBackend((long) (staging.length - length) * Float.BYTES);
@@ -241,7 +340,7 @@ public final class OpenClBackend extends Backend {
             int longest = 0;
             int start = done;
             for (int c = 0; c < lengths.length; c++) {
-                kernel.setChunk(c, at + done, lengths[c]);
+                setChunk(c, at + done, lengths[c]);
                 done += lengths[c];
                 longest = Math.max(longest, lengths[c]);
             }
@@ -249,7 +348,7 @@ public final class OpenClBackend extends Backend {
             launch(range1D(longest));
             for (int c = 0; c < lengths.length; c++) {
                 if (lengths[c] > 0) {
-                    float[] staging = kernel.out(c);
+                    float[] staging = outStaging[c];
                     kernel.get(staging);
                     transfers().addFromBackend((long) (staging.length - lengths[c]) * Float.BYTES);
                     System.arraycopy(staging, 0, dst, start, lengths[c]);

@@ -80,7 +80,8 @@ class OpenClBackendTest {
     void everyWriteAndReadMovesItsOwnValuesForChunkedSizes() {
         Backend backend = shared();
         Random random = new Random(4);
-        int[] sizes = {1, 15, 16, 17, 255, 256, 273, 4096 + 256 + 3, 65536 * 2 + 17, 1048576 + 4096 * 3 + 5};
+        // Up to 2^21 - 16 floats move in one launch; the last size needs a second one.
+        int[] sizes = {1, 15, 16, 17, 31, 33, 255, 256, 273, 4096 + 256 + 3, 65536 * 2 + 17, 2 * 1048576 - 16, 2 * 1048576 + 4096 * 3 + 5};
         Matrix[] matrices = new Matrix[sizes.length];
         float[][] values = new float[sizes.length][];
         for (int i = 0; i < sizes.length; i++) {
@@ -95,7 +96,8 @@ class OpenClBackendTest {
         try (Matrix m = backend.allocate(1, 273)) {
             backend.download(m);
             assertEquals(OpenClBackend.stagingBytes(273), backend.transfers().bytesFromBackend());
-            assertEquals((256 + 16 + 16) * Float.BYTES, OpenClBackend.stagingBytes(273), "a 256 chunk, a 16 chunk, a 16 chunk for the last float");
+            assertEquals((256 + 32) * Float.BYTES, OpenClBackend.stagingBytes(273), "273 rounds up to 288 = 256 + 32");
+            assertEquals(100352L * Float.BYTES, OpenClBackend.stagingBytes(128 * 784), "a batch of 128 MNIST images is exact");
         }
     }
 
