@@ -19,7 +19,10 @@ import com.aparapi.Kernel;
  * uniform across a launch, so the barriers inside the gemm branch are reached by every work-item.
  */
 public final class DeviceKernel extends Kernel {
+    /** Work-group side and K step of the gemm. */
     static final int TILE = 16;
+    /** Side of the C tile one gemm work-group computes: 4 x 4 elements per work-item. */
+    static final int BLOCK = 4 * TILE;
     /** Work-items (and so partial sums) of a reduction; the host adds the partials in double. */
     static final int PARTIALS = 256;
 
@@ -126,9 +129,9 @@ public final class DeviceKernel extends Kernel {
     int chunkLength16;
 
     @Local
-    final float[] tileA = new float[TILE * TILE];
+    final float[] tileA = new float[BLOCK * TILE];
     @Local
-    final float[] tileB = new float[TILE * TILE];
+    final float[] tileB = new float[TILE * BLOCK];
 
     int op;
     /** Elements an elementwise op covers; rows for row-wise ops and the gemm's M. */
@@ -367,43 +370,96 @@ public final class DeviceKernel extends Kernel {
     }
 
     /**
-     * One C element per work-item, 16x16 work-groups. Each group walks K in 16-wide steps, staging a tile
-     * of op(A) and of op(B) in local memory so that each global element is read once per group, not 16
-     * times. Tiles past the matrix edge are filled with zeros, so any M, N, K works with a padded range.
+     * A 64x64 tile of C per 16x16 work-group, 4x4 elements per work-item held in registers. The group walks
+     * K in steps of 16, staging a 64x16 slice of op(A) and a 16x64 slice of op(B) in local memory: each
+     * global element is read once per group, and each local one feeds four multiply-adds. A work-item's
+     * rows and columns are 16 apart, so neighbouring work-items touch neighbouring addresses. Slices past
+     * the matrix edge are zeros, so any M, N, K works with a range padded to whole tiles.
      */
     private void gemm() {
-        int col = getGlobalId(0);
-        int row = getGlobalId(1);
-        int lc = getLocalId(0);
-        int lr = getLocalId(1);
-        float acc = 0f;
+        int tx = getLocalId(0);
+        int ty = getLocalId(1);
+        int flat = ty * TILE + tx;
+        int rowBase = getGroupId(1) * BLOCK;
+        int colBase = getGroupId(0) * BLOCK;
+        float c00 = 0f; float c01 = 0f; float c02 = 0f; float c03 = 0f;
+        float c10 = 0f; float c11 = 0f; float c12 = 0f; float c13 = 0f;
+        float c20 = 0f; float c21 = 0f; float c22 = 0f; float c23 = 0f;
+        float c30 = 0f; float c31 = 0f; float c32 = 0f; float c33 = 0f;
         for (int t = 0; t < k; t += TILE) {
-            int pa = t + lc;
-            float av = 0f;
-            if (row < m && pa < k) {
-                if (transA != 0) {
-                    av = mem[offA + pa * lda + row];
-                } else {
-                    av = mem[offA + row * lda + pa];
+            for (int e = 0; e < 4; e++) {
+                int index = flat + e * TILE * TILE;
+                int ar = rowBase + index / TILE;
+                int ap = t + index % TILE;
+                float av = 0f;
+                if (ar < m && ap < k) {
+                    if (transA != 0) {
+                        av = mem[offA + ap * lda + ar];
+                    } else {
+                        av = mem[offA + ar * lda + ap];
+                    }
                 }
-            }
-            tileA[lr * TILE + lc] = av;
-            int pb = t + lr;
-            float bv = 0f;
-            if (pb < k && col < cols) {
-                if (transB != 0) {
-                    bv = mem[offB + col * ldb + pb];
-                } else {
-                    bv = mem[offB + pb * ldb + col];
+                tileA[index] = av;
+                int bp = t + index / BLOCK;
+                int bc = colBase + index % BLOCK;
+                float bv = 0f;
+                if (bp < k && bc < cols) {
+                    if (transB != 0) {
+                        bv = mem[offB + bc * ldb + bp];
+                    } else {
+                        bv = mem[offB + bp * ldb + bc];
+                    }
                 }
+                tileB[index] = bv;
             }
-            tileB[lr * TILE + lc] = bv;
             localBarrier();
             for (int q = 0; q < TILE; q++) {
-                acc += tileA[lr * TILE + q] * tileB[q * TILE + lc];
+                float a0 = tileA[(ty + 0) * TILE + q];
+                float a1 = tileA[(ty + 16) * TILE + q];
+                float a2 = tileA[(ty + 32) * TILE + q];
+                float a3 = tileA[(ty + 48) * TILE + q];
+                float b0 = tileB[q * BLOCK + tx + 0];
+                float b1 = tileB[q * BLOCK + tx + 16];
+                float b2 = tileB[q * BLOCK + tx + 32];
+                float b3 = tileB[q * BLOCK + tx + 48];
+                c00 += a0 * b0;
+                c01 += a0 * b1;
+                c02 += a0 * b2;
+                c03 += a0 * b3;
+                c10 += a1 * b0;
+                c11 += a1 * b1;
+                c12 += a1 * b2;
+                c13 += a1 * b3;
+                c20 += a2 * b0;
+                c21 += a2 * b1;
+                c22 += a2 * b2;
+                c23 += a2 * b3;
+                c30 += a3 * b0;
+                c31 += a3 * b1;
+                c32 += a3 * b2;
+                c33 += a3 * b3;
             }
             localBarrier();
         }
+        store(rowBase + ty + 0, colBase + tx + 0, c00);
+        store(rowBase + ty + 0, colBase + tx + 16, c01);
+        store(rowBase + ty + 0, colBase + tx + 32, c02);
+        store(rowBase + ty + 0, colBase + tx + 48, c03);
+        store(rowBase + ty + 16, colBase + tx + 0, c10);
+        store(rowBase + ty + 16, colBase + tx + 16, c11);
+        store(rowBase + ty + 16, colBase + tx + 32, c12);
+        store(rowBase + ty + 16, colBase + tx + 48, c13);
+        store(rowBase + ty + 32, colBase + tx + 0, c20);
+        store(rowBase + ty + 32, colBase + tx + 16, c21);
+        store(rowBase + ty + 32, colBase + tx + 32, c22);
+        store(rowBase + ty + 32, colBase + tx + 48, c23);
+        store(rowBase + ty + 48, colBase + tx + 0, c30);
+        store(rowBase + ty + 48, colBase + tx + 16, c31);
+        store(rowBase + ty + 48, colBase + tx + 32, c32);
+        store(rowBase + ty + 48, colBase + tx + 48, c33);
+    }
+
+    private void store(int row, int col, float acc) {
         if (row < m && col < cols) {
             int at = offC + row * cols + col;
             if (beta == 0f) {

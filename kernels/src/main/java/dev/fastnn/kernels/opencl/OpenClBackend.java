@@ -462,8 +462,11 @@ public final class OpenClBackend extends Backend {
             kernel.offA = at(a);
             kernel.offB = at(b);
             kernel.offC = at(c);
+            // One work-item per 4x4 block of C, 16x16 work-items per 64x64 tile.
             int tile = DeviceKernel.TILE;
-            launch(Range.create2D(device, roundUp(n, tile), roundUp(m, tile), tile, tile));
+            int perItem = DeviceKernel.BLOCK / tile;
+            launch(Range.create2D(device, roundUp(n, DeviceKernel.BLOCK) / perItem,
+                    roundUp(m, DeviceKernel.BLOCK) / perItem, tile, tile));
         });
     }
 
