@@ -34,12 +34,15 @@ import jdk.incubator.vector.FloatVector;
  */
 public class VectorBackend extends NaiveBackend {
     /** Steps of k per packed block: A sliver and B panel of one micro-kernel call fit L1 together. */
-    static final int KC = 256;
-    /** Rows of A per packed block: a multiple of {@link VectorKernels#MR}, {@code MC x KC} floats fit L2. */
-    static final int MC = 96;
+    public static final int KC = 256;
+    /** Rows of A per packed block: a multiple of {@link #MR}, {@code MC x KC} floats fit L2. */
+    public static final int MC = 96;
     /** Columns of B per packed block: a multiple of every {@code nr}; {@code KC x NC} floats (1 MiB) fit L2/L3. */
-    static final int NC = 1024;
-    static final long PARALLEL_MIN_MULTIPLY_ADDS = 1L << 21;
+    public static final int NC = 1024;
+    /** Rows of the register tile. */
+    public static final int MR = VectorKernels.MR;
+    /** Smallest product (m n k) that is split over threads. */
+    public static final long PARALLEL_MIN_MULTIPLY_ADDS = 1L << 21;
 
     public static final String BITS_PROPERTY = "fastnn.vector.bits";
     public static final String THREADS_PROPERTY = "fastnn.threads";
@@ -118,6 +121,11 @@ public class VectorBackend extends NaiveBackend {
 
     public int threads() {
         return threads;
+    }
+
+    /** Columns of the register tile, {@code nr}: two vectors. */
+    public int tileColumns() {
+        return nr;
     }
 
     // ---------------------------------------------------------------- gemm
