@@ -83,9 +83,10 @@ final class SpeciesKernels implements VectorKernels {
         FloatVector c41 = c00;
         FloatVector c50 = c00;
         FloatVector c51 = c00;
-        int ai = ao;
-        int bi = bo;
-        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+        // Indices written as linear functions of p, so that C2 hoists the bounds checks out of the loop.
+        for (int p = 0; p < kc; p++) {
+            int ai = ao + p * MR;
+            int bi = bo + p * NR;
             FloatVector b0 = FloatVector.fromArray(SPECIES, b, bi);
             FloatVector b1 = FloatVector.fromArray(SPECIES, b, bi + L);
             FloatVector x = FloatVector.broadcast(SPECIES, a[ai]);
