@@ -4,7 +4,6 @@ import java.lang.constant.ConstantDescs;
 import java.lang.invoke.MethodHandles;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -42,7 +41,7 @@ final class SpeciesKernels implements VectorKernels {
     /** Below this, e^t < 2^-126 is flushed to zero: 2^n's exponent field would underflow. */
     private static final float EXP_FLOOR = -88f;
 
-    // tanh for |x| < 0.625: x + x^3 q(x^2) (Cephes tanhf); above, 1 - 2 e / (1 + e) with e = exp(-2|x|).
+    // tanh for |x| < 0.625: x + x^3 q(x^2) (Cephes tanhf); above, (1 - e) / (1 + e) with e = exp(-2|x|).
     private static final float TANH_SMALL = 0.625f;
     private static final float T0 = -5.70498872745e-3f;
     private static final float T1 = 2.06390887954e-2f;
@@ -84,9 +83,10 @@ final class SpeciesKernels implements VectorKernels {
         FloatVector c41 = c00;
         FloatVector c50 = c00;
         FloatVector c51 = c00;
-        int ai = ao;
-        int bi = bo;
-        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+        // Indices written as linear functions of p, so that C2 hoists the bounds checks out of the loop.
+        for (int p = 0; p < kc; p++) {
+            int ai = ao + p * MR;
+            int bi = bo + p * NR;
             FloatVector b0 = FloatVector.fromArray(SPECIES, b, bi);
             FloatVector b1 = FloatVector.fromArray(SPECIES, b, bi + L);
             FloatVector x = FloatVector.broadcast(SPECIES, a[ai]);
@@ -243,9 +243,8 @@ final class SpeciesKernels implements VectorKernels {
      */
     private static FloatVector sigmoid(FloatVector x) {
         FloatVector e = expNonPositive(x.abs().neg());
-        FloatVector s = e.add(1f);
-        FloatVector positive = FloatVector.broadcast(SPECIES, 1f).div(s);
-        return positive.blend(e.div(s), x.lt(0f));
+        FloatVector positive = FloatVector.broadcast(SPECIES, 1f).div(e.add(1f));
+        return positive.blend(e.mul(positive), x.lt(0f));
     }
 
     @Override
@@ -269,10 +268,12 @@ final class SpeciesKernels implements VectorKernels {
             FloatVector q = z.fma(all(T0), all(T1)).fma(z, all(T2)).fma(z, all(T3)).fma(z, all(T4));
             FloatVector small = q.mul(z).fma(v, v);
             FloatVector e = expNonPositive(a.mul(-2f));
-            FloatVector large = FloatVector.broadcast(SPECIES, 1f).sub(e.add(e).div(e.add(1f)));
-            large = large.blend(large.neg(), v.lt(0f));
-            VectorMask<Float> isSmall = a.lt(TANH_SMALL);
-            small.blend(large, isSmall.not()).intoArray(out, i);
+            FloatVector one = FloatVector.broadcast(SPECIES, 1f);
+            // (1 - e) / (1 + e) has no cancellation once e <= e^-1.25; the sign is copied over as a bit.
+            IntVector magnitude = one.sub(e).div(one.add(e)).reinterpretAsInts();
+            IntVector sign = v.reinterpretAsInts().and(Integer.MIN_VALUE);
+            FloatVector large = magnitude.or(sign).reinterpretAsFloats();
+            large.blend(small, a.lt(TANH_SMALL)).intoArray(out, i);
         }
         for (; i < size; i++) {
             out[i] = (float) Math.tanh(x[i]);

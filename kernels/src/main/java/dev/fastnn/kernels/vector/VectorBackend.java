@@ -34,12 +34,15 @@ import jdk.incubator.vector.FloatVector;
  */
 public class VectorBackend extends NaiveBackend {
     /** Steps of k per packed block: A sliver and B panel of one micro-kernel call fit L1 together. */
-    static final int KC = 256;
-    /** Rows of A per packed block: a multiple of {@link VectorKernels#MR}, {@code MC x KC} floats fit L2. */
-    static final int MC = 96;
+    public static final int KC = 256;
+    /** Rows of A per packed block: a multiple of {@link #MR}, {@code MC x KC} floats fit L2. */
+    public static final int MC = 96;
     /** Columns of B per packed block: a multiple of every {@code nr}; {@code KC x NC} floats (1 MiB) fit L2/L3. */
-    static final int NC = 1024;
-    static final long PARALLEL_MIN_MULTIPLY_ADDS = 1L << 21;
+    public static final int NC = 1024;
+    /** Rows of the register tile. */
+    public static final int MR = VectorKernels.MR;
+    /** Smallest product (m n k) that is split over threads. */
+    public static final long PARALLEL_MIN_MULTIPLY_ADDS = 1L << 21;
 
     public static final String BITS_PROPERTY = "fastnn.vector.bits";
     public static final String THREADS_PROPERTY = "fastnn.threads";
@@ -120,49 +123,119 @@ public class VectorBackend extends NaiveBackend {
         return threads;
     }
 
+    /** Columns of the register tile, {@code nr}: two vectors. */
+    public int tileColumns() {
+        return nr;
+    }
+
     // ---------------------------------------------------------------- gemm
 
     @Override
     protected void gemmKernel(boolean transA, boolean transB, int m, int n, int k,
                               float alpha, Matrix a, Matrix b, float beta, Matrix c) {
-        Product p = new Product(transA, transB, m, n, k, alpha, data(a), a.cols(), data(b), b.cols(), beta, data(c),
+        Workspace ws = WORKSPACE.get();
+        Product p = ws.product.set(transA, transB, m, n, k, alpha, data(a), a.cols(), data(b), b.cols(), beta, data(c),
                 n > 2 * nr);
         int parts = threads == 1 || (long) m * n * k < PARALLEL_MIN_MULTIPLY_ADDS ? 1 : threads;
         int panels = (n + nr - 1) / nr;
         int slivers = (m + VectorKernels.MR - 1) / VectorKernels.MR;
-        if (parts > 1 && panels >= parts && panels >= slivers) {
-            runParts(p, parts, false, panels);
-        } else if (parts > 1 && slivers >= parts) {
-            runParts(p, parts, true, slivers);
-        } else {
-            multiply(p, 0, m, 0, n);
+        try {
+            if (parts > 1 && panels >= parts && panels >= slivers) {
+                runParts(p, ws, parts, false, panels);
+            } else if (parts > 1 && slivers >= parts) {
+                runParts(p, ws, parts, true, slivers);
+            } else {
+                multiply(p, ws, 0, m, 0, n);
+            }
+        } finally {
+            p.clear();
         }
     }
 
-    /** One gemm call's operands; A is read in place when {@code packA} is false. */
-    private record Product(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                           float[] a, int lda, float[] b, int ldb, float beta, float[] c, boolean packA) {
+    /**
+     * One gemm call's operands; A is read in place when {@code packA} is false. Each thread reuses its own,
+     * so a call allocates nothing; a worker copies the caller's, which stays put until the call returns.
+     */
+    private static final class Product {
+        boolean transA;
+        boolean transB;
+        int m;
+        int n;
+        int k;
+        float alpha;
+        float[] a;
+        int lda;
+        float[] b;
+        int ldb;
+        float beta;
+        float[] c;
+        boolean packA;
+
+        Product set(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                    float[] a, int lda, float[] b, int ldb, float beta, float[] c, boolean packA) {
+            this.transA = transA;
+            this.transB = transB;
+            this.m = m;
+            this.n = n;
+            this.k = k;
+            this.alpha = alpha;
+            this.a = a;
+            this.lda = lda;
+            this.b = b;
+            this.ldb = ldb;
+            this.beta = beta;
+            this.c = c;
+            this.packA = packA;
+            return this;
+        }
+
+        Product setFrom(Product p) {
+            return set(p.transA, p.transB, p.m, p.n, p.k, p.alpha, p.a, p.lda, p.b, p.ldb, p.beta, p.c, p.packA);
+        }
+
+        /** Drops the arrays so that a thread's workspace does not keep a finished call's matrices alive. */
+        void clear() {
+            a = null;
+            b = null;
+            c = null;
+        }
     }
 
     /** Splits rows (in slivers of MR) or columns (in panels of nr) into {@code parts} nearly equal ranges. */
-    private void runParts(Product p, int parts, boolean byRows, int units) {
+    private void runParts(Product p, Workspace ws, int parts, boolean byRows, int units) {
         int unit = byRows ? VectorKernels.MR : nr;
-        int limit = byRows ? p.m() : p.n();
+        int limit = byRows ? p.m : p.n;
         @SuppressWarnings("unchecked")
         FutureTask<Void>[] tasks = new FutureTask[parts - 1];
         for (int t = 1; t < parts; t++) {
             int from = (int) ((long) units * t / parts) * unit;
             int to = Math.min(limit, (int) ((long) units * (t + 1) / parts) * unit);
-            tasks[t - 1] = new FutureTask<>(byRows ? () -> multiply(p, from, to, 0, p.n()) : () -> multiply(p, 0, p.m(), from, to), null);
+            tasks[t - 1] = new FutureTask<>(() -> {
+                Workspace own = WORKSPACE.get();
+                // The caller runs shares no worker has started; it must keep its own operands intact.
+                boolean caller = own.product == p;
+                Product q = caller ? p : own.product.setFrom(p);
+                try {
+                    if (byRows) {
+                        multiply(q, own, from, to, 0, q.n);
+                    } else {
+                        multiply(q, own, 0, q.m, from, to);
+                    }
+                } finally {
+                    if (!caller) {
+                        q.clear();
+                    }
+                }
+            }, null);
             pool.execute(tasks[t - 1]);
         }
         int first = Math.min(limit, (units / parts) * unit);
         Throwable failure = null;
         try {
             if (byRows) {
-                multiply(p, 0, first, 0, p.n());
+                multiply(p, ws, 0, first, 0, p.n);
             } else {
-                multiply(p, 0, p.m(), 0, first);
+                multiply(p, ws, 0, p.m, 0, first);
             }
         } catch (RuntimeException | Error e) {
             failure = e;
@@ -200,18 +273,17 @@ public class VectorBackend extends NaiveBackend {
     }
 
     /** {@code C[i0:i1, j0:j1]}, with i0 a multiple of MR and j0 of nr so that tiles fall where they would anyway. */
-    private void multiply(Product p, int i0, int i1, int j0, int j1) {
-        Workspace ws = WORKSPACE.get();
+    private void multiply(Product p, Workspace ws, int i0, int i1, int j0, int j1) {
         float[] packedB = ws.packedB(KC * roundUp(Math.min(NC, j1 - j0), nr));
-        float[] packedA = p.packA() ? ws.packedA(MC * KC) : null;
+        float[] packedA = p.packA ? ws.packedA(MC * KC) : null;
         float[] tile = ws.tile(VectorKernels.MR * nr);
         int mr = VectorKernels.MR;
-        int ldc = p.n();
+        int ldc = p.n;
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
-            for (int pc = 0; pc < p.k(); pc += KC) {
-                int kc = Math.min(KC, p.k() - pc);
-                float beta = pc == 0 ? p.beta() : 1f;
+            for (int pc = 0; pc < p.k; pc += KC) {
+                int kc = Math.min(KC, p.k - pc);
+                float beta = pc == 0 ? p.beta : 1f;
                 packB(p, pc, kc, jc, nc, packedB);
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
@@ -227,13 +299,13 @@ public class VectorBackend extends NaiveBackend {
                             int co = i * ldc + jc + jr;
                             if (packedA != null) {
                                 kernels.multiplyPacked(kc, packedA, ir * kc, packedB, bo,
-                                        p.c(), co, ldc, rows, cols, p.alpha(), beta, tile);
-                            } else if (p.transA()) {
-                                kernels.multiplyStrided(kc, p.a(), pc * p.lda() + i, 1, p.lda(), packedB, bo,
-                                        p.c(), co, ldc, rows, cols, p.alpha(), beta, tile);
+                                        p.c, co, ldc, rows, cols, p.alpha, beta, tile);
+                            } else if (p.transA) {
+                                kernels.multiplyStrided(kc, p.a, pc * p.lda + i, 1, p.lda, packedB, bo,
+                                        p.c, co, ldc, rows, cols, p.alpha, beta, tile);
                             } else {
-                                kernels.multiplyStrided(kc, p.a(), i * p.lda() + pc, p.lda(), 1, packedB, bo,
-                                        p.c(), co, ldc, rows, cols, p.alpha(), beta, tile);
+                                kernels.multiplyStrided(kc, p.a, i * p.lda + pc, p.lda, 1, packedB, bo,
+                                        p.c, co, ldc, rows, cols, p.alpha, beta, tile);
                             }
                         }
                     }
@@ -247,13 +319,13 @@ public class VectorBackend extends NaiveBackend {
      * {@code q kc nr + p nr + j}; columns past the matrix are zero.
      */
     private void packB(Product p, int pc, int kc, int jc, int nc, float[] out) {
-        float[] b = p.b();
-        int ldb = p.ldb();
+        float[] b = p.b;
+        int ldb = p.ldb;
         for (int jr = 0; jr < nc; jr += nr) {
             int cols = Math.min(nr, nc - jr);
             int base = jr * kc;
             int j = jc + jr;
-            if (p.transB()) {
+            if (p.transB) {
                 for (int jj = 0; jj < cols; jj++) {
                     int src = (j + jj) * ldb + pc;
                     for (int q = 0; q < kc; q++) {
@@ -281,13 +353,13 @@ public class VectorBackend extends NaiveBackend {
      */
     private static void packA(Product p, int ic, int mc, int pc, int kc, float[] out) {
         int mr = VectorKernels.MR;
-        float[] a = p.a();
-        int lda = p.lda();
+        float[] a = p.a;
+        int lda = p.lda;
         for (int ir = 0; ir < mc; ir += mr) {
             int rows = Math.min(mr, mc - ir);
             int base = ir * kc;
             int i = ic + ir;
-            if (p.transA()) {
+            if (p.transA) {
                 for (int q = 0; q < kc; q++) {
                     System.arraycopy(a, (pc + q) * lda + i, out, base + q * mr, rows);
                 }
@@ -318,6 +390,7 @@ public class VectorBackend extends NaiveBackend {
         private float[] a = new float[0];
         private float[] b = new float[0];
         private float[] tile = new float[0];
+        final Product product = new Product();
 
         float[] packedA(int size) {
             if (a.length < size) {
