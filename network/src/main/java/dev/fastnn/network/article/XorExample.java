@@ -28,8 +28,11 @@ public final class XorExample {
     private XorExample() {
     }
 
-    /** What a run produced; {@code lossHistory[i]} is the loss of iteration {@code i + 1} before its update. */
-    public record Result(String backend, int iterations, long seed, float[] predictions, double loss,
+    /**
+     * What a run produced: the backend's name and its one-line description, the final predictions and their
+     * loss; {@code lossHistory[i]} is the loss of iteration {@code i + 1} before its update.
+     */
+    public record Result(String backend, String backendDescription, int iterations, long seed, float[] predictions, double loss,
                          double[] lossHistory) {
     }
 
@@ -65,7 +68,7 @@ public final class XorExample {
                 double d = (double) TARGETS[i] - predictions[i];
                 loss += d * d;
             }
-            return new Result(backend.description(), iterations, seed, predictions, loss, history);
+            return new Result(backend.name(), backend.description(), iterations, seed, predictions, loss, history);
         }
     }
 }

@@ -20,7 +20,8 @@ public final class Main {
                         --dataset fashion-mnist [--data-dir DIR] | --csv FILE [--test-csv FILE]
                         --layers 784,256,10 [--activation sigmoid|tanh|relu|identity]
                         [--loss cross-entropy|mse|sse] [--initializer xavier|he|uniform]
-                        [--optimizer sgd|momentum|adam] [--lr 0.5] [--batch 128] [--epochs 10]
+                        [--optimizer sgd|momentum|adam] [--lr 0.5] [--lr-decay 1] [--batch 128]
+                        [--epochs 10] [--standardize]
                         [--backend NAME] [--threads N] [--seed S] [--limit N]
                         [--out model.fnn] [--plot loss.png] [--metrics metrics.json]
               evaluate  accuracy and confusion matrix of a saved model
@@ -32,6 +33,9 @@ public final class Main {
 
             CSV options (train, evaluate, predict): [--label-column N|last] (train/evaluate, default 0)
                         [--divisor D] (features are divided by D, e.g. 255 for raw pixels)
+            --limit N uses the first N samples of each set. --lr-decay F multiplies the learning rate by F
+            after each epoch. --standardize trains on standardized features and folds that into the saved
+            model, which takes raw features. --threads N gives the command its own backend with N threads.
             backends: auto (default, or -Dfastnn.backend=NAME), naive, vector, aparapi
             """;
 

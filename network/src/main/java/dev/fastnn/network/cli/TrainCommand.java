@@ -44,8 +44,8 @@ final class TrainCommand implements Main.Command {
     static TrainCommand parse(String[] args) throws UsageException {
         Set<String> valued = new HashSet<>(DataOptions.OPTIONS);
         valued.addAll(List.of("layers", "activation", "loss", "initializer", "optimizer", "lr", "batch", "epochs",
-                "backend", "threads", "seed", "out", "plot", "metrics"));
-        Arguments a = Arguments.parse("train", args, 1, valued, Set.of());
+                "backend", "threads", "seed", "out", "plot", "metrics", "lr-decay"));
+        Arguments a = Arguments.parse("train", args, 1, valued, Set.of("standardize"));
         DataOptions data = DataOptions.parse(a);
         int[] layers = a.sizes("layers");
         Activation hidden = a.parsed("activation", "sigmoid", Activation::parse);
@@ -62,6 +62,8 @@ final class TrainCommand implements Main.Command {
                 .loss(loss)
                 .initializer(initializer)
                 .optimizer(optimizer)
+                .learningRateDecay(decay(a))
+                .standardize(a.flag("standardize"))
                 .batchSize(a.integer("batch", 128, 1))
                 .epochs(a.integer("epochs", 10, 1))
                 .seed(a.longInteger("seed", 1))
@@ -96,6 +98,14 @@ final class TrainCommand implements Main.Command {
             }
         }
         return 0;
+    }
+
+    private static float decay(Arguments a) throws UsageException {
+        float decay = a.positiveFloat("lr-decay", 1f);
+        if (decay > 1) {
+            throw new UsageException("--lr-decay is a factor per epoch in (0, 1], got " + decay);
+        }
+        return decay;
     }
 
     static List<Map<String, Object>> metricsJson(List<EpochMetrics> history) {

@@ -45,7 +45,7 @@ final class XorCommand implements Main.Command {
             printTable(r, out);
         }
         if (plot != null) {
-            Charts.lossCurve("fastnn xor: the article's 3-4-1 network, seed " + seed + ", " + r.backend(),
+            Charts.lossCurve("fastnn xor: the article's 3-4-1 network, seed " + seed + ", backend " + backend.name(),
                     r.lossHistory(), plot);
             (json ? err : out).println("loss curve written to " + plot);
         }
@@ -55,6 +55,7 @@ final class XorCommand implements Main.Command {
     private static Map<String, Object> toJson(XorExample.Result r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("backend", r.backend());
+        m.put("backendDescription", r.backendDescription());
         m.put("iterations", r.iterations());
         m.put("seed", r.seed());
         m.put("loss", r.loss());
@@ -76,7 +77,7 @@ final class XorCommand implements Main.Command {
     }
 
     private static void printTable(XorExample.Result r, PrintStream out) {
-        out.println("backend: " + r.backend());
+        out.println("backend: " + r.backendDescription());
         out.println("network: 3-4-1 sigmoid, no biases, weights uniform [0, 1) from seed " + r.seed()
                 + ", sum of squared errors, learning rate 1, " + r.iterations() + " iterations");
         out.println();

@@ -130,7 +130,7 @@ public final class Network implements AutoCloseable {
         try (Forward forward = new Forward(this, Math.min(rows, PREDICT_CHUNK))) {
             for (int start = 0; start < rows; start += PREDICT_CHUNK) {
                 int n = Math.min(PREDICT_CHUNK, rows - start);
-                forward.run(inputs, start, n, result, start * outputs());
+                System.arraycopy(forward.run(inputs, start, n), 0, result, start * outputs(), n * outputs());
             }
         }
         return result;
@@ -148,6 +148,7 @@ public final class Network implements AutoCloseable {
     public static final class Forward implements AutoCloseable {
         private final Network network;
         private final int capacity;
+        private final float[] host;
         private Matrix fullX;
         private Matrix[] fullOut;
         private Matrix tailX;
@@ -156,10 +157,14 @@ public final class Network implements AutoCloseable {
         public Forward(Network network, int capacity) {
             this.network = network;
             this.capacity = capacity;
+            this.host = new float[capacity * network.outputs()];
         }
 
-        /** Writes the outputs for {@code rows} samples starting at sample {@code start} of {@code inputs} into {@code out}. */
-        public void run(float[] inputs, int start, int rows, float[] out, int outOffset) {
+        /**
+         * The outputs for {@code rows} samples starting at sample {@code start} of {@code inputs}: the first
+         * {@code rows * outputs} values of the returned array, which is reused by the next call.
+         */
+        public float[] run(float[] inputs, int start, int rows) {
             if (rows > capacity) {
                 throw new IllegalArgumentException("forward chunk of " + rows + " rows exceeds capacity " + capacity);
             }
@@ -182,13 +187,8 @@ public final class Network implements AutoCloseable {
                 outputs = tailOut;
             }
             network.backend.write(x, inputs, start * network.inputs());
-            Matrix y = network.forward(x, outputs);
-            if (outOffset == 0 && out.length >= y.size()) {
-                network.backend.read(y, out);
-            } else {
-                float[] host = network.backend.download(y);
-                System.arraycopy(host, 0, out, outOffset, host.length);
-            }
+            network.backend.read(network.forward(x, outputs), host);
+            return host;
         }
 
         private void closeTail() {

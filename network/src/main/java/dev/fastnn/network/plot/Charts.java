@@ -4,6 +4,7 @@ import dev.fastnn.network.train.EpochMetrics;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
+import java.text.DecimalFormat;
 import java.nio.file.Path;
 import java.util.List;
 import org.jfree.chart.ChartFactory;
@@ -11,6 +12,7 @@ import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
@@ -42,6 +44,9 @@ public final class Charts {
         XYPlot plot = chart.getXYPlot();
         LogAxis axis = new LogAxis("loss (log scale)");
         axis.setSmallestValue(1e-12);
+        // One labelled tick per decade, written as plain numbers (0.01, not 10^-2.0).
+        axis.setTickUnit(new NumberTickUnit(1.0));
+        axis.setNumberFormatOverride(new DecimalFormat("0.#########"));
         plot.setRangeAxis(axis);
         style(plot);
         save(chart, png);

@@ -13,13 +13,12 @@ final class Evaluator implements AutoCloseable {
 
     private final Network network;
     private final Network.Forward forward;
-    private final float[] out;
+    private final int capacity;
 
     Evaluator(Network network, int maxRows) {
         this.network = network;
-        int capacity = Math.min(CHUNK, maxRows);
+        this.capacity = Math.min(CHUNK, maxRows);
         this.forward = new Network.Forward(network, capacity);
-        this.out = new float[capacity * network.outputs()];
     }
 
     Evaluation evaluate(Samples samples) {
@@ -28,10 +27,9 @@ final class Evaluator implements AutoCloseable {
         int[][] confusion = samples.isClassification() ? new int[k][k] : new int[0][0];
         int correct = 0;
         double lossSum = 0;
-        int capacity = out.length / k;
         for (int start = 0; start < samples.rows(); start += capacity) {
             int n = Math.min(capacity, samples.rows() - start);
-            forward.run(samples.inputs(), start, n, out, 0);
+            float[] out = forward.run(samples.inputs(), start, n);
             for (int i = 0; i < n; i++) {
                 int row = start + i;
                 if (samples.isClassification()) {

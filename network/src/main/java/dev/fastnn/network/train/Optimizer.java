@@ -15,9 +15,12 @@ public sealed interface Optimizer {
     /** State for one layer (velocities, moments, gradient buffers), allocated once per training run. */
     LayerUpdater updater(Backend backend, DenseLayer layer);
 
-    /** Updates one layer from the batch's {@code input} to it and its unscaled output delta. */
+    /**
+     * Updates one layer from the batch's {@code input} to it and its unscaled output delta; the gradient is
+     * {@code scale input^T delta} and the learning rate is multiplied by {@code rate} (a schedule's factor).
+     */
     interface LayerUpdater extends AutoCloseable {
-        void update(DenseLayer layer, Matrix input, Matrix delta, float scale);
+        void update(DenseLayer layer, Matrix input, Matrix delta, float scale, float rate);
 
         @Override
         void close();
@@ -34,8 +37,8 @@ public sealed interface Optimizer {
             Matrix biasGradient = layer.biases() == null ? null : backend.allocate(1, layer.outputs());
             return new LayerUpdater() {
                 @Override
-                public void update(DenseLayer l, Matrix input, Matrix delta, float scale) {
-                    float step = -learningRate * scale;
+                public void update(DenseLayer l, Matrix input, Matrix delta, float scale, float rate) {
+                    float step = -learningRate * rate * scale;
                     backend.gemm(true, false, step, input, delta, 1f, l.weights());
                     if (biasGradient != null) {
                         backend.columnSums(delta, biasGradient);
@@ -75,14 +78,14 @@ public sealed interface Optimizer {
             Matrix biasVelocity = biases ? backend.allocate(1, layer.outputs()) : null;
             return new LayerUpdater() {
                 @Override
-                public void update(DenseLayer l, Matrix input, Matrix delta, float scale) {
+                public void update(DenseLayer l, Matrix input, Matrix delta, float scale, float rate) {
                     backend.gemm(true, false, scale, input, delta, momentum, velocity);
-                    backend.axpy(-learningRate, velocity, l.weights());
+                    backend.axpy(-learningRate * rate, velocity, l.weights());
                     if (biases) {
                         backend.columnSums(delta, biasGradient);
                         backend.scale(momentum, biasVelocity);
                         backend.axpy(scale, biasGradient, biasVelocity);
-                        backend.axpy(-learningRate, biasVelocity, l.biases());
+                        backend.axpy(-learningRate * rate, biasVelocity, l.biases());
                     }
                 }
 
@@ -133,14 +136,14 @@ public sealed interface Optimizer {
                 private int step;
 
                 @Override
-                public void update(DenseLayer l, Matrix input, Matrix delta, float scale) {
+                public void update(DenseLayer l, Matrix input, Matrix delta, float scale, float rate) {
                     step++;
                     backend.gemm(true, false, scale, input, delta, 0f, g);
-                    backend.adamUpdate(l.weights(), g, m, v, learningRate, beta1, beta2, epsilon, step);
+                    backend.adamUpdate(l.weights(), g, m, v, learningRate * rate, beta1, beta2, epsilon, step);
                     if (biases) {
                         backend.columnSums(delta, gb);
                         backend.scale(scale, gb);
-                        backend.adamUpdate(l.biases(), gb, mb, vb, learningRate, beta1, beta2, epsilon, step);
+                        backend.adamUpdate(l.biases(), gb, mb, vb, learningRate * rate, beta1, beta2, epsilon, step);
                     }
                 }
 

@@ -6,6 +6,7 @@ import dev.fastnn.kernels.Backends;
 import dev.fastnn.network.model.Initializer;
 import dev.fastnn.network.model.LayerSpec;
 import dev.fastnn.network.model.Loss;
+import dev.fastnn.network.model.ModelParameters;
 import dev.fastnn.network.model.Network;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,8 +43,15 @@ public final class Trainer {
     private final Initializer initializer;
     /** How parameters move: plain steps, momentum or Adam, each with its learning rate. */
     private final Optimizer optimizer;
+    /** Factor applied to the learning rate after each epoch: epoch {@code e} (from 1) uses {@code lr decay^(e-1)}. */
+    private final float learningRateDecay;
     /** Samples per step; the last batch of an epoch holds the remainder. */
     private final int batchSize;
+    /**
+     * Whether to train on standardized features (per-feature mean and deviation of the training set); the
+     * returned model has the transformation folded into its first layer and takes raw features.
+     */
+    private final boolean standardize;
     /** Passes over the training data. */
     private final int epochs;
     /** Whether each epoch visits the samples in a new random order. */
@@ -64,7 +72,9 @@ public final class Trainer {
         this.biases = b.biases;
         this.initializer = b.initializer;
         this.optimizer = b.optimizer;
+        this.learningRateDecay = b.learningRateDecay;
         this.batchSize = b.batchSize;
+        this.standardize = b.standardize;
         this.epochs = b.epochs;
         this.shuffle = b.shuffle;
         this.seed = b.seed;
@@ -102,9 +112,16 @@ public final class Trainer {
     public Model fit(Samples train, Samples test, TrainingListener listener) {
         Objects.requireNonNull(train, "train");
         Objects.requireNonNull(listener, "listener");
+        if (standardize && !biases) {
+            throw new IllegalArgumentException("standardize needs biases: it is folded into the first layer's");
+        }
         if (train.features() != layers[0] || train.outputs() != layers[layers.length - 1]) {
             throw new IllegalArgumentException("training data has " + train.features() + " features and "
                     + train.outputs() + " outputs but the layers are " + layersText());
+        }
+        if (test != null && (test.features() != train.features() || test.outputs() != train.outputs())) {
+            throw new IllegalArgumentException("test data has " + test.features() + " features and " + test.outputs()
+                    + " outputs but the training data " + train.features() + " and " + train.outputs());
         }
         SplittableRandom run;
         synchronized (random) {
@@ -112,9 +129,19 @@ public final class Trainer {
         }
         SplittableRandom initRandom = run.split();
         SplittableRandom shuffleRandom = run.split();
+        Standardization standardization = standardize ? Standardization.of(train) : null;
+        if (standardization != null) {
+            train = standardization.apply(train);
+            test = test == null ? null : standardization.apply(test);
+        }
         Network network = Network.initialize(backend, architecture(), loss, initializer, initRandom);
         try {
             List<EpochMetrics> history = train(network, train, test, listener, shuffleRandom);
+            if (standardization != null) {
+                ModelParameters folded = standardization.foldInto(network.parameters(Map.of()));
+                network.close();
+                network = Network.fromParameters(backend, folded);
+            }
             Map<String, String> metadata = new HashMap<>();
             metadata.put("trainer", toString());
             metadata.put("backend", backend.description());
@@ -147,13 +174,11 @@ public final class Trainer {
             full = new TrainingStep(network, fullRows);
             tail = tailRows == 0 ? null : new TrainingStep(network, tailRows);
             evaluator = test != null && test.isClassification() ? new Evaluator(network, test.rows()) : null;
-            if (test != null) {
-                Evaluator.checkShape(network, test);
-            }
             for (int epoch = 1; epoch <= epochs; epoch++) {
                 if (shuffle) {
                     shuffle(order, shuffleRandom);
                 }
+                float rate = (float) Math.pow(learningRateDecay, epoch - 1);
                 listener.epochStarted(epoch, batches);
                 long started = System.nanoTime();
                 double lossSum = 0;
@@ -163,7 +188,7 @@ public final class Trainer {
                     TrainingStep step = batch == batches - 1 && tail != null ? tail : full;
                     int rows = step.rows();
                     loadBatch(step, train, order, from, rows, hostX, hostY);
-                    double batchLoss = step.run(updaters);
+                    double batchLoss = step.run(updaters, rate);
                     lossSum += loss.isMean() ? batchLoss * rows : batchLoss;
                     samples += rows;
                     listener.batchFinished(epoch, batch + 1, batches, samples, batchLoss);
@@ -233,7 +258,9 @@ public final class Trainer {
                 + ", loss=" + loss.id()
                 + ", initializer=" + initializer.id()
                 + ", optimizer=" + optimizer
+                + ", learningRateDecay=" + learningRateDecay
                 + ", batchSize=" + batchSize
+                + ", standardize=" + standardize
                 + ", epochs=" + epochs
                 + ", shuffle=" + shuffle
                 + ", seed=" + seed
@@ -249,7 +276,9 @@ public final class Trainer {
         private Loss loss = Loss.SOFTMAX_CROSS_ENTROPY;
         private Initializer initializer = Initializer.XAVIER;
         private Optimizer optimizer = new Optimizer.Sgd(0.5f);
+        private float learningRateDecay = 1f;
         private int batchSize = 128;
+        private boolean standardize;
         private int epochs = 10;
         private boolean shuffle = true;
         private long seed = 1;
@@ -308,12 +337,27 @@ public final class Trainer {
             return this;
         }
 
+        /** Learning-rate factor per epoch, in (0, 1]; default 1 (a constant rate). */
+        public Builder learningRateDecay(float decay) {
+            if (!(decay > 0 && decay <= 1)) {
+                throw new IllegalArgumentException("learning-rate decay must be in (0, 1], got " + decay);
+            }
+            this.learningRateDecay = decay;
+            return this;
+        }
+
         /** Samples per step; default 128. */
         public Builder batchSize(int batchSize) {
             if (batchSize < 1) {
                 throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
             }
             this.batchSize = batchSize;
+            return this;
+        }
+
+        /** Train on standardized features, folded back into the first layer at the end; default false. */
+        public Builder standardize(boolean standardize) {
+            this.standardize = standardize;
             return this;
         }
 

@@ -105,7 +105,8 @@ class MainTest {
         Run r = run("xor", "--backend", "naive", "--json", "--seed", "3", "--iterations", "700");
         assertEquals(0, r.status(), r.err());
         JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
-        assertTrue(o.get("backend").getAsString().startsWith("naive"));
+        assertEquals("naive", o.get("backend").getAsString());
+        assertTrue(o.get("backendDescription").getAsString().startsWith("naive"));
         assertEquals(700, o.get("iterations").getAsInt());
         assertEquals(3, o.get("seed").getAsLong());
         JsonArray predictions = o.getAsJsonArray("predictions");

@@ -170,6 +170,7 @@ class TrainerTest {
         Trainer trainer = Trainer.builder().layers(6, 16, 3).batchSize(batch).epochs(2).backend(backend).build();
         long weightBytes = 4L * (6 * 16 + 16 + 16 * 3 + 3);
         try (Model model = trainer.fit(data)) {
+            assertEquals(2, model.history().size());
             long batches = 2 * ((data.rows() + batch - 1) / batch);
             long batchBytes = 2 * 4L * data.rows() * (6 + 3);
             assertEquals(weightBytes + batchBytes, backend.transfers().bytesToBackend());
@@ -178,11 +179,17 @@ class TrainerTest {
         }
     }
 
-    /** Buffers are reused: the bytes allocated per extra epoch, spread over its batches, are a few per batch. */
-    @Test
-    void steadyStateTrainingAllocatesNothingPerBatch() {
+    /**
+     * Buffers are reused and kernels do not box: the bytes this thread allocates per extra epoch, spread over
+     * its batches, are a few per batch (an epoch's metrics record, nothing per batch). One-thread backends, so
+     * that all the work is on this thread and counted.
+     */
+    @ParameterizedTest
+    @MethodSource("deterministicBackends")
+    void steadyStateTrainingAllocatesNothingPerBatch(String name) {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        Backend backend = new NaiveBackend();
+        NetworkBackends.get(name);
+        Backend backend = Backends.create(name, 1);
         Samples data = blobs(5);
         int batch = 4;
         int batchesPerEpoch = (data.rows() + batch - 1) / batch;
@@ -242,7 +249,7 @@ class TrainerTest {
         String s = Trainer.builder().layers(784, 256, 10).optimizer(new Optimizer.Adam(0.001f))
                 .backend(new NaiveBackend()).build().toString();
         for (String setting : List.of("layers=784,256,10", "hiddenActivation=sigmoid", "outputActivation=softmax",
-                "biases=true", "loss=cross-entropy", "initializer=xavier", "optimizer=adam(lr=0.001", "batchSize=128",
+                "biases=true", "loss=cross-entropy", "initializer=xavier", "optimizer=adam(lr=0.001", "learningRateDecay=1.0", "batchSize=128", "standardize=false",
                 "epochs=10", "shuffle=true", "seed=1", "backend=naive")) {
             assertTrue(s.contains(setting), s + " lacks " + setting);
         }
@@ -278,6 +285,42 @@ class TrainerTest {
                 assertArrayEquals(model.predict(data.inputs(), data.rows()), copy.predict(data.inputs(), data.rows()));
             }
         }
+    }
+
+    /**
+     * Standardizing then folding into the first layer is the same function as the unfolded network on
+     * standardized inputs: same seed, same standardized data, so identical training; the fold only reorders
+     * float32 arithmetic (tolerance 1e-5 on softmax probabilities).
+     */
+    @Test
+    void standardizedModelTakesRawFeaturesAndMatchesTheUnfoldedNetwork() {
+        Samples raw = blobs(9);
+        float[] x = raw.inputs().clone();
+        for (int i = 0; i < x.length; i++) {
+            x[i] = x[i] * 40 + 100;
+        }
+        Samples shifted = Samples.classification(x, raw.rows(), raw.features(), raw.labels(), 3);
+        Standardization st = Standardization.of(shifted);
+        Trainer.Builder b = Trainer.builder().layers(6, 7, 3).hiddenActivation(Activation.RELU).batchSize(16).epochs(4)
+                .seed(3).optimizer(new Optimizer.Adam(0.01f)).backend(new NaiveBackend());
+        try (Model folded = b.standardize(true).build().fit(shifted);
+             Model plain = b.standardize(false).build().fit(st.apply(shifted))) {
+            float[] expected = plain.predict(st.apply(shifted).inputs(), shifted.rows());
+            assertArrayEquals(expected, folded.predict(shifted.inputs(), shifted.rows()), 1e-5f);
+            assertTrue(folded.evaluate(shifted).accuracy() > 0.9);
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> b.standardize(true).biases(false).build().fit(shifted));
+    }
+
+    @Test
+    void learningRateDecayOfOneIsTheConstantRateAndLessChangesTheModel() {
+        Samples data = blobs(10);
+        Trainer.Builder b = Trainer.builder().layers(6, 5, 3).batchSize(32).epochs(3).seed(4).backend(new NaiveBackend());
+        float[] constant = weights(b.build().fit(data));
+        assertArrayEquals(constant, weights(b.learningRateDecay(1f).build().fit(data)));
+        assertFalse(Arrays.equals(constant, weights(b.learningRateDecay(0.5f).build().fit(data))));
+        assertThrows(IllegalArgumentException.class, () -> b.learningRateDecay(1.5f));
     }
 
     @Test
