@@ -107,7 +107,7 @@ public final class OpenClBackend extends Backend {
                 return null;
             });
         } catch (RuntimeException e) {
-            throw new IllegalStateException("the fastnn OpenCL kernels could not be compiled for "
+            throw new IllegalStateException("the fastnn OpenCL kernel could not be compiled or started on "
                     + device.getName().trim() + ": " + e.getMessage(), e);
         }
     }
