@@ -148,6 +148,43 @@ class OpenClBackendTest {
         backend.dispose();
     }
 
+    /**
+     * Full collections between operations move the small staging arrays (Aparapi then rebuilds their
+     * buffers) but must not move the arena, whose device copy holds results the host never saw.
+     */
+    @Test
+    void deviceDataSurvivesFullGarbageCollectionsBetweenOperations() {
+        Backend backend = shared();
+        Random random = new Random(6);
+        float[] a = random(random, 70 * 30);
+        float[] b = random(random, 30 * 50);
+        try (Matrix ma = backend.upload(a, 70, 30); Matrix mb = backend.upload(b, 30, 50); Matrix mc = backend.allocate(70, 50);
+             Matrix zeros = backend.allocate(70, 50)) {
+            for (int round = 0; round < 3; round++) {
+                System.gc();
+                backend.gemm(false, false, 1f, ma, mb, 0f, mc);
+                System.gc();
+                backend.scale(2f, mc);
+                System.gc();
+                float[] expected = product(a, b, 70, 30, 50);
+                for (int i = 0; i < expected.length; i++) {
+                    expected[i] *= 2;
+                }
+                assertArrayEquals(expected, backend.download(mc), 1e-5f, "round " + round);
+                double squares = sumOfSquares(expected);
+                assertEquals(squares, backend.sumSquaredError(mc, zeros), 1e-5 * squares, "round " + round);
+            }
+        }
+    }
+
+    private static double sumOfSquares(float[] values) {
+        double sum = 0;
+        for (float v : values) {
+            sum += (double) v * v;
+        }
+        return sum;
+    }
+
     @Test
     void releasedSpaceIsReusedAndNewMatricesStartAtZero() {
         Backend backend = shared();
