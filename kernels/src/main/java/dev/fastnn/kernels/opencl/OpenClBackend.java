@@ -1,0 +1,633 @@
+package dev.fastnn.kernels.opencl;
+
+import com.aparapi.Range;
+import com.aparapi.device.Device;
+import com.aparapi.device.OpenCLDevice;
+import com.aparapi.exception.CompileFailedException;
+import com.aparapi.internal.kernel.KernelManager;
+import dev.fastnn.kernels.Activation;
+import dev.fastnn.kernels.Backend;
+import dev.fastnn.kernels.Matrix;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The backend on an OpenCL device, through Aparapi: every kernel is a branch of {@link DeviceKernel}, and
+ * every matrix is a slice of one device-resident arena, so a training step moves only its batch in and its
+ * loss out.
+ *
+ * <h2>How Aparapi 3.0.2 owns device buffers, and what follows</h2>
+ * Read from Aparapi's sources ({@code com/aparapi/internal/kernel/KernelRunner.java}; the JNI side,
+ * {@code src/cpp/runKernel/Aparapi.cpp} in aparapi-native):
+ * <ul>
+ * <li>An OpenCL buffer belongs to one kernel <em>instance</em> (its JNIContext) and one array
+ *     <em>field</em>; the same Java array bound to two kernels has two unrelated device copies. Hence one
+ *     kernel instance holds every op.</li>
+ * <li>A buffer is created with {@code CL_MEM_COPY_HOST_PTR} (an upload of the whole array) on the first
+ *     execute, when the field points to another array ({@code updateNonPrimitiveReferences}) and when the
+ *     array's address changed since the last execute ({@code processArray}: {@code objectMoved}, i.e. the
+ *     garbage collector moved it). Whether a new array that happens to sit at the old address gets a new
+ *     buffer depends on the address alone, so fastnn never re-points a field: {@code mem} only when the
+ *     arena grows (the old arena is alive and humongous, so the new one cannot share its address), the
+ *     staging arrays never.</li>
+ * <li>A moved array gets a buffer made from its Java contents: for the arena that would silently drop
+ *     every device-side result. The arena is therefore at least 16 MiB, a humongous object that G1 (the
+ *     default collector), ZGC and Shenandoah leave in place; under Serial or Parallel GC, which compact
+ *     it, {@link AparapiProvider} reports the backend unavailable. Staging arrays may move harmlessly:
+ *     uploads put them anyway, and downloads fill them on the device right before the get.</li>
+ * <li>In explicit mode nothing else moves: {@code put(array)} uploads the array bound to a field at the
+ *     next execute, whole; {@code get(array)} reads its buffer back, whole.</li>
+ * <li>On a host-memory device Aparapi would make buffers alias the Java arrays
+ *     ({@code CL_MEM_USE_HOST_PTR}): a forgotten put or get would go unnoticed, and a get after a move
+ *     reads the array's old address ({@code getJNI}). The device is told it has no shared memory, so
+ *     PoCL gets real buffers and the tests on PoCL test every transfer.</li>
+ * </ul>
+ * Transfers happen only in {@link #upload}, {@link #download}, {@link #reduce} (partial sums) and
+ * {@link #launch} (buffer creation, arena growth), and each counts what it moves in {@link #transfers()}
+ * beyond what {@link Backend#write}/{@link Backend#read} count: put and get move whole staging arrays
+ * (16 to 1048576 floats), so a chunk's unused tail is counted too. The counts are what a discrete GPU
+ * moves, also on PoCL.
+ *
+ * <h2>Never Java</h2>
+ * Aparapi falls back to its Java thread pool when OpenCL fails, with a log line at most. The kernel is
+ * pinned to the chosen device and compiled in the constructor (where untranslatable bytecode throws), and
+ * after every {@code execute} the device it ran on is checked: running anywhere else throws.
+ *
+ * <p>Aparapi kernels keep their arguments in fields, so every operation runs under this backend's lock.
+ */
+public final class OpenClBackend extends Backend {
+    /** Work-group size of the 1D kernels; every 1D global range is padded to a multiple of it. */
+    private static final int LOCAL = 64;
+    /** Floats: 16 MiB, at least half of G1's largest region, so the arena is humongous and never moved. */
+    private static final int MIN_ARENA_FLOATS = 4 << 20;
+
+    private final OpenClProbe.Found found;
+    private final OpenCLDevice device;
+    private final DeviceKernel kernel;
+    private final ArenaAllocator allocator;
+    /** The kernel's staging arrays by capacity index, host to device and back. */
+    private final float[][] inStaging;
+    private final float[][] outStaging;
+    /** The arena array {@code mem} was bound to at the last execute: the one the device buffer mirrors. */
+    private float[] boundMem;
+
+    OpenClBackend(OpenClProbe.Found found) {
+        this.found = found;
+        this.device = found.device();
+        this.allocator = new ArenaAllocator(MIN_ARENA_FLOATS);
+        // On a host-memory device (PoCL) Aparapi would make each buffer alias the Java array it was created
+        // from (CL_MEM_USE_HOST_PTR). Then a forgotten put or get goes unnoticed, and worse, an explicit get
+        // after the garbage collector moved the array copies from the array's OLD address (getJNI reads the
+        // buffer's host pointer into the newly pinned array). Separate buffers make PoCL behave like a
+        // discrete GPU: every transfer is real, so the tests on PoCL test the transfers.
+        device.setSharedMemory(false);
+        this.kernel = new DeviceKernel(new float[MIN_ARENA_FLOATS]);
+        this.inStaging = new float[][] {
+                kernel.in0, kernel.in1, kernel.in2, kernel.in3, kernel.in4, kernel.in5, kernel.in6, kernel.in7,
+                kernel.in8, kernel.in9, kernel.in10, kernel.in11, kernel.in12, kernel.in13, kernel.in14,
+                kernel.in15, kernel.in16};
+        this.outStaging = new float[][] {
+                kernel.out0, kernel.out1, kernel.out2, kernel.out3, kernel.out4, kernel.out5, kernel.out6,
+                kernel.out7, kernel.out8, kernel.out9, kernel.out10, kernel.out11, kernel.out12, kernel.out13,
+                kernel.out14, kernel.out15, kernel.out16};
+        try {
+            serialized(() -> {
+                kernel.setExplicit(true);
+                KernelManager.instance().setPreferredDevices(kernel, new LinkedHashSet<>(List.of(device)));
+                try {
+                    kernel.compile(device);
+                } catch (CompileFailedException e) {
+                    throw new IllegalStateException(e.getMessage(), e);
+                }
+                // An empty launch creates every buffer now, so that the first put has a buffer to go to.
+                kernel.op = DeviceKernel.OP_FILL;
+                kernel.n = 0;
+                launch(range1D(1));
+                return null;
+            });
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("the fastnn OpenCL kernel could not be compiled or started on "
+                    + device.getName().trim() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Runs {@code work} holding this backend's lock: the kernel's fields are the arguments of the next
+     * launch, so one caller at a time sets them, launches, and moves the results.
+     */
+    private synchronized <T> T serialized(Supplier<T> work) {
+        return work.get();
+    }
+
+    private synchronized void serialized(Runnable work) {
+        work.run();
+    }
+
+    /** Creates the backend on the device {@link AparapiProvider} chose; fails with the reason when there is none. */
+    public static OpenClBackend create() {
+        return (OpenClBackend) new AparapiProvider().create();
+    }
+
+    @Override
+    public String name() {
+        return "aparapi";
+    }
+
+    @Override
+    public String description() {
+        return "aparapi (OpenCL " + device.getType() + " device " + device.getName().trim() + ", platform "
+                + found.platform().trim() + ", " + device.getMaxComputeUnits() + " compute units)";
+    }
+
+    /** The OpenCL device every kernel of this backend runs on. */
+    public OpenCLDevice device() {
+        return device;
+    }
+
+    /** The device the last kernel ran on, for tests that prove it was not Aparapi's Java pool. */
+    Device lastTargetDevice() {
+        return serialized(() -> kernel.getTargetDevice());
+    }
+
+    /** Whether Aparapi ran the last kernel through OpenCL. */
+    boolean lastRanOpenCl() {
+        return serialized(() -> kernel.isRunningCL());
+    }
+
+    /** Frees the device buffers of a backend made outside {@link dev.fastnn.kernels.Backends} (tests); unusable afterwards. */
+    void dispose() {
+        serialized(() -> kernel.dispose());
+    }
+
+    /** Floats the arena holds now. */
+    int arenaFloats() {
+        return serialized(() -> allocator.capacity());
+    }
+
+    // ---------------------------------------------------------------- the one place data crosses the bus
+
+    /**
+     * Runs the kernel with its fields as set. A buffer is created, and so uploaded whole, the first time a
+     * field is used and when {@code mem} points to a grown arena; both are counted here.
+     */
+    private void launch(Range range) {
+        if (boundMem == null) {
+            long staging = DeviceKernel.PARTIALS * 2L;
+            for (int capacity : DeviceKernel.CAPACITY) {
+                staging += 2L * capacity;
+            }
+            transfers().addToBackend(staging * Float.BYTES);
+        }
+        if (kernel.mem != boundMem) {
+            transfers().addToBackend((long) kernel.mem.length * Float.BYTES);
+        }
+        kernel.execute(range);
+        requireRanOnDevice();
+        boundMem = kernel.mem;
+    }
+
+    /**
+     * The chunk lengths of the next launch that moves {@code remaining} floats, per staging capacity: the
+     * binary digits of {@code remaining} rounded up to 16, the smallest chunk short by the rounding. Beyond
+     * what all capacities hold together, every chunk is full and another launch follows.
+     */
+    private static int[] nextChunks(int remaining) {
+        int[] capacity = DeviceKernel.CAPACITY;
+        int[] lengths = new int[capacity.length];
+        long total = 2L * capacity[capacity.length - 1] - capacity[0];
+        if (remaining >= total) {
+            System.arraycopy(capacity, 0, lengths, 0, capacity.length);
+            return lengths;
+        }
+        int rounded = (remaining + 15) / 16 * 16;
+        int smallest = -1;
+        for (int c = 0; c < capacity.length; c++) {
+            if ((rounded & capacity[c]) != 0) {
+                lengths[c] = capacity[c];
+                if (smallest < 0) {
+                    smallest = c;
+                }
+            }
+        }
+        if (smallest >= 0) {
+            lengths[smallest] -= rounded - remaining;
+        }
+        return lengths;
+    }
+
+    /** Bytes that moving {@code floats} floats through the staging arrays puts on the bus (whole arrays move). */
+    public static long stagingBytes(int floats) {
+        long bytes = 0;
+        for (int remaining = floats; remaining > 0; ) {
+            int[] lengths = nextChunks(remaining);
+            for (int c = 0; c < lengths.length; c++) {
+                if (lengths[c] > 0) {
+                    bytes += (long) DeviceKernel.CAPACITY[c] * Float.BYTES;
+                    remaining -= lengths[c];
+                }
+            }
+        }
+        return bytes;
+    }
+
+    /** Points the kernel's chunk of capacity {@code c} at {@code [at, at + length)} of the arena. */
+    private void setChunk(int c, int at, int length) {
+        switch (c) {
+            case 0 -> {
+                kernel.chunkAt0 = at;
+                kernel.chunkLength0 = length;
+            }
+            case 1 -> {
+                kernel.chunkAt1 = at;
+                kernel.chunkLength1 = length;
+            }
+            case 2 -> {
+                kernel.chunkAt2 = at;
+                kernel.chunkLength2 = length;
+            }
+            case 3 -> {
+                kernel.chunkAt3 = at;
+                kernel.chunkLength3 = length;
+            }
+            case 4 -> {
+                kernel.chunkAt4 = at;
+                kernel.chunkLength4 = length;
+            }
+            case 5 -> {
+                kernel.chunkAt5 = at;
+                kernel.chunkLength5 = length;
+            }
+            case 6 -> {
+                kernel.chunkAt6 = at;
+                kernel.chunkLength6 = length;
+            }
+            case 7 -> {
+                kernel.chunkAt7 = at;
+                kernel.chunkLength7 = length;
+            }
+            case 8 -> {
+                kernel.chunkAt8 = at;
+                kernel.chunkLength8 = length;
+            }
+            case 9 -> {
+                kernel.chunkAt9 = at;
+                kernel.chunkLength9 = length;
+            }
+            case 10 -> {
+                kernel.chunkAt10 = at;
+                kernel.chunkLength10 = length;
+            }
+            case 11 -> {
+                kernel.chunkAt11 = at;
+                kernel.chunkLength11 = length;
+            }
+            case 12 -> {
+                kernel.chunkAt12 = at;
+                kernel.chunkLength12 = length;
+            }
+            case 13 -> {
+                kernel.chunkAt13 = at;
+                kernel.chunkLength13 = length;
+            }
+            case 14 -> {
+                kernel.chunkAt14 = at;
+                kernel.chunkLength14 = length;
+            }
+            case 15 -> {
+                kernel.chunkAt15 = at;
+                kernel.chunkLength15 = length;
+            }
+            case 16 -> {
+                kernel.chunkAt16 = at;
+                kernel.chunkLength16 = length;
+            }
+            default -> throw new AssertionError(c);
+        }
+    }
+
+    /**
+     * Host to device: each launch puts the staging arrays it filled and copies them into the arena. A put
+     * moves the whole array, so a chunk's unused tail is counted on top of what {@link Backend#write} counts.
+     */
+    private void upload(float[] src, int offset, int size, int at) {
+        int done = 0;
+        while (done < size) {
+            int[] lengths = nextChunks(size - done);
+            int longest = 0;
+            for (int c = 0; c < lengths.length; c++) {
+                int length = lengths[c];
+                setChunk(c, at + done, length);
+                if (length > 0) {
+                    float[] staging = inStaging[c];
+                    System.arraycopy(src, offset + done, staging, 0, length);
+                    kernel.put(staging);
+                    transfers().addToBackend((long) (staging.length - length) * Float.BYTES);
+                    done += length;
+                    longest = Math.max(longest, length);
+                }
+            }
+            kernel.op = DeviceKernel.OP_COPY_IN;
+            launch(range1D(longest));
+        }
+    }
+
+    /** Device to host, the mirror of {@link #upload}: copy arena chunks to staging arrays, get them. */
+    private void download(int at, int size, float[] dst) {
+        int done = 0;
+        while (done < size) {
+            int[] lengths = nextChunks(size - done);
+            int longest = 0;
+            int start = done;
+            for (int c = 0; c < lengths.length; c++) {
+                setChunk(c, at + done, lengths[c]);
+                done += lengths[c];
+                longest = Math.max(longest, lengths[c]);
+            }
+            kernel.op = DeviceKernel.OP_COPY_OUT;
+            launch(range1D(longest));
+            for (int c = 0; c < lengths.length; c++) {
+                if (lengths[c] > 0) {
+                    float[] staging = outStaging[c];
+                    kernel.get(staging);
+                    transfers().addFromBackend((long) (staging.length - lengths[c]) * Float.BYTES);
+                    System.arraycopy(staging, 0, dst, start, lengths[c]);
+                    start += lengths[c];
+                }
+            }
+        }
+    }
+
+    private void requireRanOnDevice() {
+        Device target = kernel.getTargetDevice();
+        List<Device> failed = KernelManager.instance().getPreferences(kernel).getFailedDevices();
+        boolean onDevice = kernel.isRunningCL() && target instanceof OpenCLDevice
+                && target.getDeviceId() == device.getDeviceId() && !failed.contains(device);
+        if (!onDevice) {
+            throw new IllegalStateException("Aparapi did not run the fastnn OpenCL kernel on "
+                    + device.getName().trim() + " but on " + (target == null ? "no device" : target.getShortDescription())
+                    + " (failed devices: " + failed + "); fastnn never lets Aparapi fall back to Java. "
+                    + "Run with -D" + OpenClProbe.LOG_LEVEL_PROPERTY + "=WARNING to see Aparapi's reason, "
+                    + "or choose the vector backend (--backend vector)");
+        }
+    }
+
+    private void growArena(int needed) {
+        long wanted = Math.max(2L * allocator.capacity(), (long) allocator.capacity() + ArenaAllocator.blockSize(needed));
+        int capacity = (int) Math.min(wanted, Integer.MAX_VALUE - 64L) / ArenaAllocator.ALIGN * ArenaAllocator.ALIGN;
+        if (capacity - allocator.capacity() < ArenaAllocator.blockSize(needed)) {
+            throw new IllegalStateException("the OpenCL arena cannot hold another " + needed
+                    + " floats (Java arrays end at 2^31 elements)");
+        }
+        float[] old = kernel.mem;
+        if (boundMem == old) {
+            kernel.get(old);
+            transfers().addFromBackend((long) old.length * Float.BYTES);
+        }
+        float[] grown = new float[capacity];
+        System.arraycopy(old, 0, grown, 0, old.length);
+        kernel.mem = grown;
+        allocator.grow(capacity);
+    }
+
+    // ---------------------------------------------------------------- storage
+
+    private static int at(Matrix m) {
+        return ((OpenClMatrix) m).offset;
+    }
+
+    @Override
+    protected Matrix newMatrix(int rows, int cols) {
+        return serialized(() -> {
+            int size = rows * cols;
+            int offset = allocator.allocate(size);
+            if (offset < 0) {
+                growArena(size);
+                offset = allocator.allocate(size);
+            }
+            OpenClMatrix matrix = new OpenClMatrix(this, rows, cols, offset);
+            fillKernel(matrix, 0f);
+            return matrix;
+        });
+    }
+
+    @Override
+    protected void releaseStorage(Matrix m) {
+        serialized(() -> allocator.release(at(m), m.size()));
+    }
+
+    @Override
+    protected void writeStorage(Matrix dst, float[] src, int offset) {
+        serialized(() -> upload(src, offset, dst.size(), at(dst)));
+    }
+
+    @Override
+    protected void readStorage(Matrix src, float[] dst) {
+        serialized(() -> download(at(src), src.size(), dst));
+    }
+
+    // ---------------------------------------------------------------- compute
+
+    private Range range1D(int items) {
+        return Range.create(device, roundUp(items, LOCAL), LOCAL);
+    }
+
+    private static int roundUp(int value, int multiple) {
+        return (int) (((long) value + multiple - 1) / multiple * multiple);
+    }
+
+    private void elementwise(int op, int size, Matrix a, Matrix b, Matrix c) {
+        kernel.op = op;
+        kernel.n = size;
+        kernel.offA = a == null ? 0 : at(a);
+        kernel.offB = b == null ? 0 : at(b);
+        kernel.offC = c == null ? 0 : at(c);
+        launch(range1D(size));
+    }
+
+    @Override
+    protected void gemmKernel(boolean transA, boolean transB, int m, int n, int k,
+                                           float alpha, Matrix a, Matrix b, float beta, Matrix c) {
+        serialized(() -> {
+            kernel.op = DeviceKernel.OP_GEMM;
+            kernel.m = m;
+            kernel.k = k;
+            kernel.cols = n;
+            kernel.lda = a.cols();
+            kernel.ldb = b.cols();
+            kernel.transA = transA ? 1 : 0;
+            kernel.transB = transB ? 1 : 0;
+            kernel.alpha = alpha;
+            kernel.beta = beta;
+            kernel.offA = at(a);
+            kernel.offB = at(b);
+            kernel.offC = at(c);
+            // One work-item per 4x4 block of C, 16x16 work-items per 64x64 tile.
+            int tile = DeviceKernel.TILE;
+            int perItem = DeviceKernel.BLOCK / tile;
+            launch(Range.create2D(device, roundUp(n, DeviceKernel.BLOCK) / perItem,
+                    roundUp(m, DeviceKernel.BLOCK) / perItem, tile, tile));
+        });
+    }
+
+    @Override
+    protected void activationKernel(Activation f, Matrix x, Matrix out) {
+        serialized(() -> {
+            switch (f) {
+                case IDENTITY -> copyKernel(x, out);
+                case SIGMOID -> elementwise(DeviceKernel.OP_SIGMOID, x.size(), x, null, out);
+                case TANH -> elementwise(DeviceKernel.OP_TANH, x.size(), x, null, out);
+                case RELU -> elementwise(DeviceKernel.OP_RELU, x.size(), x, null, out);
+                case SOFTMAX -> rowWise(DeviceKernel.OP_SOFTMAX, x, null, out);
+                default -> throw new AssertionError(f);
+            }
+        });
+    }
+
+    private void rowWise(int op, Matrix a, Matrix b, Matrix c) {
+        kernel.cols = a.cols();
+        elementwise(op, a.rows(), a, b, c);
+    }
+
+    @Override
+    protected void sigmoidDerivativeKernel(Matrix s, Matrix out) {
+        serialized(() -> {
+            elementwise(DeviceKernel.OP_SIGMOID_DERIVATIVE, s.size(), s, null, out);
+        });
+    }
+
+    @Override
+    protected void activationGradientKernel(Activation f, Matrix y, Matrix grad, Matrix out) {
+        serialized(() -> {
+            switch (f) {
+                case IDENTITY -> {
+                    if (grad != out) {
+                        copyKernel(grad, out);
+                    }
+                }
+                case SIGMOID -> elementwise(DeviceKernel.OP_GRAD_SIGMOID, y.size(), y, grad, out);
+                case TANH -> elementwise(DeviceKernel.OP_GRAD_TANH, y.size(), y, grad, out);
+                case RELU -> elementwise(DeviceKernel.OP_GRAD_RELU, y.size(), y, grad, out);
+                case SOFTMAX -> rowWise(DeviceKernel.OP_GRAD_SOFTMAX, y, grad, out);
+                default -> throw new AssertionError(f);
+            }
+        });
+    }
+
+    @Override
+    protected void addRowVectorKernel(Matrix m, Matrix row) {
+        serialized(() -> {
+            kernel.cols = m.cols();
+            elementwise(DeviceKernel.OP_ADD_ROW, m.size(), m, row, null);
+        });
+    }
+
+    @Override
+    protected void columnSumsKernel(Matrix m, Matrix out) {
+        serialized(() -> {
+            kernel.op = DeviceKernel.OP_COLUMN_SUMS;
+            kernel.n = m.rows();
+            kernel.cols = m.cols();
+            kernel.offA = at(m);
+            kernel.offC = at(out);
+            launch(range1D(m.cols()));
+        });
+    }
+
+    @Override
+    protected void axpyKernel(float alpha, Matrix x, Matrix y) {
+        serialized(() -> {
+            kernel.alpha = alpha;
+            elementwise(DeviceKernel.OP_AXPY, x.size(), x, y, null);
+        });
+    }
+
+    @Override
+    protected void scaleKernel(float alpha, Matrix x) {
+        serialized(() -> {
+            kernel.alpha = alpha;
+            elementwise(DeviceKernel.OP_SCALE, x.size(), x, null, null);
+        });
+    }
+
+    @Override
+    protected void fillKernel(Matrix x, float value) {
+        serialized(() -> {
+            kernel.alpha = value;
+            elementwise(DeviceKernel.OP_FILL, x.size(), x, null, null);
+        });
+    }
+
+    @Override
+    protected void copyKernel(Matrix src, Matrix dst) {
+        serialized(() -> {
+            elementwise(DeviceKernel.OP_COPY, src.size(), src, null, dst);
+        });
+    }
+
+    @Override
+    protected void hadamardKernel(Matrix a, Matrix b, Matrix out) {
+        serialized(() -> {
+            elementwise(DeviceKernel.OP_HADAMARD, a.size(), a, b, out);
+        });
+    }
+
+    @Override
+    protected void subtractKernel(Matrix a, Matrix b, Matrix out) {
+        serialized(() -> {
+            elementwise(DeviceKernel.OP_SUBTRACT, a.size(), a, b, out);
+        });
+    }
+
+    /**
+     * Partial sums come back (two rows of {@value DeviceKernel#PARTIALS} floats: the sums, and for
+     * cross-entropy the targets of clamped probabilities) and are added here in double.
+     */
+    private float[] reduce(int op, Matrix a, Matrix b) {
+        kernel.op = op;
+        kernel.n = a.size();
+        kernel.offA = at(a);
+        kernel.offB = at(b);
+        launch(Range.create(device, DeviceKernel.PARTIALS, LOCAL));
+        kernel.get(kernel.partials);
+        transfers().addFromBackend((long) kernel.partials.length * Float.BYTES);
+        return kernel.partials;
+    }
+
+    private static double sum(float[] values, int from, int to) {
+        double sum = 0;
+        for (int i = from; i < to; i++) {
+            sum += values[i];
+        }
+        return sum;
+    }
+
+    @Override
+    protected double sumSquaredErrorKernel(Matrix yhat, Matrix y) {
+        return serialized(() -> sum(reduce(DeviceKernel.OP_SSE_PARTIALS, yhat, y), 0, DeviceKernel.PARTIALS));
+    }
+
+    @Override
+    protected double crossEntropyKernel(Matrix p, Matrix y) {
+        return serialized(() -> {
+            float[] partials = reduce(DeviceKernel.OP_CROSS_ENTROPY_PARTIALS, p, y);
+            int half = DeviceKernel.PARTIALS;
+            return sum(partials, 0, half) - Math.log(1e-30) * sum(partials, half, 2 * half);
+        });
+    }
+
+    @Override
+    protected void adamKernel(Matrix w, Matrix g, Matrix m, Matrix v, float lr, float beta1, float beta2,
+                                           float epsilon, float correction1, float correction2) {
+        serialized(() -> {
+            kernel.alpha = lr;
+            kernel.beta1 = beta1;
+            kernel.beta2 = beta2;
+            kernel.epsilon = epsilon;
+            kernel.correction1 = correction1;
+            kernel.correction2 = correction2;
+            kernel.offD = at(v);
+            elementwise(DeviceKernel.OP_ADAM, w.size(), w, g, m);
+        });
+    }
+}

@@ -1,0 +1,68 @@
+package dev.fastnn.kernels.vector;
+
+/**
+ * The SIMD loops of one vector width, over raw arrays, arguments already checked. {@link VectorBackend}
+ * holds one per width and does the blocking, packing and threading around them.
+ *
+ * <p>The micro-kernels compute one {@link #MR} x {@link #nr()} tile of {@code C} from a packed
+ * {@code kc x nr} panel of {@code op(B)} (row p at {@code b[bo + p nr]}, zero-padded past the matrix) and
+ * {@code kc} columns of {@link #MR} rows of {@code op(A)}, then write
+ * {@code C = alpha acc + beta C} (or {@code alpha acc} when {@code beta = 0}) for the valid
+ * {@code rows x cols} corner. Every element's value is the same fused multiply-add chain over
+ * {@code p = 0 .. kc-1} in both kernels, so whether a tile ran packed or strided, on which thread, never
+ * changes a result.
+ */
+interface VectorKernels {
+    /** Rows of the register tile: 6 rows x 2 vectors keeps 12 accumulators plus operands in 16 or 32 registers. */
+    int MR = 6;
+
+    /** Float lanes per vector. */
+    int lanes();
+
+    /** Columns of the register tile: two vectors. */
+    default int nr() {
+        return 2 * lanes();
+    }
+
+    /** A packed: row r of step p at {@code a[ao + p MR + r]}, zero-padded past the matrix. */
+    void multiplyPacked(int kc, float[] a, int ao, float[] b, int bo,
+                        float[] c, int co, int ldc, int rows, int cols, float alpha, float beta, float[] tile);
+
+    /**
+     * A read where it lies: row r of step p at {@code a[ao + r rowStride + p stepStride]}; rows past
+     * {@code rows} are never read (the last valid row is read again and its result dropped).
+     */
+    void multiplyStrided(int kc, float[] a, int ao, int rowStride, int stepStride, float[] b, int bo,
+                         float[] c, int co, int ldc, int rows, int cols, float alpha, float beta, float[] tile);
+
+    void sigmoid(float[] x, float[] out, int size);
+
+    void tanh(float[] x, float[] out, int size);
+
+    void relu(float[] x, float[] out, int size);
+
+    void sigmoidDerivative(float[] s, float[] out, int size);
+
+    /** {@code out = g y (1 - y)}. */
+    void sigmoidGradient(float[] y, float[] g, float[] out, int size);
+
+    /** {@code out = g (1 - y^2)}. */
+    void tanhGradient(float[] y, float[] g, float[] out, int size);
+
+    /** {@code out = y > 0 ? g : 0}. */
+    void reluGradient(float[] y, float[] g, float[] out, int size);
+
+    void addRowVector(float[] m, int rows, int cols, float[] row);
+
+    void columnSums(float[] m, int rows, int cols, float[] out);
+
+    void axpy(float alpha, float[] x, float[] y, int size);
+
+    void scale(float alpha, float[] x, int size);
+
+    void hadamard(float[] a, float[] b, float[] out, int size);
+
+    void subtract(float[] a, float[] b, float[] out, int size);
+
+    double sumSquaredError(float[] yhat, float[] y, int size);
+}

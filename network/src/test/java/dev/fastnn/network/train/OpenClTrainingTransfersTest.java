@@ -1,0 +1,77 @@
+package dev.fastnn.network.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fastnn.kernels.Activation;
+import dev.fastnn.kernels.Backend;
+import dev.fastnn.kernels.TransferCounter;
+import dev.fastnn.kernels.opencl.OpenClBackend;
+import dev.fastnn.network.model.Loss;
+import dev.fastnn.network.testing.NetworkBackends;
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Training on the OpenCL backend leaves the weights on the device: one more epoch costs exactly its batches
+ * in (through the backend's staging arrays) and a loss per batch out, for the article's 3-4-1 network and a
+ * 784-256-10 MLP on batches of 128. Skips without OpenCL; fails instead under {@code -Dfastnn.requireOpenCL=true}.
+ */
+class OpenClTrainingTransfersTest {
+    /** Bytes a reduction brings back on aparapi: 2 x 256 float partial sums. */
+    private static final long LOSS_BYTES = 2048;
+
+    /** Uniform inputs; classes one-hot, or for a single output a 0/1 target as in the article. */
+    private static Samples random(int rows, int features, int outputs, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] x = new float[rows * features];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) random.nextDouble();
+        }
+        if (outputs == 1) {
+            float[] y = new float[rows];
+            for (int r = 0; r < rows; r++) {
+                y[r] = random.nextInt(2);
+            }
+            return Samples.regression(x, rows, features, y, 1);
+        }
+        int[] labels = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            labels[r] = random.nextInt(outputs);
+        }
+        return Samples.classification(x, rows, features, labels, outputs);
+    }
+
+    private static long[] fit(Backend backend, Trainer.Builder settings, Samples data, int epochs) {
+        TransferCounter counter = backend.transfers();
+        long in = counter.bytesToBackend();
+        long out = counter.bytesFromBackend();
+        try (Model model = settings.epochs(epochs).build().fit(data)) {
+            return new long[] {counter.bytesToBackend() - in, counter.bytesFromBackend() - out};
+        }
+    }
+
+    @ParameterizedTest(name = "{0}-{1}-{2}, batch {3}")
+    @CsvSource({"3, 4, 1, 4, 8", "784, 256, 10, 128, 512"})
+    void anotherEpochMovesItsBatchesInAndOneLossPerBatchOutButNoWeights(int in, int hidden, int out, int batch, int rows) {
+        Backend backend = NetworkBackends.get("aparapi");
+        boolean article = out == 1;
+        Samples data = random(rows, in, out, 1);
+        Trainer.Builder settings = Trainer.builder().layers(in, hidden, out).batchSize(batch).backend(backend).seed(3)
+                .outputActivation(article ? Activation.SIGMOID : Activation.SOFTMAX)
+                .loss(article ? Loss.SUM_SQUARED_ERROR : Loss.SOFTMAX_CROSS_ENTROPY);
+        fit(backend, settings, data, 1);
+        long[] oneEpoch = fit(backend, settings, data, 1);
+        long[] twoEpochs = fit(backend, settings, data, 2);
+
+        int batches = rows / batch;
+        long epochIn = twoEpochs[0] - oneEpoch[0];
+        long epochOut = twoEpochs[1] - oneEpoch[1];
+        long expectedIn = batches * (OpenClBackend.stagingBytes(batch * in) + OpenClBackend.stagingBytes(batch * out));
+        long weights = 4L * ((long) in * hidden + hidden + (long) hidden * out + out);
+        assertEquals(expectedIn, epochIn, "an epoch must move exactly its batches in");
+        assertEquals(batches * LOSS_BYTES, epochOut, "an epoch must move one loss per batch out");
+        assertTrue(oneEpoch[0] >= expectedIn + weights, "a fit uploads the initial weights once: " + oneEpoch[0]);
+    }
+}
