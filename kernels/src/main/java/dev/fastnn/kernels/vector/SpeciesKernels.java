@@ -227,12 +227,14 @@ final class SpeciesKernels implements VectorKernels {
         FloatVector n = shifted.sub(ROUND);
         FloatVector r = n.fma(all(-LN2_HI), t);
         r = n.fma(all(-LN2_LO), r);
+        FloatVector one = all(1f);
         FloatVector p = r.fma(all(P0), all(P1));
         p = p.fma(r, all(P2));
         p = p.fma(r, all(P3));
         p = p.fma(r, all(P4));
         p = p.fma(r, all(P5));
-        p = p.fma(r.mul(r), r).add(1f);
+        p = p.fma(r, one);
+        p = p.fma(r, one);
         IntVector bits = shifted.reinterpretAsInts().add(127 - ROUND_BITS).lanewise(VectorOperators.LSHL, 23);
         return p.mul(bits.reinterpretAsFloats());
     }
@@ -240,11 +242,13 @@ final class SpeciesKernels implements VectorKernels {
     /**
      * {@code 1 / (1 + e^-x)} from {@code e = e^-|x|}, which never overflows: {@code 1 / (1 + e)} for
      * {@code x >= 0} and {@code e / (1 + e)} below, so small results keep their relative accuracy.
+     * Measured worst case over a sweep of float inputs: 3 x 2^-24 relative (see VectorBackendTest).
      */
     private static FloatVector sigmoid(FloatVector x) {
-        FloatVector e = expNonPositive(x.abs().neg());
-        FloatVector positive = FloatVector.broadcast(SPECIES, 1f).div(e.add(1f));
-        return positive.blend(e.mul(positive), x.lt(0f));
+        FloatVector minusAbs = x.reinterpretAsInts().or(Integer.MIN_VALUE).reinterpretAsFloats();
+        FloatVector e = expNonPositive(minusAbs);
+        FloatVector one = all(1f);
+        return one.blend(e, x.lt(0f)).div(one.add(e));
     }
 
     @Override
