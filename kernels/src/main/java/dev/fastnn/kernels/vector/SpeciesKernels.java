@@ -183,6 +183,40 @@ final class SpeciesKernels implements VectorKernels {
         finish(tile, c, co, ldc, rows, cols, alpha, beta);
     }
 
+    @Override
+    public void multiplyNarrow(int kc, float[] a, int ao, int rowStride, int stepStride, float[] b, int bo,
+                               float[] c, int co, int ldc, int rows, int cols, float alpha, float beta, float[] tile) {
+        int last = rows - 1;
+        int a0 = ao;
+        int a1 = ao + Math.min(1, last) * rowStride;
+        int a2 = ao + Math.min(2, last) * rowStride;
+        int a3 = ao + Math.min(3, last) * rowStride;
+        int a4 = ao + Math.min(4, last) * rowStride;
+        int a5 = ao + Math.min(5, last) * rowStride;
+        FloatVector c0 = FloatVector.zero(SPECIES);
+        FloatVector c1 = c0;
+        FloatVector c2 = c0;
+        FloatVector c3 = c0;
+        FloatVector c4 = c0;
+        FloatVector c5 = c0;
+        for (int p = 0, step = 0; p < kc; p++, step += stepStride) {
+            FloatVector b0 = FloatVector.fromArray(SPECIES, b, bo + p * L);
+            c0 = FloatVector.broadcast(SPECIES, a[a0 + step]).fma(b0, c0);
+            c1 = FloatVector.broadcast(SPECIES, a[a1 + step]).fma(b0, c1);
+            c2 = FloatVector.broadcast(SPECIES, a[a2 + step]).fma(b0, c2);
+            c3 = FloatVector.broadcast(SPECIES, a[a3 + step]).fma(b0, c3);
+            c4 = FloatVector.broadcast(SPECIES, a[a4 + step]).fma(b0, c4);
+            c5 = FloatVector.broadcast(SPECIES, a[a5 + step]).fma(b0, c5);
+        }
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, NR);
+        c2.intoArray(tile, 2 * NR);
+        c3.intoArray(tile, 3 * NR);
+        c4.intoArray(tile, 4 * NR);
+        c5.intoArray(tile, 5 * NR);
+        finish(tile, c, co, ldc, rows, cols, alpha, beta);
+    }
+
     /**
      * {@code C = alpha tile + beta C} for the valid corner of a tile. The accumulators reach this method
      * through {@code tile}, stored unconditionally: handing them over as arguments, or storing some only at
