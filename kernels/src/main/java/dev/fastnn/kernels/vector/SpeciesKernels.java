@@ -10,10 +10,10 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The loops of {@link VectorKernels} for one vector width. This class is never loaded by name: {@link KernelsByWidth}
  * defines its bytes once per width as a hidden class whose class data is the species. That makes
- * {@link #SPECIES} a {@code static final} constant in each copy, which C2 needs to turn Vector API calls
- * into SIMD instructions; a species kept in an instance field leaves every vector boxed on the heap and
- * runs tens of times slower. Hence, too, no nested classes or lambdas here: they would name this class and
- * load the template itself.
+ * {@link #SPECIES} a {@code static final} constant in each copy: C2 turns Vector API calls into SIMD
+ * instructions only where it can see the species as a constant, and otherwise leaves vectors as heap objects.
+ * One copy per width is what lets the tests run the 128-, 256- and 512-bit loops in one JVM. Hence, too, no
+ * nested classes or lambdas here: they would name this class and load the template itself.
  *
  * <p>Accumulators live in locals, never in arrays or fields, and leave the k loop by unconditional stores
  * (see {@link #finish}).
@@ -49,7 +49,7 @@ final class SpeciesKernels implements VectorKernels {
     private static final float T3 = 1.33314422036e-1f;
     private static final float T4 = -3.33332819422e-1f;
 
-    /** Floats per chunk of a float-lane partial sum before it is added into a double. */
+    /** Vectors summed in float lanes before the partial sum is added into a double. */
     private static final int SUM_CHUNK = 4;
 
     @SuppressWarnings("unchecked")
