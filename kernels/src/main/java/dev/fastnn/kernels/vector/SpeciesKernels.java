@@ -217,6 +217,16 @@ final class SpeciesKernels implements VectorKernels {
         finish(tile, c, co, ldc, rows, cols, alpha, beta);
     }
 
+    @Override
+    public void packPanel(float[] src, int from, int stride, int rows, float[] out, int to) {
+        for (int q = 0; q < rows; q++) {
+            int s = from + q * stride;
+            int o = to + q * NR;
+            FloatVector.fromArray(SPECIES, src, s).intoArray(out, o);
+            FloatVector.fromArray(SPECIES, src, s + L).intoArray(out, o + L);
+        }
+    }
+
     /**
      * {@code C = alpha tile + beta C} for the valid corner of a tile. The accumulators reach this method
      * through {@code tile}, stored unconditionally: handing them over as arguments, or storing some only at

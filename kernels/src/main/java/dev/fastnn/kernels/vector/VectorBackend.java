@@ -327,7 +327,7 @@ public class VectorBackend extends NaiveBackend {
      * {@code op(B)[pc:pc+kc, jc:jc+nc]} as panels of {@code nr = p.panel} columns: panel q, step p, column j at
      * {@code q kc nr + p nr + j}; columns past the matrix are zero.
      */
-    private static void packB(Product p, int pc, int kc, int jc, int nc, float[] out) {
+    private void packB(Product p, int pc, int kc, int jc, int nc, float[] out) {
         float[] b = p.b;
         int ldb = p.ldb;
         int nr = p.panel;
@@ -336,12 +336,16 @@ public class VectorBackend extends NaiveBackend {
             int base = jr * kc;
             int j = jc + jr;
             if (p.transB) {
-                for (int jj = 0; jj < cols; jj++) {
-                    int src = (j + jj) * ldb + pc;
-                    for (int q = 0; q < kc; q++) {
-                        out[base + q * nr + jj] = b[src + q];
+                // Sequential writes; the nr rows read in step stay in L1 across the steps that share a line.
+                for (int q = 0; q < kc; q++) {
+                    int o = base + q * nr;
+                    int src = j * ldb + pc + q;
+                    for (int jj = 0; jj < cols; jj++, src += ldb) {
+                        out[o + jj] = b[src];
                     }
                 }
+            } else if (cols == nr && nr == this.nr) {
+                kernels.packPanel(b, pc * ldb + j, ldb, kc, out, base);
             } else {
                 for (int q = 0; q < kc; q++) {
                     System.arraycopy(b, (pc + q) * ldb + j, out, base + q * nr, cols);
@@ -369,7 +373,28 @@ public class VectorBackend extends NaiveBackend {
             int rows = Math.min(mr, mc - ir);
             int base = ir * kc;
             int i = ic + ir;
-            if (p.transA) {
+            if (rows == mr && p.transA) {
+                // Six floats per step: an arraycopy call costs more than the copy.
+                for (int q = 0, s0 = pc * lda + i, o = base; q < kc; q++, s0 += lda, o += mr) {
+                    out[o] = a[s0];
+                    out[o + 1] = a[s0 + 1];
+                    out[o + 2] = a[s0 + 2];
+                    out[o + 3] = a[s0 + 3];
+                    out[o + 4] = a[s0 + 4];
+                    out[o + 5] = a[s0 + 5];
+                }
+            } else if (rows == mr) {
+                // Six read streams and one sequential write stream, rather than six passes of strided writes.
+                int s0 = i * lda + pc;
+                for (int q = 0, o = base; q < kc; q++, o += mr) {
+                    out[o] = a[s0 + q];
+                    out[o + 1] = a[s0 + lda + q];
+                    out[o + 2] = a[s0 + 2 * lda + q];
+                    out[o + 3] = a[s0 + 3 * lda + q];
+                    out[o + 4] = a[s0 + 4 * lda + q];
+                    out[o + 5] = a[s0 + 5 * lda + q];
+                }
+            } else if (p.transA) {
                 for (int q = 0; q < kc; q++) {
                     System.arraycopy(a, (pc + q) * lda + i, out, base + q * mr, rows);
                 }
