@@ -210,7 +210,7 @@ public class VectorBackend extends NaiveBackend {
         int unit = byRows ? VectorKernels.MR : nr;
         int limit = byRows ? p.m : p.n;
         @SuppressWarnings("unchecked")
-        FutureTask<Void>[] tasks = new FutureTask[parts - 1];
+        FutureTask<Void>[] tasks = (FutureTask<Void>[]) new FutureTask<?>[parts - 1];
         for (int t = 1; t < parts; t++) {
             int from = (int) ((long) units * t / parts) * unit;
             int to = Math.min(limit, (int) ((long) units * (t + 1) / parts) * unit);
