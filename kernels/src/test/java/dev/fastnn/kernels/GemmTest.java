@@ -77,6 +77,33 @@ class GemmTest {
         check(backend, transA, transB, reference(problem(4, 5, 1000, 1f, -1f, 9)));
     }
 
+    @ParameterizedTest
+    @MethodSource("dev.fastnn.kernels.TestBackends#names")
+    void gemmOfAMatrixWithItselfMatchesFloat64(String name) {
+        Backend backend = TestBackends.get(name);
+        // X^T X and X X^T, as a Gram matrix or a weight-decay term would compute them: A and B are one matrix.
+        Problem x = problem(45, 45, 45, 1f, 0f, 77);
+        float[] xt = transpose(x.a(), 45, 45);
+        Problem gram = new Problem(45, 45, 45, xt, x.a(), x.c(), 1f, 0f);
+        Problem outer = new Problem(45, 45, 45, x.a(), xt, x.c(), 1f, 0f);
+        Expected gramRef = reference(gram);
+        Expected outerRef = reference(outer);
+        try (Matrix xm = backend.upload(x.a(), 45, 45); Matrix c = backend.allocate(45, 45)) {
+            backend.gemm(true, false, 1f, xm, xm, 0f, c);
+            checkAgainst(backend, "X^T X", backend.download(c), gramRef);
+            backend.gemm(false, true, 1f, xm, xm, 0f, c);
+            checkAgainst(backend, "X X^T", backend.download(c), outerRef);
+        }
+    }
+
+    private static void checkAgainst(Backend backend, String what, float[] got, Expected e) {
+        for (int i = 0; i < got.length; i++) {
+            if (!(Math.abs(got[i] - e.value()[i]) <= e.bound()[i])) {
+                fail(backend.name() + " " + what + " at " + i + ": " + got[i] + ", float64 " + e.value()[i]);
+            }
+        }
+    }
+
     /** Runs one problem with A and B stored as the transpose flags say and checks every element of C. */
     static void check(Backend backend, boolean transA, boolean transB, Expected e) {
         Problem p = e.problem();

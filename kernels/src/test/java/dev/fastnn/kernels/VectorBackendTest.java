@@ -55,9 +55,10 @@ class VectorBackendTest {
         VectorBackend backend = (VectorBackend) TestBackends.get(name);
         int mr = VectorBackend.MR;
         int nr = backend.tileColumns();
-        // n above 2 nr packs A; n at or below reads A in place: both paths see every m and k boundary.
+        // n above 2 nr packs A; n at or below reads A in place, with a one-vector tile up to nr / 2:
+        // every path sees every m and k boundary.
         int[] packedN = {2 * nr + 3};
-        int[] inPlaceN = {nr - 1, 2 * nr};
+        int[] inPlaceN = {nr / 2 - 1, nr - 1, 2 * nr};
         List<int[]> shapes = new ArrayList<>();
         for (int m : around(mr, 2 * mr, VectorBackend.MC, 2 * VectorBackend.MC)) {
             for (int n : IntStream.concat(IntStream.of(packedN), IntStream.of(inPlaceN)).toArray()) {
@@ -69,7 +70,7 @@ class VectorBackendTest {
                 shapes.add(new int[] {2 * mr + 1, n, k});
             }
         }
-        for (int n : around(nr, 2 * nr, 3 * nr, VectorBackend.NC, 2 * VectorBackend.NC)) {
+        for (int n : around(nr / 2, nr, 2 * nr, 3 * nr, VectorBackend.NC, 2 * VectorBackend.NC)) {
             shapes.add(new int[] {mr + 1, n, 9});
         }
         shapes.add(new int[] {VectorBackend.MC + 1, VectorBackend.NC + 1, VectorBackend.KC + 1});

@@ -23,7 +23,8 @@ import jdk.incubator.vector.FloatVector;
  * while every row sliver of A passes over it); {@code op(A)} is packed {@value #MC} x {@value #KC} at a time
  * (96 KiB, L2) into slivers of {@link VectorKernels#MR} rows. Packing absorbs the transposes and pads edges
  * with zeros, so the micro-kernel only ever sees one layout. When C has at most two panels of columns, A is
- * not reused enough to pay for packing it and the micro-kernel reads it where it lies.
+ * not reused enough to pay for packing it and the micro-kernel reads it where it lies; when C is at most
+ * one vector wide (an output layer of 10 classes), a one-vector tile wastes fewer lanes than the two-vector one.
  *
  * <p>Threads split C into column (or, for tall products, row) ranges aligned to the register tile, so every
  * element is computed by the same chain of operations whatever the thread count: results are bit-identical
@@ -135,7 +136,7 @@ public class VectorBackend extends NaiveBackend {
                               float alpha, Matrix a, Matrix b, float beta, Matrix c) {
         Workspace ws = WORKSPACE.get();
         Product p = ws.product.set(transA, transB, m, n, k, alpha, data(a), a.cols(), data(b), b.cols(), beta, data(c),
-                n > 2 * nr);
+                n > 2 * nr, n <= nr / 2 ? nr / 2 : nr);
         int parts = threads == 1 || (long) m * n * k < PARALLEL_MIN_MULTIPLY_ADDS ? 1 : threads;
         int panels = (n + nr - 1) / nr;
         int slivers = (m + VectorKernels.MR - 1) / VectorKernels.MR;
@@ -170,9 +171,11 @@ public class VectorBackend extends NaiveBackend {
         float beta;
         float[] c;
         boolean packA;
+        /** Columns per packed panel of B: nr, or one vector for products no wider than that. */
+        int panel;
 
         Product set(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                    float[] a, int lda, float[] b, int ldb, float beta, float[] c, boolean packA) {
+                    float[] a, int lda, float[] b, int ldb, float beta, float[] c, boolean packA, int panel) {
             this.transA = transA;
             this.transB = transB;
             this.m = m;
@@ -186,11 +189,12 @@ public class VectorBackend extends NaiveBackend {
             this.beta = beta;
             this.c = c;
             this.packA = packA;
+            this.panel = panel;
             return this;
         }
 
         Product setFrom(Product p) {
-            return set(p.transA, p.transB, p.m, p.n, p.k, p.alpha, p.a, p.lda, p.b, p.ldb, p.beta, p.c, p.packA);
+            return set(p.transA, p.transB, p.m, p.n, p.k, p.alpha, p.a, p.lda, p.b, p.ldb, p.beta, p.c, p.packA, p.panel);
         }
 
         /** Drops the arrays so that a thread's workspace does not keep a finished call's matrices alive. */
@@ -206,7 +210,7 @@ public class VectorBackend extends NaiveBackend {
         int unit = byRows ? VectorKernels.MR : nr;
         int limit = byRows ? p.m : p.n;
         @SuppressWarnings("unchecked")
-        FutureTask<Void>[] tasks = new FutureTask[parts - 1];
+        FutureTask<Void>[] tasks = (FutureTask<Void>[]) new FutureTask<?>[parts - 1];
         for (int t = 1; t < parts; t++) {
             int from = (int) ((long) units * t / parts) * unit;
             int to = Math.min(limit, (int) ((long) units * (t + 1) / parts) * unit);
@@ -274,7 +278,8 @@ public class VectorBackend extends NaiveBackend {
 
     /** {@code C[i0:i1, j0:j1]}, with i0 a multiple of MR and j0 of nr so that tiles fall where they would anyway. */
     private void multiply(Product p, Workspace ws, int i0, int i1, int j0, int j1) {
-        float[] packedB = ws.packedB(KC * roundUp(Math.min(NC, j1 - j0), nr));
+        int panel = p.panel;
+        float[] packedB = ws.packedB(KC * roundUp(Math.min(NC, j1 - j0), panel));
         float[] packedA = p.packA ? ws.packedA(MC * KC) : null;
         float[] tile = ws.tile(VectorKernels.MR * nr);
         int mr = VectorKernels.MR;
@@ -290,14 +295,18 @@ public class VectorBackend extends NaiveBackend {
                     if (packedA != null) {
                         packA(p, ic, mc, pc, kc, packedA);
                     }
-                    for (int jr = 0; jr < nc; jr += nr) {
-                        int cols = Math.min(nr, nc - jr);
+                    for (int jr = 0; jr < nc; jr += panel) {
+                        int cols = Math.min(panel, nc - jr);
                         int bo = jr * kc;
                         for (int ir = 0; ir < mc; ir += mr) {
                             int rows = Math.min(mr, mc - ir);
                             int i = ic + ir;
                             int co = i * ldc + jc + jr;
-                            if (packedA != null) {
+                            if (panel != nr) {
+                                kernels.multiplyNarrow(kc, p.a, p.transA ? pc * p.lda + i : i * p.lda + pc,
+                                        p.transA ? 1 : p.lda, p.transA ? p.lda : 1, packedB, bo,
+                                        p.c, co, ldc, rows, cols, p.alpha, beta, tile);
+                            } else if (packedA != null) {
                                 kernels.multiplyPacked(kc, packedA, ir * kc, packedB, bo,
                                         p.c, co, ldc, rows, cols, p.alpha, beta, tile);
                             } else if (p.transA) {
@@ -315,23 +324,28 @@ public class VectorBackend extends NaiveBackend {
     }
 
     /**
-     * {@code op(B)[pc:pc+kc, jc:jc+nc]} as panels of nr columns: panel q, step p, column j at
+     * {@code op(B)[pc:pc+kc, jc:jc+nc]} as panels of {@code nr = p.panel} columns: panel q, step p, column j at
      * {@code q kc nr + p nr + j}; columns past the matrix are zero.
      */
     private void packB(Product p, int pc, int kc, int jc, int nc, float[] out) {
         float[] b = p.b;
         int ldb = p.ldb;
+        int nr = p.panel;
         for (int jr = 0; jr < nc; jr += nr) {
             int cols = Math.min(nr, nc - jr);
             int base = jr * kc;
             int j = jc + jr;
             if (p.transB) {
-                for (int jj = 0; jj < cols; jj++) {
-                    int src = (j + jj) * ldb + pc;
-                    for (int q = 0; q < kc; q++) {
-                        out[base + q * nr + jj] = b[src + q];
+                // Sequential writes; the nr rows read in step stay in L1 across the steps that share a line.
+                for (int q = 0; q < kc; q++) {
+                    int o = base + q * nr;
+                    int src = j * ldb + pc + q;
+                    for (int jj = 0; jj < cols; jj++, src += ldb) {
+                        out[o + jj] = b[src];
                     }
                 }
+            } else if (cols == nr && nr == this.nr) {
+                kernels.packPanel(b, pc * ldb + j, ldb, kc, out, base);
             } else {
                 for (int q = 0; q < kc; q++) {
                     System.arraycopy(b, (pc + q) * ldb + j, out, base + q * nr, cols);
@@ -359,7 +373,28 @@ public class VectorBackend extends NaiveBackend {
             int rows = Math.min(mr, mc - ir);
             int base = ir * kc;
             int i = ic + ir;
-            if (p.transA) {
+            if (rows == mr && p.transA) {
+                // Six floats per step: an arraycopy call costs more than the copy.
+                for (int q = 0, s0 = pc * lda + i, o = base; q < kc; q++, s0 += lda, o += mr) {
+                    out[o] = a[s0];
+                    out[o + 1] = a[s0 + 1];
+                    out[o + 2] = a[s0 + 2];
+                    out[o + 3] = a[s0 + 3];
+                    out[o + 4] = a[s0 + 4];
+                    out[o + 5] = a[s0 + 5];
+                }
+            } else if (rows == mr) {
+                // Six read streams and one sequential write stream, rather than six passes of strided writes.
+                int s0 = i * lda + pc;
+                for (int q = 0, o = base; q < kc; q++, o += mr) {
+                    out[o] = a[s0 + q];
+                    out[o + 1] = a[s0 + lda + q];
+                    out[o + 2] = a[s0 + 2 * lda + q];
+                    out[o + 3] = a[s0 + 3 * lda + q];
+                    out[o + 4] = a[s0 + 4 * lda + q];
+                    out[o + 5] = a[s0 + 5 * lda + q];
+                }
+            } else if (p.transA) {
                 for (int q = 0; q < kc; q++) {
                     System.arraycopy(a, (pc + q) * lda + i, out, base + q * mr, rows);
                 }

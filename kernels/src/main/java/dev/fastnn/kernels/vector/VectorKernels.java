@@ -35,6 +35,16 @@ interface VectorKernels {
     void multiplyStrided(int kc, float[] a, int ao, int rowStride, int stepStride, float[] b, int bo,
                          float[] c, int co, int ldc, int rows, int cols, float alpha, float beta, float[] tile);
 
+    /**
+     * As {@link #multiplyStrided} for products at most one vector wide: B's panel is {@link #lanes()} columns
+     * ({@code b[bo + p lanes]}), so a 10-column output layer wastes 6 lanes of 16 instead of 22 of 32.
+     */
+    void multiplyNarrow(int kc, float[] a, int ao, int rowStride, int stepStride, float[] b, int bo,
+                        float[] c, int co, int ldc, int rows, int cols, float alpha, float beta, float[] tile);
+
+    /** Copies {@code rows} rows of {@link #nr()} floats, {@code stride} apart from {@code from}, to {@code out[to]} on. */
+    void packPanel(float[] src, int from, int stride, int rows, float[] out, int to);
+
     void sigmoid(float[] x, float[] out, int size);
 
     void tanh(float[] x, float[] out, int size);
