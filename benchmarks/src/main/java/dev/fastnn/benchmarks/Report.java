@@ -336,8 +336,8 @@ public final class Report {
         md.append("## Training steps\n\n");
         if (!train.isEmpty()) {
             List<String[]> columns = backendThreadColumns(train);
-            md.append("Milliseconds per step (forward, backward, update). The Fashion-MNIST epoch is estimated as ")
-                    .append("60000 / 128 steps of the MLP.\n\n");
+            md.append("Time per step (batch in, forward, backward, update, loss out). The Fashion-MNIST epoch is ")
+                    .append("estimated as 60000 / 128 steps of the MLP.\n\n");
             md.append("| network |");
             columns.forEach(c -> md.append(' ').append(c[0]).append(", ").append(c[1]).append(" t |"));
             md.append("\n|---|").append("---:|".repeat(columns.size())).append('\n');
@@ -346,7 +346,7 @@ public final class Report {
                 for (String[] c : columns) {
                     md.append(' ').append(find("TrainStepBenchmark.step",
                             Map.of("backend", c[0], "threads", c[1], "network", network))
-                            .map(m -> millis(m.seconds())).orElse("-")).append(" |");
+                            .map(m -> duration(m.seconds())).orElse("-")).append(" |");
                 }
                 md.append('\n');
                 if (network.equals("mlp")) {
@@ -441,8 +441,12 @@ public final class Report {
         return String.format(Locale.ROOT, "%.1f µs", seconds * 1e6);
     }
 
-    private static String millis(double seconds) {
-        return String.format(Locale.ROOT, "%.3f", seconds * 1e3);
+    /** E.g. {@code 2.9 µs}, {@code 1.84 ms}: a unit that suits the article's step and the MLP's alike. */
+    private static String duration(double seconds) {
+        if (seconds < 1e-3) {
+            return micros(seconds);
+        }
+        return String.format(Locale.ROOT, seconds < 1 ? "%.2f ms" : "%.0f ms", seconds * 1e3);
     }
 
     private static String field(JsonObject o, String name) {

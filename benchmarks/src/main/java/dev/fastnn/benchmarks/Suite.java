@@ -126,7 +126,8 @@ public final class Suite {
             Files.deleteIfExists(part);
         }
         if (results.isEmpty()) {
-            System.err.println("fastnn bench: the -p options left nothing to run");
+            System.err.println("fastnn bench: no benchmark produced a result (the -p options left nothing to run,"
+                    + " or every run failed: see above)");
             System.exit(2);
             return;
         }
