@@ -1,5 +1,6 @@
 package dev.fastnn.kernels;
 
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -136,7 +137,7 @@ public abstract class Backend {
     /** {@code out = f(x)}; elementwise, or row by row for {@link Activation#SOFTMAX}. */
     public final void activation(Activation f, Matrix x, Matrix out) {
         Objects.requireNonNull(f, "activation");
-        checkSameShape(f.name().toLowerCase(), x, "x", out, "out");
+        checkSameShape(f, "", x, "x", out, "out");
         activationKernel(f, x, out);
     }
 
@@ -146,9 +147,8 @@ public abstract class Backend {
      */
     public final void activationGradient(Activation f, Matrix y, Matrix grad, Matrix out) {
         Objects.requireNonNull(f, "activation");
-        String op = f.name().toLowerCase() + " gradient";
-        checkSameShape(op, y, "y", grad, "grad");
-        checkSameShape(op, y, "y", out, "out");
+        checkSameShape(f, " gradient", y, "y", grad, "grad");
+        checkSameShape(f, " gradient", y, "y", out, "out");
         activationGradientKernel(f, y, grad, out);
     }
 
@@ -261,6 +261,15 @@ public abstract class Backend {
         }
         if (m.isReleased()) {
             throw new IllegalStateException(what + " " + m.shape() + " has been released");
+        }
+    }
+
+    /** As below, naming the operation only on failure: training calls this per batch and must not allocate. */
+    private void checkSameShape(Activation f, String suffix, Matrix a, String aName, Matrix b, String bName) {
+        checkOwned(a, aName);
+        checkOwned(b, bName);
+        if (a.rows() != b.rows() || a.cols() != b.cols()) {
+            checkSameShape(f.name().toLowerCase(Locale.ROOT) + suffix, a, aName, b, bName);
         }
     }
 

@@ -27,4 +27,12 @@ public interface BackendProvider {
 
     /** A new backend; only called when {@link #unavailableReason()} is {@code null}. */
     Backend create();
+
+    /**
+     * A new backend that computes on {@code threads} threads, for callers that size their own parallelism.
+     * Backends without a thread pool of their own (naive, OpenCL) are the same as {@link #create()}.
+     */
+    default Backend create(int threads) {
+        return create();
+    }
 }

@@ -51,6 +51,23 @@ public final class Backends {
         return SHARED.computeIfAbsent(provider.name(), n -> provider.create());
     }
 
+    /**
+     * A new, unshared backend of this name ({@code auto} resolves as for {@link #get}) computing on
+     * {@code threads} threads where the backend has a thread pool (vector); the others ignore it.
+     */
+    public static Backend create(String name, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
+        String key = name == null ? AUTO : name.trim().toLowerCase(Locale.ROOT);
+        BackendProvider provider = key.equals(AUTO) ? autoChoice() : provider(key);
+        String reason = provider.unavailableReason();
+        if (reason != null) {
+            throw new IllegalStateException("backend '" + key + "' is not available: " + reason);
+        }
+        return provider.create(threads);
+    }
+
     /** Every known backend: naive, vector, aparapi. */
     public static List<BackendProvider> providers() {
         return Providers.ALL;

@@ -33,4 +33,9 @@ public final class VectorProvider implements BackendProvider {
     public Backend create() {
         return new VectorBackend();
     }
+
+    @Override
+    public Backend create(int threads) {
+        return new VectorBackend(VectorBackend.maxBits(), threads);
+    }
 }

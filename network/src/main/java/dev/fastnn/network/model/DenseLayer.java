@@ -1,0 +1,68 @@
+package dev.fastnn.network.model;
+
+import dev.fastnn.kernels.Activation;
+import dev.fastnn.kernels.Backend;
+import dev.fastnn.kernels.Matrix;
+
+/**
+ * One fully connected layer, {@code Y = f(X W + b)}, whose weights ({@code inputs x outputs}) and biases
+ * ({@code 1 x outputs}, absent in the article's network) live in a backend's storage.
+ */
+public final class DenseLayer implements AutoCloseable {
+    private final Backend backend;
+    private final Activation activation;
+    private final Matrix weights;
+    private final Matrix biases;
+
+    DenseLayer(Backend backend, LayerParameters parameters) {
+        this.backend = backend;
+        this.activation = parameters.activation();
+        this.weights = backend.upload(parameters.weights(), parameters.inputs(), parameters.outputs());
+        this.biases = parameters.hasBiases() ? backend.upload(parameters.biases(), 1, parameters.outputs()) : null;
+    }
+
+    public int inputs() {
+        return weights.rows();
+    }
+
+    public int outputs() {
+        return weights.cols();
+    }
+
+    public Activation activation() {
+        return activation;
+    }
+
+    /** The live weights, for optimizers; {@code inputs x outputs}. */
+    public Matrix weights() {
+        return weights;
+    }
+
+    /** The live biases ({@code 1 x outputs}), or {@code null} for a layer without them. */
+    public Matrix biases() {
+        return biases;
+    }
+
+    /** {@code out = f(in W + b)}; {@code out} is {@code in.rows() x outputs}. */
+    public void forward(Matrix in, Matrix out) {
+        backend.gemm(false, false, 1f, in, weights, 0f, out);
+        if (biases != null) {
+            backend.addRowVector(out, biases);
+        }
+        backend.activation(activation, out, out);
+    }
+
+    /** A host copy of the parameters. */
+    public LayerParameters parameters() {
+        return new LayerParameters(inputs(), outputs(), activation, backend.download(weights),
+                biases == null ? null : backend.download(biases));
+    }
+
+    @Override
+    public void close() {
+        weights.close();
+        if (biases != null) {
+            biases.close();
+        }
+    }
+}

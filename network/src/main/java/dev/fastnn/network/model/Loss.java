@@ -1,0 +1,90 @@
+package dev.fastnn.network.model;
+
+import dev.fastnn.kernels.Activation;
+import dev.fastnn.kernels.Backend;
+import dev.fastnn.kernels.Matrix;
+import java.util.Locale;
+
+/**
+ * What training minimizes, and how its gradient enters backprop.
+ *
+ * <p>Each loss writes an unscaled output delta {@code D} (the gradient with respect to the output layer's
+ * pre-activations, up to the constant {@link #gradientScale}) so that the constant can ride along in the
+ * {@code alpha} of the weight-gradient gemm instead of costing a pass over the batch. Multiplying by 2 is
+ * exact in floating point, so the article's {@code 2 (y - out) out (1 - out)} comes out bit for bit.
+ */
+public enum Loss {
+    /** The article's {@code sum (y - yhat)^2} over the batch and outputs; not divided by the batch size. */
+    SUM_SQUARED_ERROR("sse"),
+    /** {@code sum (y - yhat)^2 / (rows * outputs)}: the mean over every element of the batch. */
+    MEAN_SQUARED_ERROR("mse"),
+    /**
+     * {@code -sum y ln p / rows} with {@code p} the softmax output: the mean over the batch. Its gradient
+     * with respect to the softmax input is {@code (p - y) / rows}, so the softmax Jacobian is never formed.
+     */
+    SOFTMAX_CROSS_ENTROPY("cross-entropy");
+
+    private final String id;
+
+    Loss(String id) {
+        this.id = id;
+    }
+
+    /** The name used on the command line and in model files: {@code sse}, {@code mse}, {@code cross-entropy}. */
+    public String id() {
+        return id;
+    }
+
+    /** Parses an {@link #id()}; an unknown name lists the valid ones. */
+    public static Loss parse(String name) {
+        String key = name.trim().toLowerCase(Locale.ROOT);
+        for (Loss loss : values()) {
+            if (loss.id.equals(key)) {
+                return loss;
+            }
+        }
+        throw new IllegalArgumentException("unknown loss '" + name + "'; valid: sse, mse, cross-entropy");
+    }
+
+    /** Throws when this loss cannot follow an output layer with activation {@code output}. */
+    public void checkOutputActivation(Activation output) {
+        if (this == SOFTMAX_CROSS_ENTROPY && output != Activation.SOFTMAX) {
+            throw new IllegalArgumentException("loss cross-entropy needs a softmax output layer, got "
+                    + output.name().toLowerCase(Locale.ROOT));
+        }
+    }
+
+    /** Whether the loss is a mean over samples (so that losses of batches of different sizes average). */
+    public boolean isMean() {
+        return this != SUM_SQUARED_ERROR;
+    }
+
+    /** The loss of {@code out} against targets {@code y}, in double. */
+    public double value(Backend backend, Matrix out, Matrix y) {
+        return switch (this) {
+            case SUM_SQUARED_ERROR -> backend.sumSquaredError(out, y);
+            case MEAN_SQUARED_ERROR -> backend.sumSquaredError(out, y) / out.size();
+            case SOFTMAX_CROSS_ENTROPY -> backend.crossEntropy(out, y) / out.rows();
+        };
+    }
+
+    /**
+     * {@code delta = dLoss/dZ / gradientScale} for the output layer, where {@code out = f(Z)}. {@code delta}
+     * may not be {@code out} or {@code y}.
+     */
+    public void outputDelta(Backend backend, Activation f, Matrix out, Matrix y, Matrix delta) {
+        backend.subtract(out, y, delta);
+        if (this != SOFTMAX_CROSS_ENTROPY) {
+            backend.activationGradient(f, out, delta, delta);
+        }
+    }
+
+    /** The constant that turns {@link #outputDelta} into the true gradient for a {@code rows x cols} output. */
+    public float gradientScale(int rows, int cols) {
+        return switch (this) {
+            case SUM_SQUARED_ERROR -> 2f;
+            case MEAN_SQUARED_ERROR -> (float) (2.0 / ((double) rows * cols));
+            case SOFTMAX_CROSS_ENTROPY -> (float) (1.0 / rows);
+        };
+    }
+}

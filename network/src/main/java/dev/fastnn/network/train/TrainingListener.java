@@ -1,0 +1,26 @@
+package dev.fastnn.network.train;
+
+/**
+ * Progress of {@link Trainer#fit}, called on the thread that runs it. The default methods do nothing, so a
+ * listener implements only what it shows. {@link #NONE} listens to nothing.
+ */
+public interface TrainingListener {
+    TrainingListener NONE = new TrainingListener() {
+    };
+
+    /** Before the first batch of {@code epoch} (1-based), which will run {@code batches} batches. */
+    default void epochStarted(int epoch, int batches) {
+    }
+
+    /**
+     * After batch {@code batch} (1-based) of {@code epoch}: {@code samples} samples done this epoch,
+     * {@code batchLoss} the loss of this batch before its update. Called with primitives only, so that
+     * reporting allocates nothing per batch.
+     */
+    default void batchFinished(int epoch, int batch, int batches, long samples, double batchLoss) {
+    }
+
+    /** After the epoch and its test evaluation. */
+    default void epochFinished(EpochMetrics metrics) {
+    }
+}

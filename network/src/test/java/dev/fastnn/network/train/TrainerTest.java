@@ -1,0 +1,331 @@
+package dev.fastnn.network.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fastnn.kernels.Activation;
+import dev.fastnn.kernels.Backend;
+import dev.fastnn.kernels.Backends;
+import dev.fastnn.kernels.naive.NaiveBackend;
+import dev.fastnn.network.model.Initializer;
+import dev.fastnn.network.model.LayerParameters;
+import dev.fastnn.network.model.Loss;
+import dev.fastnn.network.model.ModelParameters;
+import dev.fastnn.network.testing.NetworkBackends;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class TrainerTest {
+
+    /** Three Gaussian blobs in 6 dimensions, 300 samples (not a multiple of the batch sizes used). */
+    static Samples blobs(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int rows = 301;
+        int features = 6;
+        float[] x = new float[rows * features];
+        int[] labels = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            labels[i] = i % 3;
+            for (int j = 0; j < features; j++) {
+                double centre = (j % 3 == labels[i]) ? 1.5 : -0.5;
+                x[i * features + j] = (float) (centre + 0.8 * (r.nextDouble() * 2 - 1));
+            }
+        }
+        return Samples.classification(x, rows, features, labels, 3);
+    }
+
+    /** y = (sin of a projection, a product), a smooth regression target in [-1, 1]. */
+    static Samples waves(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int rows = 200;
+        float[] x = new float[rows * 3];
+        float[] y = new float[rows * 2];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < 3; j++) {
+                x[i * 3 + j] = (float) r.nextDouble(-1, 1);
+            }
+            y[i * 2] = (float) Math.sin(x[i * 3] + 0.5 * x[i * 3 + 1]);
+            y[i * 2 + 1] = x[i * 3 + 1] * x[i * 3 + 2];
+        }
+        return Samples.regression(x, rows, 3, y, 2);
+    }
+
+    static Stream<Arguments> optimizers() {
+        return Stream.of(
+                Arguments.of(new Optimizer.Sgd(0.5f), Loss.SOFTMAX_CROSS_ENTROPY),
+                Arguments.of(new Optimizer.Momentum(0.1f, 0.9f), Loss.SOFTMAX_CROSS_ENTROPY),
+                Arguments.of(new Optimizer.Adam(0.01f), Loss.SOFTMAX_CROSS_ENTROPY),
+                Arguments.of(new Optimizer.Sgd(0.2f), Loss.MEAN_SQUARED_ERROR),
+                Arguments.of(new Optimizer.Momentum(0.05f, 0.9f), Loss.MEAN_SQUARED_ERROR),
+                Arguments.of(new Optimizer.Adam(0.01f), Loss.MEAN_SQUARED_ERROR),
+                Arguments.of(new Optimizer.Sgd(0.01f), Loss.SUM_SQUARED_ERROR));
+    }
+
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("optimizers")
+    void everyOptimizerReducesTheLossOnSyntheticProblems(Optimizer optimizer, Loss loss) {
+        boolean classify = loss == Loss.SOFTMAX_CROSS_ENTROPY;
+        Samples data = classify ? blobs(3) : waves(3);
+        Trainer trainer = Trainer.builder()
+                .layers(data.features(), 16, data.outputs())
+                .hiddenActivation(Activation.TANH)
+                .outputActivation(classify ? Activation.SOFTMAX : Activation.IDENTITY)
+                .loss(loss)
+                .optimizer(optimizer)
+                .batchSize(loss == Loss.SUM_SQUARED_ERROR ? 8 : 32)
+                .epochs(30)
+                .seed(5)
+                .backend(new NaiveBackend())
+                .build();
+        try (Model model = trainer.fit(data)) {
+            List<EpochMetrics> h = model.history();
+            double first = h.get(0).loss();
+            double last = h.get(h.size() - 1).loss();
+            assertTrue(last < 0.5 * first, trainer + ": loss " + first + " -> " + last);
+            Evaluation e = model.evaluate(data);
+            assertEquals(last, e.loss(), 0.5 * last, "evaluated loss near the last epoch's");
+            if (classify) {
+                assertTrue(e.accuracy() > 0.9, "blobs separate: accuracy " + e.accuracy());
+            }
+        }
+    }
+
+    static Stream<String> deterministicBackends() {
+        return Stream.of("naive", "vector");
+    }
+
+    @ParameterizedTest
+    @MethodSource("deterministicBackends")
+    void sameSeedGivesBitIdenticalModels(String name) {
+        Backend backend = NetworkBackends.get(name);
+        Samples data = blobs(1);
+        float[] a = weights(trainer(backend, 11).fit(data));
+        float[] b = weights(trainer(backend, 11).fit(data));
+        float[] c = weights(trainer(backend, 12).fit(data));
+        assertArrayEquals(a, b, "same seed, same backend");
+        assertFalse(Arrays.equals(a, c), "another seed gives another model");
+    }
+
+    @Test
+    void concurrentTrainersSharingABackendGiveTheSerialModels() throws Exception {
+        Backend backend = Backends.get("naive");
+        Samples data = blobs(2);
+        int n = 4;
+        List<float[]> serial = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            serial.add(weights(trainer(backend, 100 + i).fit(data)));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            List<Future<float[]>> futures = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                long seed = 100 + i;
+                futures.add(pool.submit(() -> weights(trainer(backend, seed).fit(data))));
+            }
+            for (int i = 0; i < n; i++) {
+                assertArrayEquals(serial.get(i), futures.get(i).get(), "trainer " + i);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void concurrentFitsOfOneTrainerGetDistinctReproducibleRandomSources() throws Exception {
+        Samples data = blobs(2);
+        Backend backend = new NaiveBackend();
+        Trainer one = trainer(backend, 7);
+        float[] first = weights(one.fit(data));
+        float[] second = weights(one.fit(data));
+        Trainer again = trainer(backend, 7);
+        assertArrayEquals(first, weights(again.fit(data)), "the first fit of a new trainer repeats");
+        assertArrayEquals(second, weights(again.fit(data)), "so does the second");
+        assertFalse(Arrays.equals(first, second), "each fit splits a new random source");
+    }
+
+    /**
+     * A step moves the batch in and the loss out, nothing else: on a fresh backend, after the initial
+     * upload of the weights, an epoch writes exactly the batches (inputs and one-hot targets) and reads nothing
+     * but what reductions bring back (at most a few scalars per batch).
+     */
+    @Test
+    void trainingMovesOnlyBatchesInAndLossesOut() {
+        Backend backend = new NaiveBackend();
+        Samples data = blobs(4);
+        int batch = 32;
+        Trainer trainer = Trainer.builder().layers(6, 16, 3).batchSize(batch).epochs(2).backend(backend).build();
+        long weightBytes = 4L * (6 * 16 + 16 + 16 * 3 + 3);
+        try (Model model = trainer.fit(data)) {
+            long batches = 2 * ((data.rows() + batch - 1) / batch);
+            long batchBytes = 2 * 4L * data.rows() * (6 + 3);
+            assertEquals(weightBytes + batchBytes, backend.transfers().bytesToBackend());
+            assertTrue(backend.transfers().bytesFromBackend() <= batches * 16,
+                    "read back " + backend.transfers().bytesFromBackend() + " bytes in " + batches + " batches");
+        }
+    }
+
+    /** Buffers are reused: the bytes allocated per extra epoch, spread over its batches, are a few per batch. */
+    @Test
+    void steadyStateTrainingAllocatesNothingPerBatch() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        Backend backend = new NaiveBackend();
+        Samples data = blobs(5);
+        int batch = 4;
+        int batchesPerEpoch = (data.rows() + batch - 1) / batch;
+        trainerFor(backend, batch, 30).fit(data).close();
+        long shortRun = allocated(threads, backend, data, batch, 10);
+        long longRun = allocated(threads, backend, data, batch, 60);
+        double perBatch = (double) (longRun - shortRun) / (50.0 * batchesPerEpoch);
+        assertTrue(perBatch < 8, "allocated " + perBatch + " bytes per batch");
+    }
+
+    private static long allocated(com.sun.management.ThreadMXBean threads, Backend backend, Samples data, int batch, int epochs) {
+        Trainer trainer = trainerFor(backend, batch, epochs);
+        long id = Thread.currentThread().getId();
+        long before = threads.getThreadAllocatedBytes(id);
+        trainer.fit(data).close();
+        return threads.getThreadAllocatedBytes(id) - before;
+    }
+
+    private static Trainer trainerFor(Backend backend, int batch, int epochs) {
+        return Trainer.builder().layers(6, 8, 3).batchSize(batch).epochs(epochs)
+                .optimizer(new Optimizer.Adam(0.01f)).backend(backend).build();
+    }
+
+    @Test
+    void listenerHearsEveryBatchAndEpoch() {
+        Samples data = blobs(6);
+        int[] counts = new int[3];
+        long[] lastSamples = new long[1];
+        TrainingListener listener = new TrainingListener() {
+            @Override
+            public void epochStarted(int epoch, int batches) {
+                counts[0]++;
+                assertEquals(10, batches);
+            }
+
+            @Override
+            public void batchFinished(int epoch, int batch, int batches, long samples, double batchLoss) {
+                counts[1]++;
+                lastSamples[0] = samples;
+                assertTrue(Double.isFinite(batchLoss));
+            }
+
+            @Override
+            public void epochFinished(EpochMetrics m) {
+                counts[2]++;
+                assertTrue(m.seconds() >= 0 && m.testAccuracy() >= 0 && m.testAccuracy() <= 1);
+            }
+        };
+        Trainer trainer = Trainer.builder().layers(6, 5, 3).batchSize(32).epochs(3).backend(new NaiveBackend()).build();
+        trainer.fit(data, data.limit(50), listener).close();
+        assertArrayEquals(new int[] {3, 30, 3}, counts);
+        assertEquals(data.rows(), lastSamples[0]);
+    }
+
+    @Test
+    void toStringNamesEverySetting() {
+        String s = Trainer.builder().layers(784, 256, 10).optimizer(new Optimizer.Adam(0.001f))
+                .backend(new NaiveBackend()).build().toString();
+        for (String setting : List.of("layers=784,256,10", "hiddenActivation=sigmoid", "outputActivation=softmax",
+                "biases=true", "loss=cross-entropy", "initializer=xavier", "optimizer=adam(lr=0.001", "batchSize=128",
+                "epochs=10", "shuffle=true", "seed=1", "backend=naive")) {
+            assertTrue(s.contains(setting), s + " lacks " + setting);
+        }
+    }
+
+    @Test
+    void badSettingsAndDataAreRejectedWithTheirValues() {
+        assertThrows(IllegalStateException.class, () -> Trainer.builder().build());
+        assertThrows(IllegalArgumentException.class, () -> Trainer.builder().layers(3));
+        assertThrows(IllegalArgumentException.class, () -> Trainer.builder().layers(3, 0, 1));
+        assertThrows(IllegalArgumentException.class, () -> Trainer.builder().batchSize(0));
+        assertThrows(IllegalArgumentException.class, () -> new Optimizer.Sgd(-1f));
+        assertThrows(IllegalArgumentException.class, () -> new Optimizer.Momentum(0.1f, 1f));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Trainer.builder().layers(3, 2)
+                .loss(Loss.SOFTMAX_CROSS_ENTROPY).outputActivation(Activation.SIGMOID).backend(new NaiveBackend()).build());
+        assertTrue(e.getMessage().contains("softmax"), e.getMessage());
+        Trainer t = Trainer.builder().layers(5, 4, 3).backend(new NaiveBackend()).build();
+        e = assertThrows(IllegalArgumentException.class, () -> t.fit(blobs(1)));
+        assertTrue(e.getMessage().contains("6 features") && e.getMessage().contains("5,4,3"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> Samples.classification(new float[6], 2, 3, new int[] {0, 3}, 3));
+    }
+
+    @Test
+    void parametersRoundTripToIdenticalPredictions() {
+        Samples data = blobs(8);
+        Backend backend = new NaiveBackend();
+        try (Model model = trainer(backend, 3).fit(data)) {
+            ModelParameters p = model.parameters();
+            assertEquals("cross-entropy", p.metadata().get("loss"));
+            assertTrue(p.metadata().get("trainer").startsWith("Trainer["));
+            try (Model copy = Model.of(backend, p)) {
+                assertArrayEquals(model.predict(data.inputs(), data.rows()), copy.predict(data.inputs(), data.rows()));
+            }
+        }
+    }
+
+    @Test
+    void initializersDrawFromTheirRanges() {
+        SplittableRandom r = new SplittableRandom(1);
+        float[] u = Initializer.UNIFORM.weights(30, 40, r);
+        float[] x = Initializer.XAVIER.weights(30, 40, r);
+        float[] h = Initializer.HE.weights(30, 40, r);
+        double xavier = Math.sqrt(6.0 / 70);
+        double he = Math.sqrt(6.0 / 30);
+        for (int i = 0; i < u.length; i++) {
+            assertTrue(u[i] >= 0 && u[i] < 1);
+            assertTrue(Math.abs(x[i]) <= xavier);
+            assertTrue(Math.abs(h[i]) <= he);
+        }
+        assertEquals(0.5, mean(u), 0.05);
+        assertEquals(0, mean(x), 0.05 * xavier);
+    }
+
+    private static double mean(float[] v) {
+        double s = 0;
+        for (float f : v) {
+            s += f;
+        }
+        return s / v.length;
+    }
+
+    private static Trainer trainer(Backend backend, long seed) {
+        return Trainer.builder().layers(6, 10, 3).batchSize(16).epochs(3).seed(seed)
+                .optimizer(new Optimizer.Momentum(0.1f, 0.9f)).backend(backend).build();
+    }
+
+    private static float[] weights(Model model) {
+        try (model) {
+            ModelParameters p = model.parameters();
+            int n = 0;
+            for (LayerParameters l : p.layers()) {
+                n += l.weights().length + l.biases().length;
+            }
+            float[] all = new float[n];
+            int at = 0;
+            for (LayerParameters l : p.layers()) {
+                System.arraycopy(l.weights(), 0, all, at, l.weights().length);
+                at += l.weights().length;
+                System.arraycopy(l.biases(), 0, all, at, l.biases().length);
+                at += l.biases().length;
+            }
+            return all;
+        }
+    }
+}
