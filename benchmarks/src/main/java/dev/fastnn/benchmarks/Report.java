@@ -10,13 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -329,37 +329,23 @@ public final class Report {
     }
 
     private void trainStep(StringBuilder md) {
-        List<Measurement> train = of("TrainStepBenchmark.step");
+        List<Measurement> train = results.stream().filter(m -> m.benchmark().equals("TrainStepBenchmark.article")
+                || m.benchmark().equals("TrainStepBenchmark.mlp")).toList();
         if (train.isEmpty() && numpy == null) {
             return;
         }
         md.append("## Training steps\n\n");
         if (!train.isEmpty()) {
             List<String[]> columns = backendThreadColumns(train);
-            md.append("Time per step (batch in, forward, backward, update, loss out). The Fashion-MNIST epoch is ")
-                    .append("estimated as 60000 / 128 steps of the MLP.\n\n");
+            md.append("Time of one step of fastnn's Trainer (batch in, forward, backward, update, loss out). ")
+                    .append("The Fashion-MNIST epoch is estimated as 60000 / 128 MLP steps.\n\n");
             md.append("| network |");
             columns.forEach(c -> md.append(' ').append(c[0]).append(", ").append(c[1]).append(" t |"));
             md.append("\n|---|").append("---:|".repeat(columns.size())).append('\n');
-            for (String network : distinct(train, "network")) {
-                md.append("| ").append(network).append(" |");
-                for (String[] c : columns) {
-                    md.append(' ').append(find("TrainStepBenchmark.step",
-                            Map.of("backend", c[0], "threads", c[1], "network", network))
-                            .map(m -> duration(m.seconds())).orElse("-")).append(" |");
-                }
-                md.append('\n');
-                if (network.equals("mlp")) {
-                    md.append("| mlp epoch estimate (s) |");
-                    for (String[] c : columns) {
-                        md.append(' ').append(find("TrainStepBenchmark.step",
-                                Map.of("backend", c[0], "threads", c[1], "network", network))
-                                .map(m -> String.format(Locale.ROOT, "%.3f", m.seconds() * FASHION_MNIST_TRAIN / MLP_BATCH))
-                                .orElse("-")).append(" |");
-                    }
-                    md.append('\n');
-                }
-            }
+            trainRow(md, columns, "article 3-4-1, 4 rows", "TrainStepBenchmark.article", Report::duration);
+            trainRow(md, columns, "MLP 784-256-10, batch 128", "TrainStepBenchmark.mlp", Report::duration);
+            trainRow(md, columns, "MLP epoch estimate", "TrainStepBenchmark.mlp",
+                    s -> String.format(Locale.ROOT, "%.3f s", s * FASHION_MNIST_TRAIN / MLP_BATCH));
             md.append('\n');
         }
         if (numpy != null) {
@@ -368,6 +354,19 @@ public final class Report {
                     .append(field(numpy, "blas_threads")).append(" BLAS thread(s) (").append(field(numpy, "blas"))
                     .append(", numpy ").append(field(numpy, "numpy")).append(").\n\n");
         }
+    }
+
+    private void trainRow(StringBuilder md, List<String[]> columns, String label, String benchmark,
+                          Function<Double, String> format) {
+        if (of(benchmark).isEmpty()) {
+            return;
+        }
+        md.append("| ").append(label).append(" |");
+        for (String[] c : columns) {
+            md.append(' ').append(find(benchmark, Map.of("backend", c[0], "threads", c[1]))
+                    .map(m -> format.apply(m.seconds())).orElse("-")).append(" |");
+        }
+        md.append('\n');
     }
 
     private void allocation(StringBuilder md) {
@@ -419,10 +418,6 @@ public final class Report {
 
     private static List<Integer> distinctInts(List<Measurement> ms, String param) {
         return ms.stream().map(m -> m.intParam(param)).distinct().sorted().toList();
-    }
-
-    private static List<String> distinct(List<Measurement> ms, String param) {
-        return new ArrayList<>(ms.stream().map(m -> m.param(param)).collect(Collectors.toCollection(LinkedHashSet::new)));
     }
 
     /** {@code work / time / unit} with its confidence half-width, e.g. {@code 97.3 ±1.2}. */

@@ -169,8 +169,7 @@ public final class Suite {
                             "size", List.of("1024", "65536", "1048576"), "threads", List.of("1"))));
                     break;
                 case "train":
-                    plans.add(new Plan(TRAIN, params("backend", fastnnBackends,
-                            "network", List.of("article", "mlp"), "threads", List.of("1", "2"))));
+                    plans.add(new Plan(TRAIN, params("backend", fastnnBackends, "threads", List.of("1", "2"))));
                     break;
                 default:
                     throw new AssertionError(suite);
@@ -247,6 +246,13 @@ public final class Suite {
 
     private static List<String> withoutUnavailable(List<String> backends, boolean aparapi) {
         return aparapi ? backends : backends.stream().filter(b -> !b.equals("aparapi")).toList();
+    }
+
+    private static Map<String, List<String>> params(String k1, List<String> v1, String k2, List<String> v2) {
+        Map<String, List<String>> m = new LinkedHashMap<>();
+        m.put(k1, v1);
+        m.put(k2, v2);
+        return m;
     }
 
     private static Map<String, List<String>> params(String k1, List<String> v1, String k2, List<String> v2,
