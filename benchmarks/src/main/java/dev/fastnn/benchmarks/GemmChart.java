@@ -38,7 +38,8 @@ final class GemmChart {
         System.setProperty("java.awt.headless", "true");
         Map<String, XYSeries> series = new TreeMap<>(Comparator.comparing(GemmChart::order));
         for (Measurement m : gemm) {
-            String name = m.param("backend") + ", " + m.param("threads") + (m.intParam("threads") == 1 ? " thread" : " threads");
+            String threads = m.param("threads") + (m.intParam("threads") == 1 ? " thread" : " threads");
+            String name = m.param("backend") + ", " + threads;
             int n = m.intParam("n");
             series.computeIfAbsent(name, XYSeries::new).add(n, GemmShape.square(n).flops() / m.seconds() / 1e9);
         }
@@ -62,8 +63,8 @@ final class GemmChart {
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-        JFreeChart chart = new JFreeChart("fastnn sgemm, square n x n (dashed: 2 threads)", JFreeChart.DEFAULT_TITLE_FONT,
-                plot, true);
+        JFreeChart chart = new JFreeChart("fastnn sgemm, square n x n (dashed: 2 threads)",
+                JFreeChart.DEFAULT_TITLE_FONT, plot, true);
         chart.setBackgroundPaint(Color.WHITE);
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {

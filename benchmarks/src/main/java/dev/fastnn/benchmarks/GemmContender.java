@@ -163,7 +163,8 @@ abstract class GemmContender implements AutoCloseable {
             openblas_nolapack.blas_set_num_threads(threads);
             int actual = openblas_nolapack.blas_get_num_threads();
             if (actual != threads) {
-                throw new IllegalStateException("OpenBLAS runs " + actual + " threads, not the " + threads + " asked for");
+                throw new IllegalStateException(
+                        "OpenBLAS runs " + actual + " threads, not the " + threads + " asked for");
             }
             this.threads = threads;
             this.pa = new FloatPointer(a);

@@ -36,7 +36,8 @@ record Machine(String cpu, int logicalCpus, String cpuFlags, String jdk, String 
         return new Machine(model, Runtime.getRuntime().availableProcessors(), flags,
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
                         + " (" + System.getProperty("java.vendor") + ")",
-                System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
+                System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                        + System.getProperty("os.arch"),
                 envOrUnset("OPENBLAS_CORETYPE"), envOrUnset("OPENBLAS_L2_SIZE"), command, Instant.now().toString());
     }
 

@@ -86,7 +86,8 @@ record Measurement(String benchmark, Map<String, String> params, double seconds,
             }
         }
         String jdk = text(o, "vmName") + " " + text(o, "jdkVersion");
-        String run = "forks " + text(o, "forks") + ", warm-up " + text(o, "warmupIterations") + " x " + text(o, "warmupTime")
+        String run = "forks " + text(o, "forks")
+                + ", warm-up " + text(o, "warmupIterations") + " x " + text(o, "warmupTime")
                 + ", measured " + text(o, "measurementIterations") + " x " + text(o, "measurementTime");
         return new Measurement(benchmark, params, seconds, secondsError, alloc, jdk, run, source);
     }

@@ -91,7 +91,8 @@ public final class Suite {
             return;
         }
         if (!jmh.getIncludes().isEmpty()) {
-            System.err.println("fastnn bench: unknown suite " + jmh.getIncludes() + "; valid: " + String.join(", ", SUITES)
+            System.err.println("fastnn bench: unknown suite " + jmh.getIncludes()
+                    + "; valid: " + String.join(", ", SUITES)
                     + " (for a free benchmark regex use java -jar benchmarks/target/benchmarks.jar REGEX)");
             System.exit(2);
             return;

@@ -11,6 +11,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The report's arithmetic against numbers worked out by hand from hand-written JMH JSON. */
 class ReportTest {
+    private static final String GEMM = "GemmBenchmark.gemm";
+    private static final String VECTOR_256 = "\"backend\": \"vector\", \"n\": \"256\", \"threads\": \"1\"";
+
     @TempDir
     Path dir;
 
@@ -19,7 +22,8 @@ class ReportTest {
                 + " \"jdkVersion\": \"17.0.15\", \"vmName\": \"OpenJDK 64-Bit Server VM\","
                 + " \"warmupIterations\": 1, \"warmupTime\": \"1 s\", \"measurementIterations\": 1,"
                 + " \"measurementTime\": \"1 s\", \"params\": {" + params + "},"
-                + " \"primaryMetric\": {\"score\": " + score + ", \"scoreError\": \"NaN\", \"scoreUnit\": \"" + unit + "\"},"
+                + " \"primaryMetric\": {\"score\": " + score + ", \"scoreError\": \"NaN\","
+                + " \"scoreUnit\": \"" + unit + "\"},"
                 + " \"secondaryMetrics\": {}}";
     }
 
@@ -28,13 +32,13 @@ class ReportTest {
         // n = 256: 2 * 256^3 = 33554432 flop; 1000 us -> 33.55 GFLOP/s, 500 us -> 67.11, 20 ms -> 1.68
         Path older = dir.resolve("20260101-000000-gemm.json");
         Files.writeString(older, "[" + String.join(",",
-                result("GemmBenchmark.gemm", "\"backend\": \"vector\", \"n\": \"256\", \"threads\": \"1\"", 9999, "us/op"),
+                result(GEMM, VECTOR_256, 9999, "us/op"),
                 result("GemmBenchmark.gemm", "\"backend\": \"naive\", \"n\": \"256\", \"threads\": \"1\"", 20, "ms/op"))
                 + "]");
         Path newer = dir.resolve("20260102-000000-gemm.json");
         Files.writeString(newer, "[" + String.join(",",
-                result("GemmBenchmark.gemm", "\"backend\": \"vector\", \"n\": \"256\", \"threads\": \"1\"", 1000, "us/op"),
-                result("GemmBenchmark.gemm", "\"backend\": \"openblas\", \"n\": \"256\", \"threads\": \"1\"", 2000, "ops/s"),
+                result(GEMM, VECTOR_256, 1000, "us/op"),
+                result(GEMM, "\"backend\": \"openblas\", \"n\": \"256\", \"threads\": \"1\"", 2000, "ops/s"),
                 result("SigmoidBenchmark.sigmoid", "\"backend\": \"vector\", \"size\": \"65536\", \"threads\": \"1\"",
                         16, "us/op"))
                 + "]");
