@@ -185,7 +185,15 @@ public final class Suite {
      */
     private static List<Map<String, List<String>>> expand(Plan plan, CommandLineOptions jmh) {
         List<Map<String, List<String>>> runs = new ArrayList<>();
+        boolean gemm = plan.include().equals(GEMM) || plan.include().equals(MLP);
+        List<String> known = gemm ? GEMM_BACKENDS : FASTNN_BACKENDS;
         for (String backend : chosen(jmh, "backend", plan.params().get("backend"))) {
+            if (!known.contains(backend)) {
+                // -p backend applies to every suite named; openblas and netlib exist only for gemm.
+                System.out.println("# backend " + backend + " skipped for " + plan.include().replace("\\", "")
+                        + "* (it knows " + String.join(", ", known) + ")");
+                continue;
+            }
             Map<String, List<String>> run = new LinkedHashMap<>();
             run.put("backend", List.of(backend));
             boolean empty = false;
