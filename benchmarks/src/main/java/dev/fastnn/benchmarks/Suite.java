@@ -90,6 +90,12 @@ public final class Suite {
             System.exit(2);
             return;
         }
+        if (jmh.shouldHelp()) {
+            System.out.println("usage: fastnn bench [" + String.join("|", SUITES) + "]... [JMH options]");
+            System.out.println("suites and rules: benchmarks/README.md; the JMH options:");
+            jmh.showHelp();
+            return;
+        }
         if (!jmh.getIncludes().isEmpty()) {
             System.err.println("fastnn bench: unknown suite " + jmh.getIncludes()
                     + "; valid: " + String.join(", ", SUITES)
