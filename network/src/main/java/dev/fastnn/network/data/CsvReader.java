@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * Reads a numeric CSV file into a {@link Dataset}: one sample per line, cells separated by a delimiter
@@ -194,10 +193,21 @@ public final class CsvReader {
         return new Dataset(features, rows, cols, labels, classes > 0 ? classes : maxLabel + 1);
     }
 
+    /**
+     * Cells with surrounding blanks removed. A plain scan: String.split takes a regex, in which a delimiter
+     * such as '|' means something else.
+     */
     private String[] split(String line) {
-        String[] cells = line.split(Pattern.quote(String.valueOf(delimiter)), -1);
-        for (int i = 0; i < cells.length; i++) {
-            cells[i] = cells[i].strip();
+        int count = 1;
+        for (int i = line.indexOf(delimiter); i >= 0; i = line.indexOf(delimiter, i + 1)) {
+            count++;
+        }
+        String[] cells = new String[count];
+        int start = 0;
+        for (int c = 0; c < count; c++) {
+            int end = c == count - 1 ? line.length() : line.indexOf(delimiter, start);
+            cells[c] = line.substring(start, end).strip();
+            start = end + 1;
         }
         return cells;
     }
@@ -214,6 +224,10 @@ public final class CsvReader {
     }
 
     private static float parseFeature(String cell, Path file, int line, int column) throws DataFileException {
+        int small = smallInteger(cell);
+        if (small >= 0) {
+            return small;
+        }
         float value;
         try {
             value = Float.parseFloat(cell);
@@ -224,6 +238,26 @@ public final class CsvReader {
         if (!Float.isFinite(value)) {
             throw new DataFileException(file, "line " + line + ", column " + (column + 1) + ": '" + cell
                     + "' is not a finite number");
+        }
+        return value;
+    }
+
+    /**
+     * The value of a cell of at most 7 decimal digits, else -1. Pixel CSVs are mostly such cells, and below
+     * 2^24 an int converts to exactly the float {@code Float.parseFloat} would give, at a fraction of its cost.
+     */
+    private static int smallInteger(String cell) {
+        int n = cell.length();
+        if (n == 0 || n > 7) {
+            return -1;
+        }
+        int value = 0;
+        for (int i = 0; i < n; i++) {
+            int digit = cell.charAt(i) - '0';
+            if (digit < 0 || digit > 9) {
+                return -1;
+            }
+            value = value * 10 + digit;
         }
         return value;
     }

@@ -26,7 +26,8 @@ public final class Dataset {
     public Dataset(float[] features, int rows, int cols, int[] labels, int classes) {
         Objects.requireNonNull(features, "features");
         if (rows <= 0 || cols <= 0) {
-            throw new IllegalArgumentException("a dataset needs at least one row and one column, got " + rows + "x" + cols);
+            throw new IllegalArgumentException("a dataset needs at least one row and one column, got "
+                    + rows + "x" + cols);
         }
         if (features.length != (long) rows * cols) {
             throw new IllegalArgumentException(rows + "x" + cols + " features need " + (long) rows * cols

@@ -32,6 +32,10 @@ public record FashionMnist(Dataset train, Dataset test) {
     public FashionMnist {
         Objects.requireNonNull(train, "train");
         Objects.requireNonNull(test, "test");
+        if (train.cols() != test.cols()) {
+            throw new IllegalArgumentException("training images have " + train.cols() + " pixels but test images "
+                    + test.cols() + "; one model cannot take both");
+        }
     }
 
     /** Both sets from {@link #DEFAULT_DIR}. */
@@ -42,8 +46,13 @@ public record FashionMnist(Dataset train, Dataset test) {
     /** Both sets from {@code dir}; a missing file is reported before anything is read. */
     public static FashionMnist load(Path dir) throws IOException {
         List<Path> files = locate(dir, TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS);
-        return new FashionMnist(IdxReader.readDataset(files.get(0), files.get(1), CLASSES),
-                IdxReader.readDataset(files.get(2), files.get(3), CLASSES));
+        Dataset train = IdxReader.readDataset(files.get(0), files.get(1), CLASSES);
+        Dataset test = IdxReader.readDataset(files.get(2), files.get(3), CLASSES);
+        if (train.cols() != test.cols()) {
+            throw new DataFileException(files.get(2), "images have " + test.cols()
+                    + " pixels but the training images in " + files.get(0) + " have " + train.cols());
+        }
+        return new FashionMnist(train, test);
     }
 
     /** The 60000 training images from {@code dir}. */
@@ -79,7 +88,8 @@ public record FashionMnist(Dataset train, Dataset test) {
             found.add(file);
         }
         if (!missing.isEmpty()) {
-            throw new DatasetNotFoundException("Fashion-MNIST not found: " + dir + " lacks " + String.join(", ", missing)
+            throw new DatasetNotFoundException("Fashion-MNIST not found: " + dir + " lacks "
+                    + String.join(", ", missing)
                     + ". Install it with 'apt-get install " + DEBIAN_PACKAGE + "' (files go to " + DEFAULT_DIR
                     + ") or point --data-dir DIR at a directory with the four IDX files.");
         }

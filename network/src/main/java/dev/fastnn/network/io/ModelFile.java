@@ -61,11 +61,12 @@ public final class ModelFile {
         // Same directory, so the rename stays on one file system and is atomic; the name is hidden and
         // unique, so concurrent saves to one target do not collide. CREATE_NEW (not createTempFile) keeps the
         // umask's permissions, which the final file should have.
-        Path temp = dir.resolve("." + target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong())
-                + ".tmp");
+        String unique = Long.toHexString(ThreadLocalRandom.current().nextLong());
+        Path temp = dir.resolve("." + target.getFileName() + "." + unique + ".tmp");
         boolean moved = false;
         try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE)) {
                 ByteBuffer buffer = ByteBuffer.wrap(bytes);
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
@@ -93,22 +94,25 @@ public final class ModelFile {
 
     /** Reads a model saved by {@link #save} (any supported version). */
     public static ModelParameters load(Path file) throws IOException {
-        long size = Files.size(file);
-        byte[] header = new byte[HEADER_BYTES];
-        int headerRead;
+        // One channel for size, header and body: a concurrent save renames a new file over the path, and an
+        // open channel keeps reading the file it opened, so all three describe the same file.
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer buffer = ByteBuffer.wrap(header);
-            while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+            long size = channel.size();
+            ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
+            while (header.hasRemaining() && channel.read(header) >= 0) {
                 // read until the header is complete or the file ends
             }
-            headerRead = buffer.position();
+            checkHeader(file, header.array(), header.position(), size);
+            ByteBuffer bytes = ByteBuffer.allocate((int) size);
+            bytes.put(header.flip());
+            while (bytes.hasRemaining()) {
+                if (channel.read(bytes) < 0) {
+                    throw new ModelFileException(file, "truncated while being read: " + bytes.position() + " of "
+                            + size + " bytes");
+                }
+            }
+            return decode(bytes.array(), file);
         }
-        checkHeader(file, header, headerRead, size);
-        byte[] bytes = Files.readAllBytes(file);
-        if (bytes.length != size) {
-            throw new ModelFileException(file, "changed while being read (" + size + " bytes, then " + bytes.length + ")");
-        }
-        return decode(bytes, file);
     }
 
     private static void checkHeader(Path file, byte[] header, int read, long size) throws ModelFileException {
@@ -288,8 +292,8 @@ public final class ModelFile {
             }
             known.add(activationName(a));
         }
-        throw new ModelFileException(file, "layer " + layer + " has unknown activation '" + name + "'; this fastnn knows "
-                + String.join(", ", known));
+        throw new ModelFileException(file, "layer " + layer + " has unknown activation '" + name
+                + "'; this fastnn knows " + String.join(", ", known));
     }
 
     private static void putString(ByteBuffer out, byte[] utf8) {

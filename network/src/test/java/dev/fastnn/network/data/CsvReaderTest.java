@@ -97,6 +97,18 @@ class CsvReaderTest {
     }
 
     @Test
+    void everyCellReadsAsFloatParseFloatReadsIt() throws IOException {
+        String[] cells = {"0", "7", "0000123", "9999999", "16777217", "123456789", "-5", "+3", "1.5", "-0", "2e3",
+                " 42 ", ".5", "3.4028235e38", "1e-45"};
+        Dataset d = CsvReader.defaults().withoutLabels().read(csv(String.join(",", cells) + "\n"));
+
+        for (int i = 0; i < cells.length; i++) {
+            assertEquals(Float.floatToRawIntBits(Float.parseFloat(cells[i])), Float.floatToRawIntBits(d.features()[i]),
+                    cells[i]);
+        }
+    }
+
+    @Test
     void classCountCanBeGivenAndLabelsAboveItAreErrors() throws IOException {
         Path file = csv("1,0.5\n0,0.25\n");
 

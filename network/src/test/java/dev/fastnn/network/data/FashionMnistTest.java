@@ -113,6 +113,17 @@ class FashionMnistTest {
         IdxReaderTest.assertMessage(e, "train-labels-idx1-ubyte.gz", "3 labels", "4 images");
     }
 
+    @Test
+    void testImagesOfAnotherSizeThanTrainingImagesAreAnError() throws IOException {
+        writeSet(dir, "train", 2, true);
+        writeSet(dir, "t10k", 2, false);
+        Files.write(dir.resolve("t10k-images-idx3-ubyte"), IdxFiles.images(2, 14, 14, new byte[2 * 196]));
+
+        DataFileException e = assertThrows(DataFileException.class, () -> FashionMnist.load(dir));
+
+        IdxReaderTest.assertMessage(e, "t10k-images-idx3-ubyte", "196 pixels", "784");
+    }
+
     private static void writeSet(Path dir, String prefix, int count, boolean gzipped) throws IOException {
         byte[] images = IdxFiles.images(count, 28, 28, IdxFiles.pixelPattern(count * 784));
         byte[] labels = new byte[count];
@@ -122,6 +133,7 @@ class FashionMnistTest {
         byte[] labelFile = IdxFiles.labels(labels);
         String suffix = gzipped ? ".gz" : "";
         Files.write(dir.resolve(prefix + "-images-idx3-ubyte" + suffix), gzipped ? IdxFiles.gzip(images) : images);
-        Files.write(dir.resolve(prefix + "-labels-idx1-ubyte" + suffix), gzipped ? IdxFiles.gzip(labelFile) : labelFile);
+        Files.write(dir.resolve(prefix + "-labels-idx1-ubyte" + suffix),
+                gzipped ? IdxFiles.gzip(labelFile) : labelFile);
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -106,7 +107,7 @@ class IdxReaderTest {
 
     @Test
     void textFileIsNotAnIdxFile() throws IOException {
-        Path path = IdxFiles.write(dir.resolve("readme"), "hello, world\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        Path path = IdxFiles.write(dir.resolve("readme"), "hello, world\n".getBytes(StandardCharsets.US_ASCII));
 
         DataFileException e = assertThrows(DataFileException.class, () -> IdxReader.readLabels(path));
         assertMessage(e, path.toString(), "magic number", "expected 0x00000801");
@@ -153,8 +154,10 @@ class IdxReaderTest {
     @Test
     void hugeAnnouncedSizeFailsWithoutAllocatingIt() throws IOException {
         // 65535^3 pixels does not fit in an array; 40000^2 * 1 fits but the file holds 4 bytes of it.
-        Path tooBig = IdxFiles.write(dir.resolve("big"), IdxFiles.idx(0x00000803, new int[] {65535, 65535, 65535}, new byte[4]));
-        Path lying = IdxFiles.write(dir.resolve("lying"), IdxFiles.idx(0x00000803, new int[] {1, 40000, 40000}, new byte[4]));
+        Path tooBig = IdxFiles.write(dir.resolve("big"),
+                IdxFiles.idx(0x00000803, new int[] {65535, 65535, 65535}, new byte[4]));
+        Path lying = IdxFiles.write(dir.resolve("lying"),
+                IdxFiles.idx(0x00000803, new int[] {1, 40000, 40000}, new byte[4]));
 
         assertMessage(assertThrows(DataFileException.class, () -> IdxReader.readImages(tooBig)), tooBig.toString(),
                 "more than one array can hold");
