@@ -32,6 +32,10 @@ record Measurement(String benchmark, Map<String, String> params, double seconds,
         return Integer.parseInt(param(name));
     }
 
+    Measurement withAllocation(double bytesPerOp) {
+        return new Measurement(benchmark, params, seconds, error, bytesPerOp, jdk, runOptions, source);
+    }
+
     /** Benchmark and parameters: two results with the same key measured the same thing. */
     String key() {
         return benchmark + params;

@@ -28,7 +28,8 @@ import java.util.stream.Stream;
  * </pre>
  * Without files it reads every {@code *.json} in {@code DIR} (default {@code benchmarks/results}) in name
  * order, which is time order for the files {@link Suite} writes; when two files measured the same
- * benchmark and parameters the newer wins, so suites run one at a time add up to one report.
+ * benchmark and parameters the newer wins (keeping an older {@code -prof gc} allocation figure), so
+ * suites run one at a time add up to one report.
  * {@code numpy-*.json} files (from {@code numpy_epoch.py}) add the numpy epoch time. Each table gives
  * the numbers of one run side by side; the file they came from is listed, and the machine is the one
  * recorded beside the newest result file.
@@ -116,7 +117,11 @@ public final class Report {
                 continue;
             }
             for (Measurement m : Measurement.read(file)) {
-                latest.remove(m.key());
+                Measurement old = latest.remove(m.key());
+                // A -prof gc run's allocation figure survives a later plain run of the same benchmark.
+                if (old != null && Double.isNaN(m.allocBytesPerOp()) && !Double.isNaN(old.allocBytesPerOp())) {
+                    m = m.withAllocation(old.allocBytesPerOp());
+                }
                 latest.put(m.key(), m);
             }
             newestJmh = file;

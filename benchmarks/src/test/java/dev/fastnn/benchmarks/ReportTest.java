@@ -52,6 +52,20 @@ class ReportTest {
     }
 
     @Test
+    void laterPlainRunReplacesTheTimeButKeepsTheAllocationFigure() throws Exception {
+        Path gc = dir.resolve("1-gc.json");
+        Files.writeString(gc, "[" + result(GEMM, VECTOR_256, 9999, "us/op").replace("\"secondaryMetrics\": {}",
+                "\"secondaryMetrics\": {\"gc.alloc.rate.norm\": {\"score\": 24.0, \"scoreUnit\": \"B/op\"}}") + "]");
+        Path plain = dir.resolve("2-plain.json");
+        Files.writeString(plain, "[" + result(GEMM, VECTOR_256, 1000, "us/op") + "]");
+
+        String md = Report.load(List.of(gc, plain)).markdown("gemm.png");
+
+        assertTrue(md.contains("| 256 | 33.55 |"), md);
+        assertTrue(md.contains("| GemmBenchmark.gemm | {backend=vector, n=256, threads=1} | 24.0 |"), md);
+    }
+
+    @Test
     void chartIsWrittenForSquareGemmResults() throws Exception {
         Path json = dir.resolve("r.json");
         Files.writeString(json, "[" + result("GemmBenchmark.gemm",
