@@ -29,10 +29,10 @@ import java.util.stream.Stream;
  * Without files it reads every {@code *.json} in {@code DIR} (default {@code benchmarks/results}) in name
  * order, which is time order for the files {@link Suite} writes; when two files measured the same
  * benchmark and parameters the newer wins (keeping an older {@code -prof gc} allocation figure), so
- * suites run one at a time add up to one report.
- * {@code numpy-*.json} files (from {@code numpy_epoch.py}) add the numpy epoch time. Each table gives
- * the numbers of one run side by side; the file they came from is listed, and the machine is the one
- * recorded beside the newest result file.
+ * suites run one at a time add up to one report. {@code numpy-*.json} files (from {@code numpy_epoch.py})
+ * add numpy's epoch times, one line each. The result files used are listed, and the machine is the one
+ * recorded beside the newest of them; a table's ratios compare results of one suite run when that suite
+ * was run last, which is how {@code ./fastnn bench} runs them.
  */
 public final class Report {
     private static final List<String> BACKEND_ORDER = List.of("naive", "vector", "aparapi", "openblas", "netlib");
@@ -44,9 +44,9 @@ public final class Report {
     private final List<Measurement> results;
     private final Machine machine;
     private final String machineNote;
-    private final JsonObject numpy;
+    private final List<JsonObject> numpy;
 
-    Report(List<Measurement> results, Machine machine, String machineNote, JsonObject numpy) {
+    Report(List<Measurement> results, Machine machine, String machineNote, List<JsonObject> numpy) {
         this.results = results;
         this.machine = machine;
         this.machineNote = machineNote;
@@ -104,14 +104,14 @@ public final class Report {
     /** Reads the files in order; later results replace earlier ones with the same benchmark and parameters. */
     static Report load(List<Path> files) throws IOException {
         Map<String, Measurement> latest = new LinkedHashMap<>();
-        JsonObject numpy = null;
+        List<JsonObject> numpy = new ArrayList<>();
         Path newestJmh = null;
         for (Path file : files) {
             if (file.getFileName().toString().startsWith("numpy-")) {
                 try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                     JsonElement e = JsonParser.parseReader(r);
                     if (e.isJsonObject()) {
-                        numpy = e.getAsJsonObject();
+                        numpy.add(e.getAsJsonObject());
                     }
                 }
                 continue;
@@ -342,7 +342,7 @@ public final class Report {
     private void trainStep(StringBuilder md) {
         List<Measurement> train = results.stream().filter(m -> m.benchmark().equals("TrainStepBenchmark.article")
                 || m.benchmark().equals("TrainStepBenchmark.mlp")).toList();
-        if (train.isEmpty() && numpy == null) {
+        if (train.isEmpty() && numpy.isEmpty()) {
             return;
         }
         md.append("## Training steps\n\n");
@@ -359,11 +359,15 @@ public final class Report {
                     s -> String.format(Locale.ROOT, "%.3f s", s * FASHION_MNIST_TRAIN / MLP_BATCH));
             md.append('\n');
         }
-        if (numpy != null) {
-            md.append("numpy float32 reference (`benchmarks/numpy_epoch.py`): one Fashion-MNIST epoch of the same ")
-                    .append("784-256-10 MLP in ").append(field(numpy, "epoch_seconds")).append(" s on ")
-                    .append(field(numpy, "blas_threads")).append(" BLAS thread(s) (").append(field(numpy, "blas"))
-                    .append(", numpy ").append(field(numpy, "numpy")).append(").\n\n");
+        if (!numpy.isEmpty()) {
+            md.append("numpy float32 reference (`benchmarks/numpy_epoch.py`), one Fashion-MNIST epoch of the same ")
+                    .append("784-256-10 MLP:\n\n");
+            for (JsonObject run : numpy) {
+                md.append("- ").append(field(run, "epoch_seconds")).append(" s on ").append(field(run, "blas_threads"))
+                        .append(" BLAS thread(s) (").append(field(run, "blas")).append(", numpy ")
+                        .append(field(run, "numpy")).append(")\n");
+            }
+            md.append('\n');
         }
     }
 
