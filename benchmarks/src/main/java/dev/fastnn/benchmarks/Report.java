@@ -1,0 +1,466 @@
+package dev.fastnn.benchmarks;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Turns JMH's JSON results into BENCHMARKS.md and a GFLOP/s chart; never edited by hand.
+ *
+ * <pre>
+ *   Report [--results DIR] [--out FILE.md] [--chart FILE.png] [RESULT.json...]
+ * </pre>
+ * Without files it reads every {@code *.json} in {@code DIR} (default {@code benchmarks/results}) in name
+ * order, which is time order for the files {@link Suite} writes; when two files measured the same
+ * benchmark and parameters the newer wins (keeping an older {@code -prof gc} allocation figure), so
+ * suites run one at a time add up to one report. {@code numpy-*.json} files (from {@code numpy_epoch.py})
+ * add numpy's epoch times, one line each. The result files used are listed, and the machine is the one
+ * recorded beside the newest of them; a table's ratios compare results of one suite run when that suite
+ * was run last, which is how {@code ./fastnn bench} runs them.
+ */
+public final class Report {
+    private static final List<String> BACKEND_ORDER = List.of("naive", "vector", "aparapi", "openblas", "netlib");
+    private static final List<String> SUBJECTS = List.of("vector", "aparapi");
+    /** Fashion-MNIST's training set: an epoch at batch 128 is 60000 / 128 steps. */
+    private static final double FASHION_MNIST_TRAIN = 60000;
+    private static final int MLP_BATCH = 128;
+
+    private final List<Measurement> results;
+    private final Machine machine;
+    private final String machineNote;
+    private final List<JsonObject> numpy;
+
+    Report(List<Measurement> results, Machine machine, String machineNote, List<JsonObject> numpy) {
+        this.results = results;
+        this.machine = machine;
+        this.machineNote = machineNote;
+        this.numpy = numpy;
+    }
+
+    public static void main(String[] args) throws IOException {
+        Path dir = Path.of("benchmarks/results");
+        Path out = Path.of("BENCHMARKS.md");
+        Path chart = Path.of("benchmarks/gemm-gflops.png");
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--results" -> dir = Path.of(value(args, ++i));
+                case "--out" -> out = Path.of(value(args, ++i));
+                case "--chart" -> chart = Path.of(value(args, ++i));
+                default -> files.add(Path.of(args[i]));
+            }
+        }
+        if (files.isEmpty()) {
+            if (!Files.isDirectory(dir)) {
+                System.err.println("report: no results: " + dir + " does not exist; run ./fastnn bench first");
+                System.exit(2);
+            }
+            try (Stream<Path> listing = Files.list(dir)) {
+                files = listing.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList();
+            }
+        }
+        Report report = load(files);
+        if (report.results.isEmpty()) {
+            System.err.println("report: no JMH results in " + files);
+            System.exit(2);
+        }
+        Path chartLink = out.toAbsolutePath().getParent().relativize(chart.toAbsolutePath());
+        Files.writeString(out, report.markdown(chartLink.toString().replace('\\', '/')), StandardCharsets.UTF_8);
+        if (GemmChart.write(report.results, chart)) {
+            System.out.println("# chart: " + chart);
+        }
+        System.out.println("# report: " + out);
+    }
+
+    private static String value(String[] args, int i) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(args[i - 1] + " needs a value");
+        }
+        return args[i];
+    }
+
+    /** The machine file {@link Suite} writes beside a result file. */
+    static Path machineFile(Path json) {
+        String name = json.getFileName().toString();
+        return json.resolveSibling(name.replaceFirst("\\.json$", "") + ".machine.properties");
+    }
+
+    /** Reads the files in order; later results replace earlier ones with the same benchmark and parameters. */
+    static Report load(List<Path> files) throws IOException {
+        Map<String, Measurement> latest = new LinkedHashMap<>();
+        List<JsonObject> numpy = new ArrayList<>();
+        Path newestJmh = null;
+        for (Path file : files) {
+            if (file.getFileName().toString().startsWith("numpy-")) {
+                try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                    JsonElement e = JsonParser.parseReader(r);
+                    if (e.isJsonObject()) {
+                        numpy.add(e.getAsJsonObject());
+                    }
+                }
+                continue;
+            }
+            for (Measurement m : Measurement.read(file)) {
+                Measurement old = latest.remove(m.key());
+                // A -prof gc run's allocation figure survives a later plain run of the same benchmark.
+                if (old != null && Double.isNaN(m.allocBytesPerOp()) && !Double.isNaN(old.allocBytesPerOp())) {
+                    m = m.withAllocation(old.allocBytesPerOp());
+                }
+                latest.put(m.key(), m);
+            }
+            newestJmh = file;
+        }
+        Machine machine = Machine.current("(report only)");
+        String note = "not recorded with the results; this is the machine the report was rendered on";
+        if (newestJmh != null && Files.exists(machineFile(newestJmh))) {
+            machine = Machine.load(machineFile(newestJmh));
+            note = "recorded by the run that wrote " + newestJmh.getFileName();
+        }
+        return new Report(new ArrayList<>(latest.values()), machine, note, numpy);
+    }
+
+    // ------------------------------------------------------------------ markdown
+
+    String markdown(String chartLink) {
+        StringBuilder md = new StringBuilder();
+        md.append("# fastnn benchmarks\n\n");
+        md.append("Generated by `dev.fastnn.benchmarks.Report` from JMH's JSON results; do not edit by hand. ")
+                .append("Regenerate with `./fastnn bench [SUITE...]` (see benchmarks/README.md).\n\n");
+        machine(md);
+        goals(md);
+        squareGemm(md, chartLink);
+        mlpGemm(md);
+        sigmoid(md);
+        trainStep(md);
+        allocation(md);
+        return md.toString();
+    }
+
+    private void machine(StringBuilder md) {
+        md.append("## Machine\n\n");
+        md.append("- CPU: ").append(machine.cpu()).append(", ").append(machine.logicalCpus()).append(" logical CPUs")
+                .append(machine.cpuFlags().isEmpty() ? "" : " (" + machine.cpuFlags() + ")").append('\n');
+        md.append("- JDK: ").append(machine.jdk()).append("; OS: ").append(machine.os()).append('\n');
+        md.append("- OPENBLAS_CORETYPE: ").append(machine.openblasCoretype()).append(", OPENBLAS_L2_SIZE: ")
+                .append(machine.openblasL2Size()).append('\n');
+        md.append("- Run: `").append(machine.command()).append("` at ").append(machine.date()).append(" (")
+                .append(machineNote).append(")\n");
+        Set<String> jdks = results.stream().map(Measurement::jdk).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> runs = results.stream().map(Measurement::runOptions).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> sources = results.stream().map(m -> m.source().getFileName().toString())
+                .collect(Collectors.toCollection(TreeSet::new));
+        md.append("- JMH forks ran on: ").append(String.join("; ", jdks)).append('\n');
+        md.append("- JMH settings: ").append(String.join("; ", runs)).append('\n');
+        md.append("- Result files: ").append(sources.stream().map(s -> "`" + s + "`").collect(Collectors.joining(", ")))
+                .append("\n\n");
+        md.append("Scores are JMH averages of the time per operation, with the half-width of JMH's 99.9% confidence ")
+                .append("interval where there was more than one iteration. GFLOP/s count `2 m n k` per product.\n\n");
+    }
+
+    /** The targets of issue 4, each with the number it is judged by. */
+    private void goals(StringBuilder md) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(ratioGoal("vector gemm, 1 thread, n = 256...2048: >= 95% of openblas", 1,
+                List.of(256, 512, 1024, 2048), "openblas", 0.95));
+        rows.add(ratioGoal("vector gemm, 2 threads, n >= 512: >= 90% of openblas", 2, List.of(512, 1024, 2048),
+                "openblas", 0.90));
+        rows.add(ratioGoal("vector gemm, 1 thread, n = 512: >= 50x naive", 1, List.of(512), "naive", 50));
+        rows.add(ratioGoal("vector gemm, 1 thread, n = 1024: >= 1.5x netlib", 1, List.of(1024), "netlib", 1.5));
+        Optional<Measurement> sig = find("SigmoidBenchmark.sigmoid", Map.of("backend", "vector", "size", "65536",
+                "threads", "1"));
+        rows.add(sig.map(m -> {
+            double g = 65536 / m.seconds() / 1e9;
+            return new String[] {"vector sigmoid, 64K elements, 1 thread: >= 4 G elements/s",
+                    String.format(Locale.ROOT, "%.2f G/s", g), g >= 4 ? "yes" : "no"};
+        }).orElse(new String[] {"vector sigmoid, 64K elements, 1 thread: >= 4 G elements/s", "not measured", "-"}));
+        md.append("## Goals (issue 4)\n\n| goal | measured | met |\n|---|---|---|\n");
+        for (String[] r : rows) {
+            md.append("| ").append(String.join(" | ", r)).append(" |\n");
+        }
+        md.append('\n');
+    }
+
+    private String[] ratioGoal(String goal, int threads, List<Integer> sizes, String reference, double target) {
+        double worst = Double.POSITIVE_INFINITY;
+        int worstN = 0;
+        for (int n : sizes) {
+            Optional<Measurement> v = gemm("vector", n, threads);
+            Optional<Measurement> r = gemm(reference, n, threads);
+            if (v.isEmpty() || r.isEmpty()) {
+                return new String[] {goal, "not measured (n = " + n + ")", "-"};
+            }
+            double ratio = r.get().seconds() / v.get().seconds();
+            if (ratio < worst) {
+                worst = ratio;
+                worstN = n;
+            }
+        }
+        // A target below 1 is a share of the reference ("95% of openblas"), above 1 a speed-up ("50x naive").
+        String measured = target < 1
+                ? String.format(Locale.ROOT, "%.0f%%", worst * 100) : String.format(Locale.ROOT, "%.1fx", worst);
+        if (sizes.size() > 1) {
+            measured = "lowest " + measured + " (n = " + worstN + ")";
+        }
+        return new String[] {goal, measured, worst >= target ? "yes" : "no"};
+    }
+
+    private void squareGemm(StringBuilder md, String chartLink) {
+        List<Measurement> gemm = of("GemmBenchmark.gemm");
+        if (gemm.isEmpty()) {
+            return;
+        }
+        md.append("## Square gemm (n x n times n x n), GFLOP/s\n\n");
+        md.append("![GFLOP/s by n](").append(chartLink).append(")\n\n");
+        for (int threads : distinctInts(gemm, "threads")) {
+            List<Measurement> t = gemm.stream().filter(m -> m.intParam("threads") == threads).toList();
+            List<String> backends = backends(t);
+            List<String[]> ratios = new ArrayList<>();
+            for (String subject : SUBJECTS) {
+                // vector is the issue's subject and gets every ratio; aparapi only the one to openblas.
+                List<String> references = subject.equals("vector")
+                        ? List.of("openblas", "naive", "netlib") : List.of("openblas");
+                for (String reference : references) {
+                    if (backends.contains(subject) && backends.contains(reference)) {
+                        ratios.add(new String[] {subject, reference});
+                    }
+                }
+            }
+            md.append("### ").append(threads).append(threads == 1 ? " thread\n\n" : " threads\n\n");
+            md.append("| n |");
+            backends.forEach(b -> md.append(' ').append(b).append(" |"));
+            ratios.forEach(r -> md.append(' ').append(r[0]).append(" / ").append(r[1]).append(" |"));
+            md.append("\n|---:|");
+            md.append("---:|".repeat(backends.size() + ratios.size()));
+            md.append('\n');
+            for (int n : distinctInts(t, "n")) {
+                md.append("| ").append(n).append(" |");
+                double flops = GemmShape.square(n).flops();
+                for (String b : backends) {
+                    md.append(' ').append(gemm(b, n, threads).map(m -> rate(flops, m, 1e9)).orElse("-")).append(" |");
+                }
+                for (String[] r : ratios) {
+                    Optional<Measurement> s = gemm(r[0], n, threads);
+                    Optional<Measurement> ref = gemm(r[1], n, threads);
+                    md.append(' ').append(s.isPresent() && ref.isPresent()
+                            ? String.format(Locale.ROOT, "%.2fx", ref.get().seconds() / s.get().seconds()) : "-")
+                            .append(" |");
+                }
+                md.append('\n');
+            }
+            md.append('\n');
+        }
+        md.append("naive stops at n = 512 and runs one thread, as do netlib and aparapi ")
+                .append("(see benchmarks/README.md).\n\n");
+    }
+
+    private void mlpGemm(StringBuilder md) {
+        List<Measurement> mlp = of("MlpGemmBenchmark.gemm");
+        if (mlp.isEmpty()) {
+            return;
+        }
+        md.append("## The gemm products of a 784-256-10 training step at batch 128\n\n");
+        md.append("GFLOP/s, with the time of one product in microseconds. The last row adds up the five products: ")
+                .append("the gemm time of one training step.\n\n");
+        List<String[]> columns = backendThreadColumns(mlp);
+        md.append("| product | shapes |");
+        columns.forEach(c -> md.append(' ').append(c[0]).append(", ").append(c[1]).append(" t |"));
+        md.append("\n|---|---|").append("---:|".repeat(columns.size())).append('\n');
+        Map<String, Double> totals = new LinkedHashMap<>();
+        for (GemmShape shape : GemmShape.MLP_STEP) {
+            md.append("| `").append(shape.name()).append("` | ").append(shape.describe()).append(" |");
+            for (String[] c : columns) {
+                Optional<Measurement> m = find("MlpGemmBenchmark.gemm",
+                        Map.of("backend", c[0], "threads", c[1], "shape", shape.name()));
+                md.append(' ').append(m.map(x -> rate(shape.flops(), x, 1e9) + " (" + micros(x.seconds()) + ")")
+                        .orElse("-")).append(" |");
+                String col = c[0] + "/" + c[1];
+                totals.merge(col, m.map(Measurement::seconds).orElse(Double.NaN), Double::sum);
+            }
+            md.append('\n');
+        }
+        md.append("| step | all five |");
+        for (String[] c : columns) {
+            double total = totals.get(c[0] + "/" + c[1]);
+            md.append(' ').append(Double.isNaN(total) ? "-" : micros(total)).append(" |");
+        }
+        md.append("\n\n");
+    }
+
+    private void sigmoid(StringBuilder md) {
+        List<Measurement> sig = results.stream().filter(m -> m.benchmark().startsWith("SigmoidBenchmark.")).toList();
+        if (sig.isEmpty()) {
+            return;
+        }
+        md.append("## Sigmoid and its derivative, G elements/s\n\n");
+        List<String[]> columns = backendThreadColumns(sig);
+        boolean ratio = columns.stream().anyMatch(c -> c[0].equals("vector") && c[1].equals("1"))
+                && columns.stream().anyMatch(c -> c[0].equals("naive"));
+        md.append("| operation | elements |");
+        columns.forEach(c -> md.append(' ').append(c[0]).append(", ").append(c[1]).append(" t |"));
+        if (ratio) {
+            md.append(" vector / naive |");
+        }
+        md.append("\n|---|---:|").append("---:|".repeat(columns.size() + (ratio ? 1 : 0))).append('\n');
+        for (String op : List.of("sigmoid", "sigmoidDerivative")) {
+            String bench = "SigmoidBenchmark." + op;
+            for (int size : distinctInts(of(bench), "size")) {
+                md.append("| ").append(op).append(" | ").append(size).append(" |");
+                for (String[] c : columns) {
+                    md.append(' ').append(find(bench, Map.of("backend", c[0], "threads", c[1], "size", "" + size))
+                            .map(m -> rate(size, m, 1e9)).orElse("-")).append(" |");
+                }
+                if (ratio) {
+                    String sz = Integer.toString(size);
+                    Optional<Measurement> v = find(bench, Map.of("backend", "vector", "threads", "1", "size", sz));
+                    Optional<Measurement> n = find(bench, Map.of("backend", "naive", "threads", "1", "size", sz));
+                    md.append(' ').append(v.isPresent() && n.isPresent()
+                            ? String.format(Locale.ROOT, "%.1fx", n.get().seconds() / v.get().seconds()) : "-")
+                            .append(" |");
+                }
+                md.append('\n');
+            }
+        }
+        md.append('\n');
+    }
+
+    private void trainStep(StringBuilder md) {
+        List<Measurement> train = results.stream().filter(m -> m.benchmark().equals("TrainStepBenchmark.article")
+                || m.benchmark().equals("TrainStepBenchmark.mlp")).toList();
+        if (train.isEmpty() && numpy.isEmpty()) {
+            return;
+        }
+        md.append("## Training steps\n\n");
+        if (!train.isEmpty()) {
+            List<String[]> columns = backendThreadColumns(train);
+            md.append("Time of one step of fastnn's Trainer (batch in, forward, backward, update, loss out). ")
+                    .append("The Fashion-MNIST epoch is estimated as 60000 / 128 MLP steps.\n\n");
+            md.append("| network |");
+            columns.forEach(c -> md.append(' ').append(c[0]).append(", ").append(c[1]).append(" t |"));
+            md.append("\n|---|").append("---:|".repeat(columns.size())).append('\n');
+            trainRow(md, columns, "article 3-4-1, 4 rows", "TrainStepBenchmark.article", Report::duration);
+            trainRow(md, columns, "MLP 784-256-10, batch 128", "TrainStepBenchmark.mlp", Report::duration);
+            trainRow(md, columns, "MLP epoch estimate", "TrainStepBenchmark.mlp",
+                    s -> String.format(Locale.ROOT, "%.3f s", s * FASHION_MNIST_TRAIN / MLP_BATCH));
+            md.append('\n');
+        }
+        if (!numpy.isEmpty()) {
+            md.append("numpy float32 reference (`benchmarks/numpy_epoch.py`), one Fashion-MNIST epoch of the same ")
+                    .append("784-256-10 MLP:\n\n");
+            for (JsonObject run : numpy) {
+                md.append("- ").append(field(run, "epoch_seconds")).append(" s on ").append(field(run, "blas_threads"))
+                        .append(" BLAS thread(s) (").append(field(run, "blas")).append(", numpy ")
+                        .append(field(run, "numpy")).append(")\n");
+            }
+            md.append('\n');
+        }
+    }
+
+    private void trainRow(StringBuilder md, List<String[]> columns, String label, String benchmark,
+                          Function<Double, String> format) {
+        if (of(benchmark).isEmpty()) {
+            return;
+        }
+        md.append("| ").append(label).append(" |");
+        for (String[] c : columns) {
+            md.append(' ').append(find(benchmark, Map.of("backend", c[0], "threads", c[1]))
+                    .map(m -> format.apply(m.seconds())).orElse("-")).append(" |");
+        }
+        md.append('\n');
+    }
+
+    private void allocation(StringBuilder md) {
+        List<Measurement> measured = results.stream().filter(m -> !Double.isNaN(m.allocBytesPerOp())).toList();
+        if (measured.isEmpty()) {
+            return;
+        }
+        md.append("## Allocation per operation (-prof gc)\n\n| benchmark | parameters | bytes/op |\n|---|---|---:|\n");
+        for (Measurement m : measured) {
+            md.append("| ").append(m.benchmark()).append(" | ").append(m.params()).append(" | ")
+                    .append(String.format(Locale.ROOT, "%.1f", m.allocBytesPerOp())).append(" |\n");
+        }
+        md.append('\n');
+    }
+
+    // ------------------------------------------------------------------ lookups and formats
+
+    private List<Measurement> of(String benchmark) {
+        return results.stream().filter(m -> m.benchmark().equals(benchmark)).toList();
+    }
+
+    private Optional<Measurement> gemm(String backend, int n, int threads) {
+        return find("GemmBenchmark.gemm", Map.of("backend", backend, "n", "" + n, "threads", "" + threads));
+    }
+
+    private Optional<Measurement> find(String benchmark, Map<String, String> params) {
+        return results.stream().filter(m -> m.benchmark().equals(benchmark))
+                .filter(m -> params.entrySet().stream().allMatch(e -> e.getValue().equals(m.param(e.getKey()))))
+                .findFirst();
+    }
+
+    private static List<String> backends(List<Measurement> ms) {
+        Set<String> present = ms.stream().map(m -> m.param("backend")).collect(Collectors.toSet());
+        List<String> ordered = new ArrayList<>(BACKEND_ORDER.stream().filter(present::contains).toList());
+        present.stream().filter(b -> !BACKEND_ORDER.contains(b)).sorted().forEach(ordered::add);
+        return ordered;
+    }
+
+    /** (backend, threads) pairs present, backends in the usual order, fewer threads first. */
+    private static List<String[]> backendThreadColumns(List<Measurement> ms) {
+        List<String[]> columns = new ArrayList<>();
+        for (String b : backends(ms)) {
+            for (int t : distinctInts(ms.stream().filter(m -> m.param("backend").equals(b)).toList(), "threads")) {
+                columns.add(new String[] {b, Integer.toString(t)});
+            }
+        }
+        return columns;
+    }
+
+    private static List<Integer> distinctInts(List<Measurement> ms, String param) {
+        return ms.stream().map(m -> m.intParam(param)).distinct().sorted().toList();
+    }
+
+    /** {@code work / time / unit} with its confidence half-width, e.g. {@code 97.3 ±1.2}. */
+    static String rate(double work, Measurement m, double unit) {
+        double value = work / m.seconds() / unit;
+        if (Double.isNaN(m.error()) || m.error() <= 0) {
+            return String.format(Locale.ROOT, "%.2f", value);
+        }
+        // The interval of a rate is not symmetric; half the spread of its two ends is close enough here.
+        double high = work / Math.max(m.seconds() - m.error(), Double.MIN_NORMAL) / unit;
+        double low = work / (m.seconds() + m.error()) / unit;
+        return String.format(Locale.ROOT, "%.2f ±%.2f", value, (high - low) / 2);
+    }
+
+    private static String micros(double seconds) {
+        return String.format(Locale.ROOT, "%.1f µs", seconds * 1e6);
+    }
+
+    /** E.g. {@code 2.9 µs}, {@code 1.84 ms}: a unit that suits the article's step and the MLP's alike. */
+    private static String duration(double seconds) {
+        if (seconds < 1e-3) {
+            return micros(seconds);
+        }
+        return String.format(Locale.ROOT, seconds < 1 ? "%.2f ms" : "%.0f ms", seconds * 1e3);
+    }
+
+    private static String field(JsonObject o, String name) {
+        return o.has(name) ? o.get(name).getAsString() : "?";
+    }
+
+}
