@@ -372,7 +372,7 @@ public class VectorBackend extends NaiveBackend {
             int base = ir * kc;
             int i = ic + ir;
             if (rows == mr && p.transA) {
-                // Six floats per step: an arraycopy call costs more than the copy.
+                // MR floats per step: an arraycopy call costs more than the copy.
                 for (int q = 0, s0 = pc * lda + i, o = base; q < kc; q++, s0 += lda, o += mr) {
                     out[o] = a[s0];
                     out[o + 1] = a[s0 + 1];
@@ -380,9 +380,11 @@ public class VectorBackend extends NaiveBackend {
                     out[o + 3] = a[s0 + 3];
                     out[o + 4] = a[s0 + 4];
                     out[o + 5] = a[s0 + 5];
+                    out[o + 6] = a[s0 + 6];
+                    out[o + 7] = a[s0 + 7];
                 }
             } else if (rows == mr) {
-                // Six read streams and one sequential write stream, rather than six passes of strided writes.
+                // MR read streams and one sequential write stream, rather than MR passes of strided writes.
                 int s0 = i * lda + pc;
                 for (int q = 0, o = base; q < kc; q++, o += mr) {
                     out[o] = a[s0 + q];
@@ -391,6 +393,8 @@ public class VectorBackend extends NaiveBackend {
                     out[o + 3] = a[s0 + 3 * lda + q];
                     out[o + 4] = a[s0 + 4 * lda + q];
                     out[o + 5] = a[s0 + 5 * lda + q];
+                    out[o + 6] = a[s0 + 6 * lda + q];
+                    out[o + 7] = a[s0 + 7 * lda + q];
                 }
             } else if (p.transA) {
                 for (int q = 0; q < kc; q++) {
