@@ -83,6 +83,10 @@ final class SpeciesKernels implements VectorKernels {
         FloatVector c41 = c00;
         FloatVector c50 = c00;
         FloatVector c51 = c00;
+        FloatVector c60 = c00;
+        FloatVector c61 = c00;
+        FloatVector c70 = c00;
+        FloatVector c71 = c00;
         // Indices written as linear functions of p, so that C2 hoists the bounds checks out of the loop.
         for (int p = 0; p < kc; p++) {
             int ai = ao + p * MR;
@@ -107,6 +111,12 @@ final class SpeciesKernels implements VectorKernels {
             x = FloatVector.broadcast(SPECIES, a[ai + 5]);
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(SPECIES, a[ai + 6]);
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(SPECIES, a[ai + 7]);
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
         }
         c00.intoArray(tile, 0);
         c01.intoArray(tile, L);
@@ -120,6 +130,10 @@ final class SpeciesKernels implements VectorKernels {
         c41.intoArray(tile, 4 * NR + L);
         c50.intoArray(tile, 5 * NR);
         c51.intoArray(tile, 5 * NR + L);
+        c60.intoArray(tile, 6 * NR);
+        c61.intoArray(tile, 6 * NR + L);
+        c70.intoArray(tile, 7 * NR);
+        c71.intoArray(tile, 7 * NR + L);
         finish(tile, c, co, ldc, rows, cols, alpha, beta);
     }
 
@@ -133,6 +147,8 @@ final class SpeciesKernels implements VectorKernels {
         int a3 = ao + Math.min(3, last) * rowStride;
         int a4 = ao + Math.min(4, last) * rowStride;
         int a5 = ao + Math.min(5, last) * rowStride;
+        int a6 = ao + Math.min(6, last) * rowStride;
+        int a7 = ao + Math.min(7, last) * rowStride;
         FloatVector c00 = FloatVector.zero(SPECIES);
         FloatVector c01 = c00;
         FloatVector c10 = c00;
@@ -145,6 +161,10 @@ final class SpeciesKernels implements VectorKernels {
         FloatVector c41 = c00;
         FloatVector c50 = c00;
         FloatVector c51 = c00;
+        FloatVector c60 = c00;
+        FloatVector c61 = c00;
+        FloatVector c70 = c00;
+        FloatVector c71 = c00;
         int bi = bo;
         for (int p = 0, step = 0; p < kc; p++, step += stepStride, bi += NR) {
             FloatVector b0 = FloatVector.fromArray(SPECIES, b, bi);
@@ -167,6 +187,12 @@ final class SpeciesKernels implements VectorKernels {
             x = FloatVector.broadcast(SPECIES, a[a5 + step]);
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(SPECIES, a[a6 + step]);
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(SPECIES, a[a7 + step]);
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
         }
         c00.intoArray(tile, 0);
         c01.intoArray(tile, L);
@@ -180,6 +206,10 @@ final class SpeciesKernels implements VectorKernels {
         c41.intoArray(tile, 4 * NR + L);
         c50.intoArray(tile, 5 * NR);
         c51.intoArray(tile, 5 * NR + L);
+        c60.intoArray(tile, 6 * NR);
+        c61.intoArray(tile, 6 * NR + L);
+        c70.intoArray(tile, 7 * NR);
+        c71.intoArray(tile, 7 * NR + L);
         finish(tile, c, co, ldc, rows, cols, alpha, beta);
     }
 
@@ -193,12 +223,16 @@ final class SpeciesKernels implements VectorKernels {
         int a3 = ao + Math.min(3, last) * rowStride;
         int a4 = ao + Math.min(4, last) * rowStride;
         int a5 = ao + Math.min(5, last) * rowStride;
+        int a6 = ao + Math.min(6, last) * rowStride;
+        int a7 = ao + Math.min(7, last) * rowStride;
         FloatVector c0 = FloatVector.zero(SPECIES);
         FloatVector c1 = c0;
         FloatVector c2 = c0;
         FloatVector c3 = c0;
         FloatVector c4 = c0;
         FloatVector c5 = c0;
+        FloatVector c6 = c0;
+        FloatVector c7 = c0;
         for (int p = 0, step = 0; p < kc; p++, step += stepStride) {
             FloatVector b0 = FloatVector.fromArray(SPECIES, b, bo + p * L);
             c0 = FloatVector.broadcast(SPECIES, a[a0 + step]).fma(b0, c0);
@@ -207,6 +241,8 @@ final class SpeciesKernels implements VectorKernels {
             c3 = FloatVector.broadcast(SPECIES, a[a3 + step]).fma(b0, c3);
             c4 = FloatVector.broadcast(SPECIES, a[a4 + step]).fma(b0, c4);
             c5 = FloatVector.broadcast(SPECIES, a[a5 + step]).fma(b0, c5);
+            c6 = FloatVector.broadcast(SPECIES, a[a6 + step]).fma(b0, c6);
+            c7 = FloatVector.broadcast(SPECIES, a[a7 + step]).fma(b0, c7);
         }
         c0.intoArray(tile, 0);
         c1.intoArray(tile, NR);
@@ -214,6 +250,8 @@ final class SpeciesKernels implements VectorKernels {
         c3.intoArray(tile, 3 * NR);
         c4.intoArray(tile, 4 * NR);
         c5.intoArray(tile, 5 * NR);
+        c6.intoArray(tile, 6 * NR);
+        c7.intoArray(tile, 7 * NR);
         finish(tile, c, co, ldc, rows, cols, alpha, beta);
     }
 

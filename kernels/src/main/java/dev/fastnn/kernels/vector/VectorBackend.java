@@ -6,10 +6,7 @@ import dev.fastnn.kernels.naive.NaiveBackend;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.FutureTask;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import jdk.incubator.vector.FloatVector;
 
@@ -29,9 +26,9 @@ import jdk.incubator.vector.FloatVector;
  * <p>Threads split C into column (or, for tall products, row) ranges aligned to the register tile, so every
  * element is computed by the same chain of operations whatever the thread count: results are bit-identical
  * with 1 and N threads. Only products above {@value #PARALLEL_MIN_MULTIPLY_ADDS} multiply-adds are split:
- * below that the hand-off costs more than it saves. The pool is persistent and made of daemon threads; the
- * calling thread does a share of the work and runs any share no worker has picked up yet, so several
- * callers at once cannot starve each other. Packing buffers belong to each thread and are reused.
+ * below that the hand-off costs more than it saves. The pool is persistent and made of daemon threads that
+ * spin a while before parking (see {@link SpinningWorkers}); the calling thread does a share of the work and
+ * runs any share no worker has picked up yet, so several callers at once cannot starve each other. Packing buffers belong to each thread and are reused.
  */
 public class VectorBackend extends NaiveBackend {
     /** Steps of k per packed block: A sliver and B panel of one micro-kernel call fit L1 together. */
@@ -55,7 +52,7 @@ public class VectorBackend extends NaiveBackend {
     private final int bits;
     private final int threads;
     private final int nr;
-    private final ExecutorService pool;
+    private final SpinningWorkers pool;
 
     /** Width from {@value #BITS_PROPERTY} (default: the CPU's preferred), threads from {@value #THREADS_PROPERTY}. */
     public VectorBackend() {
@@ -78,7 +75,7 @@ public class VectorBackend extends NaiveBackend {
         this.threads = threads;
         this.kernels = KernelsByWidth.forBits(bits);
         this.nr = kernels.nr();
-        this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, daemonThreads());
+        this.pool = threads == 1 ? null : new SpinningWorkers(threads - 1, "fastnn-vector-" + POOLS.incrementAndGet());
     }
 
     /** The widest float vector this CPU runs natively (what the JIT calls the preferred species). */
@@ -247,6 +244,7 @@ public class VectorBackend extends NaiveBackend {
         boolean interrupted = false;
         for (FutureTask<Void> task : tasks) {
             task.run();
+            SpinningWorkers.awaitSpinning(task);
             while (true) {
                 try {
                     task.get();
@@ -374,7 +372,7 @@ public class VectorBackend extends NaiveBackend {
             int base = ir * kc;
             int i = ic + ir;
             if (rows == mr && p.transA) {
-                // Six floats per step: an arraycopy call costs more than the copy.
+                // MR floats per step: an arraycopy call costs more than the copy.
                 for (int q = 0, s0 = pc * lda + i, o = base; q < kc; q++, s0 += lda, o += mr) {
                     out[o] = a[s0];
                     out[o + 1] = a[s0 + 1];
@@ -382,9 +380,11 @@ public class VectorBackend extends NaiveBackend {
                     out[o + 3] = a[s0 + 3];
                     out[o + 4] = a[s0 + 4];
                     out[o + 5] = a[s0 + 5];
+                    out[o + 6] = a[s0 + 6];
+                    out[o + 7] = a[s0 + 7];
                 }
             } else if (rows == mr) {
-                // Six read streams and one sequential write stream, rather than six passes of strided writes.
+                // MR read streams and one sequential write stream, rather than MR passes of strided writes.
                 int s0 = i * lda + pc;
                 for (int q = 0, o = base; q < kc; q++, o += mr) {
                     out[o] = a[s0 + q];
@@ -393,6 +393,8 @@ public class VectorBackend extends NaiveBackend {
                     out[o + 3] = a[s0 + 3 * lda + q];
                     out[o + 4] = a[s0 + 4 * lda + q];
                     out[o + 5] = a[s0 + 5 * lda + q];
+                    out[o + 6] = a[s0 + 6 * lda + q];
+                    out[o + 7] = a[s0 + 7 * lda + q];
                 }
             } else if (p.transA) {
                 for (int q = 0; q < kc; q++) {
@@ -532,15 +534,5 @@ public class VectorBackend extends NaiveBackend {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("-D" + name + " must be an integer, got '" + value + "'", e);
         }
-    }
-
-    private static ThreadFactory daemonThreads() {
-        int pool = POOLS.incrementAndGet();
-        AtomicInteger count = new AtomicInteger();
-        return task -> {
-            Thread t = new Thread(task, "fastnn-vector-" + pool + "-" + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 }

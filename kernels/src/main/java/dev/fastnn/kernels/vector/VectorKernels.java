@@ -13,8 +13,12 @@ package dev.fastnn.kernels.vector;
  * changes a result.
  */
 interface VectorKernels {
-    /** Rows of the register tile: 6 rows x 2 vectors keeps 12 accumulators plus operands in 16 or 32 registers. */
-    int MR = 6;
+    /**
+     * Rows of the register tile: 8 rows x 2 vectors are 16 accumulators plus two B vectors and a broadcast, which
+     * fit the 32 vector registers of AVX-512 (AVX2's 16 would spill). Batches of 128 and layers of 256 or 784 are
+     * multiples of 8, so no tile is wasted on a partial edge (with 6 rows, 128 = 21 x 6 + 2).
+     */
+    int MR = 8;
 
     /** Float lanes per vector. */
     int lanes();
