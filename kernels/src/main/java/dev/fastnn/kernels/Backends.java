@@ -42,12 +42,7 @@ public final class Backends {
 
     /** The shared backend of this name; {@code auto} resolves as described above. */
     public static Backend get(String name) {
-        String key = name == null ? AUTO : name.trim().toLowerCase(Locale.ROOT);
-        BackendProvider provider = key.equals(AUTO) ? autoChoice() : provider(key);
-        String reason = provider.unavailableReason();
-        if (reason != null) {
-            throw new IllegalStateException("backend '" + key + "' is not available: " + reason);
-        }
+        BackendProvider provider = usableProvider(name);
         return SHARED.computeIfAbsent(provider.name(), n -> provider.create());
     }
 
@@ -59,13 +54,7 @@ public final class Backends {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
-        String key = name == null ? AUTO : name.trim().toLowerCase(Locale.ROOT);
-        BackendProvider provider = key.equals(AUTO) ? autoChoice() : provider(key);
-        String reason = provider.unavailableReason();
-        if (reason != null) {
-            throw new IllegalStateException("backend '" + key + "' is not available: " + reason);
-        }
-        return provider.create(threads);
+        return usableProvider(name).create(threads);
     }
 
     /** Every known backend: naive, vector, aparapi. */
@@ -96,6 +85,17 @@ public final class Backends {
         }
         sayOnce("fastnn: backend 'vector' is not available (" + vectorReason + "); auto uses 'naive'.");
         return NAIVE;
+    }
+
+    /** The provider of this name ({@code auto} resolved), or an exception saying why it cannot run here. */
+    private static BackendProvider usableProvider(String name) {
+        String key = name == null ? AUTO : name.trim().toLowerCase(Locale.ROOT);
+        BackendProvider provider = key.equals(AUTO) ? autoChoice() : provider(key);
+        String reason = provider.unavailableReason();
+        if (reason != null) {
+            throw new IllegalStateException("backend '" + key + "' is not available: " + reason);
+        }
+        return provider;
     }
 
     private static BackendProvider provider(String name) {
