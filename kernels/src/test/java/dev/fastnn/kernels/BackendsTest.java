@@ -7,10 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Backend selection by name, {@code auto}, and the fallback when the Vector API module is absent. */
@@ -43,21 +41,10 @@ class BackendsTest {
 
     @Test
     void withoutTheModuleAutoFallsBackToNaiveInOneLineAndExplicitVectorFails() throws IOException, InterruptedException {
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                NoVectorModuleMain.class.getName()));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        // Options from the environment would defeat the point: the child must start without the module.
-        builder.environment().remove("JDK_JAVA_OPTIONS");
-        builder.environment().remove("JAVA_TOOL_OPTIONS");
-        Process child = builder.start();
-        child.getOutputStream().close();
-        byte[] out = child.getInputStream().readAllBytes();
-        byte[] err = child.getErrorStream().readAllBytes();
-        assertTrue(child.waitFor(60, TimeUnit.SECONDS), "child JVM did not finish");
-        String stdout = new String(out, StandardCharsets.UTF_8);
-        String stderr = new String(err, StandardCharsets.UTF_8);
-        assertEquals(0, child.exitValue(), stdout + stderr);
+        // Started without --add-modules: the child must not see the Vector API module.
+        ChildJvm child = ChildJvm.run(NoVectorModuleMain.class, List.of(), Map.of());
+        String stdout = child.stdout();
+        String stderr = child.stderr();
 
         List<String> lines = stdout.lines().toList();
         assertEquals("auto=naive", lines.get(0), stdout + stderr);

@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.fastnn.kernels.ChildJvm;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,38 +21,22 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class NoOpenClTest {
 
-    /** Runs {@link NoOpenClMain} with the launcher's flags plus {@code extraJvmFlags}; returns stdout and stderr. */
-    private static String[] runChild(Path emptyVendors, String... extraJvmFlags) throws IOException, InterruptedException {
-        String java = ProcessHandle.current().info().command().orElseThrow();
+    /** Runs {@link NoOpenClMain} with the launcher's flags plus {@code extraJvmFlags}, which must exit 0. */
+    private static ChildJvm runChild(Path emptyVendors, String... extraJvmFlags) throws IOException, InterruptedException {
         // The flags every fastnn JVM gets (the launcher's): without native access JDK 22+ warns when Aparapi loads its library.
-        List<String> command = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector",
-                "--enable-native-access=ALL-UNNAMED"));
-        command.addAll(List.of(extraJvmFlags));
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), NoOpenClMain.class.getName()));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().remove("JDK_JAVA_OPTIONS");
-        builder.environment().remove("JAVA_TOOL_OPTIONS");
-        if (emptyVendors != null) {
-            builder.environment().put("OCL_ICD_VENDORS", emptyVendors.toString());
-        }
-        Process child = builder.start();
-        child.getOutputStream().close();
-        byte[] out = child.getInputStream().readAllBytes();
-        byte[] err = child.getErrorStream().readAllBytes();
-        assertTrue(child.waitFor(60, TimeUnit.SECONDS), "child JVM did not finish");
-        String stdout = new String(out, StandardCharsets.UTF_8);
-        String stderr = new String(err, StandardCharsets.UTF_8);
-        assertEquals(0, child.exitValue(), stdout + stderr);
-        return new String[] {stdout, stderr};
+        List<String> flags = new ArrayList<>(List.of("--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"));
+        flags.addAll(List.of(extraJvmFlags));
+        Map<String, String> environment = emptyVendors == null ? Map.of() : Map.of("OCL_ICD_VENDORS", emptyVendors.toString());
+        return ChildJvm.run(NoOpenClMain.class, flags, environment);
     }
 
     @Test
     void explicitAparapiFailsNamingTheFixAndAutoFallsBackToVectorInOneLine(@TempDir Path emptyVendors)
             throws IOException, InterruptedException {
         assertTrue(Files.list(emptyVendors).findAny().isEmpty());
-        String[] result = runChild(emptyVendors);
-        String stdout = result[0];
-        String stderr = result[1];
+        ChildJvm result = runChild(emptyVendors);
+        String stdout = result.stdout();
+        String stderr = result.stderr();
 
         List<String> lines = stdout.lines().toList();
         assertEquals("auto=vector", lines.get(0), stdout + stderr);
@@ -71,9 +55,9 @@ class NoOpenClTest {
     void aCollectorThatMovesLargeArraysMakesAparapiUnavailableWithTheReason() throws IOException, InterruptedException {
         assumeTrue(AparapiProvider.probe().unavailableReason() == null || Boolean.getBoolean("fastnn.requireOpenCL"),
                 "needs an OpenCL device to get past the device check");
-        String[] result = runChild(null, "-XX:+UseSerialGC");
-        List<String> lines = result[0].lines().toList();
-        assertEquals("auto=vector", lines.get(0), result[0] + result[1]);
+        ChildJvm result = runChild(null, "-XX:+UseSerialGC");
+        List<String> lines = result.stdout().lines().toList();
+        assertEquals("auto=vector", lines.get(0), result.stdout() + result.stderr());
         assertTrue(lines.get(1).contains("garbage collector (Copy)") && lines.get(1).contains("G1"), lines.get(1));
     }
 }
