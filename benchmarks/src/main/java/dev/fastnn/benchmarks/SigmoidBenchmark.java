@@ -1,6 +1,7 @@
 package dev.fastnn.benchmarks;
 
 import dev.fastnn.kernels.Backend;
+import dev.fastnn.kernels.Backends;
 import dev.fastnn.kernels.Matrix;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +24,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Inputs are uniform in [-8, 8), where the sigmoid is neither saturated nor linear. The report gives
  * G elements/s ({@code size / time}); {@code threads} matters only for a vector backend whose elementwise
- * kernels use its pool (threads=2 throws for naive and aparapi, as in {@link GemmBenchmark}).
+ * kernels use its pool (threads=2 throws for naive and aparapi: {@link BenchmarkBackends}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -36,7 +37,7 @@ public class SigmoidBenchmark {
     /** Rows of 1024, like a batch of wide activations; the sizes are whole rows. */
     private static final int COLUMNS = 1024;
 
-    @Param({"naive", "vector"})
+    @Param({Backends.NAIVE, Backends.VECTOR})
     public String backend;
 
     @Param({"1024", "65536", "1048576"})
@@ -72,6 +73,7 @@ public class SigmoidBenchmark {
         x.close();
         s.close();
         out.close();
+        fastnn.close();
     }
 
     @Benchmark

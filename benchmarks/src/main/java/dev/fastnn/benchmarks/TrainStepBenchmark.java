@@ -2,6 +2,7 @@ package dev.fastnn.benchmarks;
 
 import dev.fastnn.kernels.Activation;
 import dev.fastnn.kernels.Backend;
+import dev.fastnn.kernels.Backends;
 import dev.fastnn.network.article.XorExample;
 import dev.fastnn.network.model.Loss;
 import dev.fastnn.network.train.EpochMetrics;
@@ -23,6 +24,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -35,8 +37,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * (batch gathered and written in, forward, backward, update, loss out) with the trainer's per-fit setup
  * (initial weights, buffers) spread over the steps. The MLP data are synthetic (noise and a stripe that
  * encodes the label): the step's arithmetic is that of a Fashion-MNIST step, and {@code 60000 / 128} steps make the
- * epoch that {@code benchmarks/numpy_epoch.py} times. {@code threads=2} is meaningful for vector only,
- * as in {@link GemmBenchmark}.
+ * epoch that {@code benchmarks/numpy_epoch.py} times. {@code threads=2} is meaningful for vector only
+ * ({@link BenchmarkBackends}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -49,19 +51,20 @@ public class TrainStepBenchmark {
     static final int MLP_BATCH = 128;
     static final int MLP_STEPS = 32;
 
-    @Param({"naive", "vector"})
+    @Param({Backends.NAIVE, Backends.VECTOR})
     public String backend;
 
     @Param({"1"})
     public int threads;
 
+    private Backend fastnn;
     private Trainer article;
     private Trainer mlp;
     private Samples mlpData;
 
     @Setup
     public void setUp() {
-        Backend fastnn = BenchmarkBackends.create(backend, threads);
+        fastnn = BenchmarkBackends.create(backend, threads);
         article = XorExample.trainer(fastnn, XorExample.ITERATIONS, 0);
         mlp = Trainer.builder()
                 .layers(784, 256, 10)
@@ -84,6 +87,11 @@ public class TrainStepBenchmark {
             pixels[i] = (float) random.nextDouble() * 0.5f + (stripe ? 0.5f : 0f);
         }
         mlpData = Samples.classification(pixels, rows, 784, labels, 10);
+    }
+
+    @TearDown
+    public void tearDown() {
+        fastnn.close();
     }
 
     /** One step of the article's run; returns the final loss. */
