@@ -1,19 +1,10 @@
 package dev.fastnn.benchmarks;
 
 import dev.fastnn.kernels.Backends;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One gemm product per operation, for every {@link GemmContender}: what {@link GemmBenchmark} (square sizes) and
@@ -26,14 +17,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * the meaningful combinations; an explicit {@code -p backend=aparapi} without OpenCL fails in setup with the
  * reason, and so does {@code backend=openblas} in an environment that tunes OpenBLAS.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-        "-Dcom.aparapi.logLevel=SEVERE"})
-public abstract class GemmProductBenchmark {
+public abstract class GemmProductBenchmark extends FastnnBenchmark {
 
     @Param({Backends.NAIVE, Backends.VECTOR, BenchmarkBackends.OPENBLAS, BenchmarkBackends.NETLIB})
     public String backend;

@@ -12,20 +12,11 @@ import dev.fastnn.network.train.Samples;
 import dev.fastnn.network.train.Trainer;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * How long does one training step of fastnn's {@link Trainer} take on each backend: the article's 3-4-1
@@ -40,14 +31,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * epoch that {@code benchmarks/numpy_epoch.py} times. {@code threads=2} is meaningful for vector only
  * ({@link BenchmarkBackends}).
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-        "-Dcom.aparapi.logLevel=SEVERE"})
-public class TrainStepBenchmark {
+public class TrainStepBenchmark extends FastnnBenchmark {
     static final int MLP_BATCH = 128;
     static final int MLP_STEPS = 32;
 
