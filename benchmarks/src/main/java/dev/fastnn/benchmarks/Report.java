@@ -40,6 +40,8 @@ public final class Report {
     /** Fashion-MNIST's training set: an epoch at batch 128 is 60000 / 128 steps. */
     private static final double FASHION_MNIST_TRAIN = 60000;
     private static final int MLP_BATCH = 128;
+    private static final String ACTIVATIONS = "ActivationBenchmark.";
+    private static final String FMA_PEAK = "FmaPeakBenchmark.fma";
 
     private final List<Measurement> results;
     private final Goal.Data data = Goal.load();
@@ -147,7 +149,7 @@ public final class Report {
         goals(md);
         squareGemm(md, chartLink);
         mlpGemm(md);
-        sigmoid(md);
+        activations(md);
         trainStep(md);
         allocation(md);
         return md.toString();
@@ -161,6 +163,14 @@ public final class Report {
         md.append("- OpenBLAS core: ").append(machine.openblasCore()).append("; OPENBLAS_CORETYPE: ")
                 .append(machine.openblasCoretype()).append(", OPENBLAS_L2_SIZE: ").append(machine.openblasL2Size())
                 .append('\n');
+        List<String> peaks = new ArrayList<>();
+        for (Measurement m : of(FMA_PEAK)) {
+            peaks.add(String.format(Locale.ROOT, "%.0f GFLOP/s on %s thread%s (%d-bit vectors)",
+                    FmaPeakBenchmark.flops(m.intParam("threads"), m.intParam("bits")) / m.seconds() / 1e9,
+                    m.param("threads"), m.param("threads").equals("1") ? "" : "s", m.intParam("bits")));
+        }
+        md.append("- FMA peak (`FmaPeakBenchmark`, float32): ")
+                .append(peaks.isEmpty() ? "not measured" : String.join(", ", peaks)).append('\n');
         md.append("- Run: `").append(machine.command()).append("` at ").append(machine.date()).append(" (")
                 .append(machineNote).append(")\n");
         Set<String> jdks = results.stream().map(Measurement::jdk).collect(Collectors.toCollection(TreeSet::new));
@@ -179,7 +189,12 @@ public final class Report {
     private void goals(StringBuilder md) {
         MarkdownTable table = new MarkdownTable(List.of("issue", "goal", "measured", "met"), List.of());
         for (Goal goal : data.goals()) {
-            String[] judged = goal.reference() != null ? ratioGoal(goal) : rateGoal(goal);
+            String[] judged = switch (goal.kind()) {
+                case RATIO -> ratioGoal(goal);
+                case RATE -> rateGoal(goal);
+                case PEAK -> peakGoal(goal);
+                case ALLOCATION -> allocationGoal(goal);
+            };
             table.row(List.of(goal.issue(), goal.text(), judged[0], judged[1]));
         }
         md.append("## Goals\n\n").append(table.render());
@@ -213,6 +228,74 @@ public final class Report {
             measured = "lowest " + measured + " (" + goal.varying() + " = " + worstValue + ")";
         }
         return new String[] {measured, worst >= goal.target() ? "yes" : "no"};
+    }
+
+    /** The lowest share of the FMA peak (at the result's thread count) over the varying values. */
+    private String[] peakGoal(Goal goal) {
+        double worst = Double.POSITIVE_INFINITY;
+        String worstValue = "";
+        List<String> values = goal.varying() == null ? List.of("") : goal.values();
+        for (String value : values) {
+            Map<String, String> params = new LinkedHashMap<>(goal.fixed());
+            if (goal.varying() != null) {
+                params.put(goal.varying(), value);
+            }
+            Optional<Measurement> subject = find(goal.benchmark(), params);
+            Optional<Double> peak = subject.flatMap(s -> peakFlops(s.param("threads")));
+            if (subject.isEmpty() || peak.isEmpty()) {
+                return new String[] {"not measured" + (goal.varying() == null ? "" : " (" + goal.varying() + " = " + value
+                        + (subject.isPresent() ? ", FMA peak" : "") + ")"), "-"};
+            }
+            double share = flops(subject.get()) / subject.get().seconds() / peak.get();
+            if (share < worst) {
+                worst = share;
+                worstValue = value;
+            }
+        }
+        String measured = String.format(Locale.ROOT, "%.0f%%", worst * 100);
+        if (values.size() > 1) {
+            measured = "lowest " + measured + " (" + goal.varying() + " = " + worstValue + ")";
+        }
+        return new String[] {measured, worst >= goal.target() ? "yes" : "no"};
+    }
+
+    /** The most bytes per operation over every result the goal covers; each varying value needs one. */
+    private String[] allocationGoal(Goal goal) {
+        double most = 0;
+        String where = "";
+        List<String> values = goal.varying() == null ? List.of("") : goal.values();
+        for (String value : values) {
+            Map<String, String> params = new LinkedHashMap<>(goal.fixed());
+            if (goal.varying() != null) {
+                params.put(goal.varying(), value);
+            }
+            List<Measurement> covered = findAll(goal.benchmark(), params).stream()
+                    .filter(m -> !Double.isNaN(m.allocBytesPerOp())).toList();
+            if (covered.isEmpty()) {
+                return new String[] {"not measured with -prof gc" + (goal.varying() == null ? ""
+                        : " (" + goal.varying() + " = " + value + ")"), "-"};
+            }
+            for (Measurement m : covered) {
+                if (m.allocBytesPerOp() >= most) {
+                    most = m.allocBytesPerOp();
+                    where = m.params().toString();
+                }
+            }
+        }
+        return new String[] {String.format(Locale.ROOT, "most %.1f B/op (%s)", most, where),
+            most <= goal.target() ? "yes" : "no"};
+    }
+
+    /** Floating-point operations of one operation of a gemm benchmark, from its shape parameter. */
+    private static double flops(Measurement m) {
+        return m.benchmark().equals("MlpGemmBenchmark.gemm") ? GemmShape.mlpStep(m.param("shape")).flops()
+                : GemmShape.square(m.intParam("n")).flops();
+    }
+
+    /** FLOP/s of {@link FmaPeakBenchmark} at this thread count, if it ran. */
+    private Optional<Double> peakFlops(String threads) {
+        return find(FMA_PEAK, Map.of("threads", threads))
+                .map(m -> FmaPeakBenchmark.flops(m.intParam("threads"), m.intParam("bits")) / m.seconds());
     }
 
     private String[] rateGoal(Goal goal) {
@@ -294,13 +377,15 @@ public final class Report {
         md.append(table.row(total).render());
     }
 
-    private void sigmoid(StringBuilder md) {
-        List<Measurement> sig = results.stream().filter(m -> m.benchmark().startsWith("SigmoidBenchmark.")).toList();
-        if (sig.isEmpty()) {
+    private void activations(StringBuilder md) {
+        List<Measurement> act = results.stream().filter(m -> m.benchmark().startsWith(ACTIVATIONS)).toList();
+        if (act.isEmpty()) {
             return;
         }
-        md.append("## Sigmoid and its derivative, G elements/s\n\n");
-        List<String[]> columns = backendThreadColumns(sig);
+        md.append("## Activations and their gradients, G elements/s\n\n");
+        md.append("`activation` is `y = f(x)`, `gradient` is `grad * f'(y)` from the output (backprop's step; ")
+                .append("for the sigmoid the article's `y (1 - y)` times the incoming gradient).\n\n");
+        List<String[]> columns = backendThreadColumns(act);
         boolean ratio = columns.stream().anyMatch(c -> c[0].equals(Backends.VECTOR) && c[1].equals("1"))
                 && columns.stream().anyMatch(c -> c[0].equals(Backends.NAIVE));
         List<String> right = new ArrayList<>(List.of("elements"));
@@ -308,23 +393,29 @@ public final class Report {
         if (ratio) {
             right.add("vector / naive");
         }
-        MarkdownTable table = new MarkdownTable(List.of("operation"), right);
-        for (String op : List.of("sigmoid", "sigmoidDerivative")) {
-            String bench = "SigmoidBenchmark." + op;
-            for (int size : distinctInts(of(bench), "size")) {
-                String sz = Integer.toString(size);
-                List<String> row = new ArrayList<>(List.of(op, sz));
-                for (String[] c : columns) {
-                    row.add(find(bench, Map.of("backend", c[0], "threads", c[1], "size", sz))
-                            .map(m -> rate(size, m, 1e9)).orElse("-"));
+        MarkdownTable table = new MarkdownTable(List.of("function", "operation"), right);
+        List<String> functions = act.stream().map(m -> m.param("function")).distinct().toList();
+        for (String function : functions) {
+            for (String op : List.of("activation", "gradient")) {
+                String bench = ACTIVATIONS + op;
+                List<Measurement> ofOp = of(bench).stream().filter(m -> function.equals(m.param("function"))).toList();
+                for (int size : distinctInts(ofOp, "size")) {
+                    String sz = Integer.toString(size);
+                    List<String> row = new ArrayList<>(List.of(function, op, sz));
+                    for (String[] c : columns) {
+                        row.add(find(bench, Map.of("backend", c[0], "threads", c[1], "size", sz, "function", function))
+                                .map(m -> rate(size, m, 1e9)).orElse("-"));
+                    }
+                    if (ratio) {
+                        Optional<Measurement> v = find(bench, Map.of("backend", Backends.VECTOR, "threads", "1",
+                                "size", sz, "function", function));
+                        Optional<Measurement> n = find(bench, Map.of("backend", Backends.NAIVE, "threads", "1",
+                                "size", sz, "function", function));
+                        row.add(v.isPresent() && n.isPresent()
+                                ? String.format(Locale.ROOT, "%.1fx", n.get().seconds() / v.get().seconds()) : "-");
+                    }
+                    table.row(row);
                 }
-                if (ratio) {
-                    Optional<Measurement> v = find(bench, Map.of("backend", Backends.VECTOR, "threads", "1", "size", sz));
-                    Optional<Measurement> n = find(bench, Map.of("backend", Backends.NAIVE, "threads", "1", "size", sz));
-                    row.add(v.isPresent() && n.isPresent()
-                            ? String.format(Locale.ROOT, "%.1fx", n.get().seconds() / v.get().seconds()) : "-");
-                }
-                table.row(row);
             }
         }
         md.append(table.render());
@@ -400,9 +491,13 @@ public final class Report {
     }
 
     private Optional<Measurement> find(String benchmark, Map<String, String> params) {
+        return findAll(benchmark, params).stream().findFirst();
+    }
+
+    private List<Measurement> findAll(String benchmark, Map<String, String> params) {
         return results.stream().filter(m -> m.benchmark().equals(benchmark))
                 .filter(m -> params.entrySet().stream().allMatch(e -> e.getValue().equals(m.param(e.getKey()))))
-                .findFirst();
+                .toList();
     }
 
     private static List<String> backends(List<Measurement> ms) {
