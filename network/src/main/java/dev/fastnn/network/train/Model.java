@@ -5,6 +5,7 @@ import dev.fastnn.network.model.ModelParameters;
 import dev.fastnn.network.model.Network;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A trained network, ready to predict and evaluate: what {@link Trainer#fit} returns and what a model file
@@ -15,16 +16,27 @@ public final class Model implements AutoCloseable {
     private final Network network;
     private final List<EpochMetrics> history;
     private final Map<String, String> metadata;
+    private final TrainingState trainingState;
 
-    Model(Network network, List<EpochMetrics> history, Map<String, String> metadata) {
+    Model(Network network, List<EpochMetrics> history, Map<String, String> metadata, TrainingState trainingState) {
         this.network = network;
         this.history = List.copyOf(history);
         this.metadata = Map.copyOf(metadata);
+        this.trainingState = trainingState;
     }
 
     /** A model from host parameters (a loaded model file), on {@code backend}. */
     public static Model of(Backend backend, ModelParameters parameters) {
-        return new Model(Network.fromParameters(backend, parameters), List.of(), parameters.metadata());
+        return new Model(Network.fromParameters(backend, parameters), List.of(), parameters.metadata(), null);
+    }
+
+    /**
+     * Where training ended, on the host: what {@link Trainer#fit(Samples, Samples, TrainingListener, TrainingState)}
+     * continues from (its parameters are the last epoch's, in training space, even where the model holds the
+     * best epoch's); empty for a loaded model.
+     */
+    public Optional<TrainingState> trainingState() {
+        return Optional.ofNullable(trainingState);
     }
 
     public Network network() {

@@ -11,8 +11,15 @@ import java.util.List;
  * Because it is affine it can be folded into the first layer after training ({@link #foldInto}), so the
  * model that comes out takes raw features and nobody has to remember to standardize before predicting.
  */
-record Standardization(float[] mean, float[] scale) {
+public record Standardization(float[] mean, float[] scale) {
     private static final double FLOOR = 0.01;
+
+    public Standardization {
+        if (mean.length != scale.length) {
+            throw new IllegalArgumentException("standardization needs one scale per mean, got " + mean.length
+                    + " means and " + scale.length + " scales");
+        }
+    }
 
     /** Means and standard deviations of each feature of {@code samples}, in double. */
     static Standardization of(Samples samples) {
@@ -28,11 +35,24 @@ record Standardization(float[] mean, float[] scale) {
                 sumSquares[j] += v * v;
             }
         }
+        return fromMoments(sum, sumSquares, n);
+    }
+
+    /**
+     * The statistics of {@code rows} samples from each feature's sum and sum of squares (in double), for data
+     * that is summed where it lives, such as the partitions of a distributed data set.
+     */
+    public static Standardization fromMoments(double[] sum, double[] sumSquares, long rows) {
+        if (sum.length != sumSquares.length || rows < 1) {
+            throw new IllegalArgumentException("standardization needs as many sums as sums of squares and rows >= 1, got "
+                    + sum.length + ", " + sumSquares.length + " and " + rows + " rows");
+        }
+        int d = sum.length;
         float[] mean = new float[d];
         float[] scale = new float[d];
         for (int j = 0; j < d; j++) {
-            double m = sum[j] / n;
-            double variance = Math.max(sumSquares[j] / n - m * m, 0);
+            double m = sum[j] / rows;
+            double variance = Math.max(sumSquares[j] / rows - m * m, 0);
             mean[j] = (float) m;
             scale[j] = (float) (1 / (Math.sqrt(variance) + FLOOR));
         }
