@@ -48,6 +48,17 @@ final class Float64Network {
         };
     }
 
+    /** {@code sum W^2} over the weights of every layer ({@code w[l][0]}), not the biases. */
+    static double sumSquaredWeights(double[][][] w) {
+        double sum = 0;
+        for (double[][] layer : w) {
+            for (double v : layer[0]) {
+                sum += v * v;
+            }
+        }
+        return sum;
+    }
+
     private static void activate(LayerParameters p, double[] v, int offset) {
         int n = p.outputs();
         switch (p.activation()) {

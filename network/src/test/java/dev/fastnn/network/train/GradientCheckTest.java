@@ -16,6 +16,7 @@ import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -51,6 +52,29 @@ class GradientCheckTest {
     @ParameterizedTest(name = "hidden {0}, loss {1} on {2}")
     @MethodSource("cases")
     void gradientsMatchFiniteDifferencesInFloat64(Activation hidden, Loss loss, Activation output) {
+        Problem p = problem(hidden, loss, output);
+        check(p, Regularization.NONE, 0);
+    }
+
+    /**
+     * With plain steps at learning rate 1 both penalties move a weight by {@code lambda W} on top of its
+     * data gradient, which is the gradient of {@code loss + lambda/2 sum W^2} (weights only: the biases'
+     * gradient must stay the data's).
+     */
+    @ParameterizedTest(name = "l2 {0}, weight decay {1}")
+    @CsvSource({"0.3, 0", "0, 0.2", "0.1, 0.05"})
+    void penaltiesMatchFiniteDifferencesOfThePenalizedLoss(float l2, float weightDecay) {
+        for (Object[] head : new Object[][] {{Loss.SOFTMAX_CROSS_ENTROPY, Activation.SOFTMAX}, {Loss.MEAN_SQUARED_ERROR, Activation.IDENTITY}}) {
+            Problem p = problem(Activation.TANH, (Loss) head[0], (Activation) head[1]);
+            check(p, new Regularization(l2, weightDecay), l2 + weightDecay);
+        }
+    }
+
+    /** A 4-6-5-3 network with random weights and biases, a batch of {@link #ROWS} inputs and targets. */
+    private record Problem(ModelParameters before, float[] x, float[] y, Loss loss) {
+    }
+
+    private static Problem problem(Activation hidden, Loss loss, Activation output) {
         int[] sizes = {4, 6, 5, 3};
         SplittableRandom random = new SplittableRandom(hidden.ordinal() * 31L + loss.ordinal() * 7L + output.ordinal());
         List<LayerParameters> layers = new ArrayList<>();
@@ -81,29 +105,37 @@ class GradientCheckTest {
                 }
             }
         }
+        return new Problem(before, x, y, loss);
+    }
 
-        ModelParameters after = oneStep(new NaiveBackend(), before, x, y);
-
-        for (int l = 0; l < layers.size(); l++) {
-            float[][] params = {before.layers().get(l).weights(), before.layers().get(l).biases()};
+    /**
+     * One plain step at learning rate 1 with {@code regularization}, against finite differences of the loss
+     * plus {@code penalty/2} times the sum of squared weights.
+     */
+    private static void check(Problem p, Regularization regularization, double penalty) {
+        ModelParameters after = oneStep(new NaiveBackend(), p.before, p.x, p.y, regularization);
+        for (int l = 0; l < p.before.layers().size(); l++) {
+            float[][] params = {p.before.layers().get(l).weights(), p.before.layers().get(l).biases()};
             float[][] updated = {after.layers().get(l).weights(), after.layers().get(l).biases()};
-            for (int p = 0; p < 2; p++) {
-                for (int i = 0; i < params[p].length; i++) {
-                    double g = (double) params[p][i] - updated[p][i];
-                    double fd = finiteDifference(before, l, p == 1, i, x, y, loss);
-                    String where = (p == 0 ? "weight " : "bias ") + i + " of layer " + l + ": backprop " + g + ", finite difference " + fd;
+            for (int q = 0; q < 2; q++) {
+                for (int i = 0; i < params[q].length; i++) {
+                    double g = (double) params[q][i] - updated[q][i];
+                    double fd = finiteDifference(p, l, q == 1, i, penalty);
+                    String where = (q == 0 ? "weight " : "bias ") + i + " of layer " + l + ": backprop " + g
+                            + ", finite difference " + fd;
                     assertTrue(Math.abs(g - fd) <= 2e-4 + 2e-3 * Math.abs(fd), where);
                 }
             }
         }
     }
 
-    private static ModelParameters oneStep(Backend backend, ModelParameters parameters, float[] x, float[] y) {
+    private static ModelParameters oneStep(Backend backend, ModelParameters parameters, float[] x, float[] y,
+                                           Regularization regularization) {
         try (Network network = Network.fromParameters(backend, parameters);
              TrainingStep step = new TrainingStep(network, ROWS)) {
             Optimizer.LayerUpdater[] updaters = new Optimizer.LayerUpdater[network.layers().size()];
             for (int l = 0; l < updaters.length; l++) {
-                updaters[l] = new Optimizer.Sgd(1f).updater(backend, network.layers().get(l));
+                updaters[l] = new Optimizer.Sgd(1f).updater(backend, network.layers().get(l), regularization);
             }
             backend.write(step.x(), x, 0);
             backend.write(step.y(), y, 0);
@@ -115,7 +147,8 @@ class GradientCheckTest {
         }
     }
 
-    private static double finiteDifference(ModelParameters m, int layer, boolean bias, int index, float[] x, float[] y, Loss loss) {
+    private static double finiteDifference(Problem p, int layer, boolean bias, int index, double penalty) {
+        ModelParameters m = p.before;
         double[][][] w = new double[m.layers().size()][][];
         for (int l = 0; l < w.length; l++) {
             w[l] = new double[][] {toDouble(m.layers().get(l).weights()), toDouble(m.layers().get(l).biases())};
@@ -123,9 +156,9 @@ class GradientCheckTest {
         double[] target = w[layer][bias ? 1 : 0];
         double saved = target[index];
         target[index] = saved + H;
-        double plus = Float64Network.loss(m, w, x, y, ROWS, loss);
+        double plus = Float64Network.loss(m, w, p.x, p.y, ROWS, p.loss) + penalty / 2 * Float64Network.sumSquaredWeights(w);
         target[index] = saved - H;
-        double minus = Float64Network.loss(m, w, x, y, ROWS, loss);
+        double minus = Float64Network.loss(m, w, p.x, p.y, ROWS, p.loss) + penalty / 2 * Float64Network.sumSquaredWeights(w);
         return (plus - minus) / (2 * H);
     }
 
