@@ -124,6 +124,10 @@ public final class Trainer {
         return shuffle;
     }
 
+    EarlyStopping earlyStopping() {
+        return earlyStopping;
+    }
+
     /** The layers this trainer builds. */
     public List<LayerSpec> architecture() {
         return LayerSpec.stack(layers, hiddenActivation, outputActivation, biases);
@@ -250,7 +254,7 @@ public final class Trainer {
         Samples testIn = st == null || test == null ? test : st.apply(test);
         Network network = Network.fromParameters(backend, withLoss(from.parameters()));
         try {
-            return new TrainingRun(this, network, trainIn, testIn, from);
+            return new TrainingRun(this, network, trainIn, null, testIn, from);
         } catch (RuntimeException | Error e) {
             network.close();
             throw e;

@@ -24,12 +24,17 @@ final class TrainingRun implements AutoCloseable {
     private final Samples train;
     /** Test data scored after each epoch (standardized like the training data), or null. */
     private final Samples test;
+    /** Validation data scored after each epoch and watched by early stopping (standardized), or null. */
+    private final Samples validation;
     private final Standardization standardization;
     private final long runSeed;
     private final Optimizer.LayerUpdater[] updaters;
     private final TrainingStep full;
     private final TrainingStep tail;
     private final Evaluator evaluator;
+    private final Evaluator validationEvaluator;
+    /** Early stopping of this run, or null (not configured, or a run without validation data such as trainEpochs). */
+    private final EarlyStopper stopper;
     private final int[] order;
     private final float[] hostX;
     private final float[] hostY;
@@ -37,16 +42,21 @@ final class TrainingRun implements AutoCloseable {
     private int epochsCompleted;
     private long globalStep;
     private long optimizerSteps;
+    /** The progress passed through unchanged when this run does no early stopping. */
     private final EarlyStopping.Progress earlyStopping;
 
-    /** Takes ownership of {@code network} (built from {@code from}'s parameters) and loads the optimizer state. */
-    TrainingRun(Trainer trainer, Network network, Samples train, Samples test, TrainingState from) {
+    /**
+     * Takes ownership of {@code network} (built from {@code from}'s parameters) and loads the optimizer state;
+     * early stopping runs when the trainer has it and {@code validation} is given.
+     */
+    TrainingRun(Trainer trainer, Network network, Samples train, Samples validation, Samples test, TrainingState from) {
         this.trainer = trainer;
         this.backend = network.backend();
         this.loss = network.loss();
         this.network = network;
         this.train = train;
         this.test = test;
+        this.validation = validation;
         this.standardization = from.standardization();
         this.runSeed = from.runSeed();
         this.epochsCompleted = from.epochsCompleted();
@@ -65,6 +75,8 @@ final class TrainingRun implements AutoCloseable {
         TrainingStep fullStep = null;
         TrainingStep tailStep = null;
         Evaluator eval = null;
+        Evaluator validationEval = null;
+        EarlyStopper early = null;
         try {
             int buffer = 0;
             for (int l = 0; l < updaters.length; l++) {
@@ -76,13 +88,20 @@ final class TrainingRun implements AutoCloseable {
             fullStep = new TrainingStep(network, fullRows);
             tailStep = tailRows == 0 ? null : new TrainingStep(network, tailRows);
             eval = test != null && test.isClassification() ? new Evaluator(network, test.rows()) : null;
+            validationEval = validation == null ? null : new Evaluator(network, validation.rows());
+            if (trainer.earlyStopping() != null && validation != null) {
+                early = new EarlyStopper(trainer.earlyStopping(), network,
+                        from.earlyStopping() == null ? EarlyStopping.Progress.START : from.earlyStopping());
+            }
         } catch (RuntimeException | Error e) {
-            closeAll(fullStep, tailStep, eval);
+            closeAll(fullStep, tailStep, eval, validationEval, early);
             throw e;
         }
         this.full = fullStep;
         this.tail = tailStep;
         this.evaluator = eval;
+        this.validationEvaluator = validationEval;
+        this.stopper = early;
     }
 
     /**
@@ -92,6 +111,9 @@ final class TrainingRun implements AutoCloseable {
     StopReason train(int untilEpoch, long seed, TrainingListener listener, List<EpochMetrics> history) {
         int totalEpochs = trainer.epochs();
         LearningRateSchedule schedule = trainer.schedule();
+        if (stopper != null && stopper.exhausted()) {
+            return StopReason.EARLY_STOPPED;
+        }
         while (epochsCompleted < untilEpoch) {
             int epoch = epochsCompleted + 1;
             if (trainer.shuffle()) {
@@ -116,11 +138,14 @@ final class TrainingRun implements AutoCloseable {
             epochsCompleted = epoch;
             double seconds = (System.nanoTime() - started) / 1e9;
             double accuracy = evaluator == null ? Double.NaN : evaluator.evaluate(test).accuracy();
+            Evaluation checked = validationEvaluator == null ? null : validationEvaluator.evaluate(validation);
+            boolean patienceOut = stopper != null && stopper.afterEpoch(epoch, checked);
             EpochMetrics metrics = new EpochMetrics(epoch, seconds, loss.isMean() ? lossSum / samples : lossSum, accuracy);
             history.add(metrics);
             listener.epochFinished(metrics);
-            if (listener.shouldStop(metrics) && epochsCompleted < untilEpoch) {
-                return StopReason.LISTENER_STOPPED;
+            boolean listenerStop = listener.shouldStop(metrics);
+            if (epochsCompleted < untilEpoch && (patienceOut || listenerStop)) {
+                return patienceOut ? StopReason.EARLY_STOPPED : StopReason.LISTENER_STOPPED;
             }
         }
         return StopReason.COMPLETED;
@@ -163,7 +188,7 @@ final class TrainingRun implements AutoCloseable {
         }
         return new TrainingState(network.parameters(Map.of()), standardization,
                 new OptimizerState(trainer.optimizer().id(), optimizerSteps, buffers), epochsCompleted, globalStep,
-                runSeed, earlyStopping);
+                runSeed, stopper != null ? stopper.progress() : earlyStopping);
     }
 
     /** Hands the network to the caller, who closes it from now on. */
@@ -175,10 +200,11 @@ final class TrainingRun implements AutoCloseable {
 
     @Override
     public void close() {
-        closeAll(full, tail, evaluator);
+        closeAll(full, tail, evaluator, validationEvaluator, stopper);
     }
 
-    private void closeAll(TrainingStep fullStep, TrainingStep tailStep, Evaluator eval) {
+    private void closeAll(TrainingStep fullStep, TrainingStep tailStep, Evaluator eval, Evaluator validationEval,
+                          EarlyStopper early) {
         for (Optimizer.LayerUpdater u : updaters) {
             if (u != null) {
                 u.close();
@@ -192,6 +218,12 @@ final class TrainingRun implements AutoCloseable {
         }
         if (eval != null) {
             eval.close();
+        }
+        if (validationEval != null) {
+            validationEval.close();
+        }
+        if (early != null) {
+            early.close();
         }
         if (network != null) {
             network.close();
