@@ -9,6 +9,7 @@ import dev.fastnn.network.model.LayerSpec;
 import dev.fastnn.network.model.Loss;
 import dev.fastnn.network.model.ModelParameters;
 import dev.fastnn.network.model.Network;
+import dev.fastnn.network.model.Preprocessing;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -55,8 +56,13 @@ public final class Trainer {
     /** Samples per step; the last batch of an epoch holds the remainder. */
     private final int batchSize;
     /**
-     * Whether to train on standardized features (per-feature mean and deviation of the training set); the
-     * returned model has the transformation folded into its first layer and takes raw features.
+     * Features are divided by this before training (e.g. 255 for raw pixels); the returned model has the
+     * division folded into its first layer and takes undivided features.
+     */
+    private final float divisor;
+    /**
+     * Whether to train on standardized features (per-feature mean and deviation of the training set, after
+     * the divisor); folded into the first layer like the divisor.
      */
     private final boolean standardize;
     /** Passes over the training data. */
@@ -83,6 +89,7 @@ public final class Trainer {
         this.regularization = b.regularization;
         this.earlyStopping = b.earlyStopping;
         this.batchSize = b.batchSize;
+        this.divisor = b.divisor;
         this.standardize = b.standardize;
         this.epochs = b.epochs;
         this.shuffle = b.shuffle;
@@ -133,19 +140,39 @@ public final class Trainer {
         return LayerSpec.stack(layers, hiddenActivation, outputActivation, biases);
     }
 
-    /** {@link #fit(Samples, Samples, TrainingListener)} without test data or listener. */
+    /** {@link #fit(Samples, Samples, Samples, TrainingListener)} on {@code train} alone. */
     public Model fit(Samples train) {
-        return fit(train, null, TrainingListener.NONE);
+        return fit(train, null, null, TrainingListener.NONE);
+    }
+
+    /** {@link #fit(Samples, Samples, Samples, TrainingListener)} with test data (may be null), no listener. */
+    public Model fit(Samples train, Samples test) {
+        return fit(train, null, test, TrainingListener.NONE);
+    }
+
+    /** {@link #fit(Samples, Samples, Samples, TrainingListener)} with test data (may be null), no validation set. */
+    public Model fit(Samples train, Samples test, TrainingListener listener) {
+        return fit(train, null, test, listener);
     }
 
     /**
-     * Trains a new network on {@code train} for {@link Builder#epochs} epochs, evaluating test accuracy on
-     * {@code test} (may be {@code null}) after each epoch, and reports to {@code listener}. The returned
+     * Trains a new network on {@code train} for {@link Builder#epochs} epochs and reports to {@code listener}.
+     * After each epoch the network is scored on {@code validation} (loss and accuracy) and on {@code test}
+     * (accuracy), either of which may be {@code null}; with neither, the training accuracy is counted from the
+     * epoch's forward passes instead. Standardization statistics come from {@code train} alone. The returned
      * model's {@link Model#trainingState()} continues the run.
+     *
+     * @throws TrainingDivergedException when a batch's loss, or a weight at the end, is NaN or infinite
      */
-    public Model fit(Samples train, Samples test, TrainingListener listener) {
+    public Model fit(Samples train, Samples validation, Samples test, TrainingListener listener) {
         Objects.requireNonNull(train, "train");
-        return fit(train, test, listener, initialState(standardize ? Standardization.of(train) : null));
+        return fit(train, validation, test, listener,
+                initialState(standardize ? Standardization.of(train, divisor) : null));
+    }
+
+    /** Warm start without a validation set: {@link #fit(Samples, Samples, Samples, TrainingListener, TrainingState)}. */
+    public Model fit(Samples train, Samples test, TrainingListener listener, TrainingState from) {
+        return fit(train, null, test, listener, from);
     }
 
     /**
@@ -153,29 +180,57 @@ public final class Trainer {
      * run seed and early-stopping progress) up to {@link Builder#epochs} epochs in all, as if it had never
      * stopped: training 4 epochs in one fit, or 2 and then 2 more from the first fit's
      * {@link Model#trainingState()}, gives bit-identical models on the same backend and thread count. The
-     * trainer's settings must describe the same network and optimizer as the state.
+     * trainer's settings must describe the same network and optimizer as the state. The model keeps the class
+     * labels and feature names of {@code train}.
+     *
+     * @throws TrainingDivergedException when a batch's loss, or a weight at the end, is NaN or infinite
      */
-    public Model fit(Samples train, Samples test, TrainingListener listener, TrainingState from) {
+    public Model fit(Samples train, Samples validation, Samples test, TrainingListener listener, TrainingState from) {
         Objects.requireNonNull(listener, "listener");
         List<EpochMetrics> history = new ArrayList<>();
-        TrainingRun run = start(train, test, from);
+        TrainingRun run = start(train, validation, test, from);
         try {
             StopReason reason = run.train(epochs, from.runSeed(), listener, history);
             TrainingState end = run.state();
             ModelParameters best = earlyStopping != null && earlyStopping.restoreBest() && end.earlyStopping() != null
                     && end.earlyStopping().bestParameters() != null ? end.earlyStopping().bestParameters() : null;
+            ModelParameters trained = best != null ? best : end.parameters();
+            checkFinite(trained, end.epochsCompleted(), run.batches());
+            Preprocessing preprocessing = end.standardization() == null ? Preprocessing.divisor(divisor)
+                    : end.standardization().preprocessing(divisor);
+            List<LayerParameters> folded = new ArrayList<>(trained.layers());
+            folded.set(0, preprocessing.foldInto(folded.get(0)));
+            ModelParameters model = new ModelParameters(folded, train.classLabels(), train.featureNames(),
+                    preprocessing, metadata(end, reason));
             Network network = run.releaseNetwork();
-            if (best != null || end.standardization() != null) {
-                ModelParameters trained = best != null ? best : end.parameters();
+            if (best != null || !preprocessing.isIdentity()) {
                 network.close();
-                ModelParameters raw = end.standardization() == null ? trained : end.standardization().foldInto(trained);
-                network = Network.fromParameters(backend, withLoss(raw));
+                network = Network.fromParameters(backend, withLoss(model));
             }
             listener.trainingFinished(end.epochsCompleted(), reason);
-            return new Model(network, history, metadata(end, reason), end);
+            return new Model(network, history, model, end);
         } finally {
             run.close();
         }
+    }
+
+    /** A step's loss being finite does not make its update finite: the last update is checked here. */
+    private static void checkFinite(ModelParameters trained, int epoch, int batch) {
+        for (int l = 0; l < trained.layers().size(); l++) {
+            LayerParameters layer = trained.layers().get(l);
+            if (!allFinite(layer.weights()) || layer.hasBiases() && !allFinite(layer.biases())) {
+                throw new TrainingDivergedException(epoch, batch, l);
+            }
+        }
+    }
+
+    private static boolean allFinite(float[] values) {
+        for (float v : values) {
+            if (!Float.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -228,7 +283,7 @@ public final class Trainer {
             throw new IllegalArgumentException("cannot train " + epochs + " epoch(s) from epoch " + from.epochsCompleted()
                     + ": the trainer's schedule covers epochs 1.." + this.epochs);
         }
-        try (TrainingRun run = start(train, null, from)) {
+        try (TrainingRun run = start(train, null, null, from)) {
             StopReason reason = run.train(from.epochsCompleted() + epochs, seed, listener, new ArrayList<>());
             TrainingState end = run.state();
             listener.trainingFinished(end.epochsCompleted(), reason);
@@ -237,28 +292,37 @@ public final class Trainer {
     }
 
     /** Checks data and state against the settings and sets up the network and buffers of a run from {@code from}. */
-    private TrainingRun start(Samples train, Samples test, TrainingState from) {
+    private TrainingRun start(Samples train, Samples validation, Samples test, TrainingState from) {
         Objects.requireNonNull(train, "train");
         Objects.requireNonNull(from, "from");
         if (train.features() != layers[0] || train.outputs() != layers[layers.length - 1]) {
             throw new IllegalArgumentException("training data has " + train.features() + " features and "
                     + train.outputs() + " outputs but the layers are " + layersText());
         }
-        if (test != null && (test.features() != train.features() || test.outputs() != train.outputs())) {
-            throw new IllegalArgumentException("test data has " + test.features() + " features and " + test.outputs()
-                    + " outputs but the training data " + train.features() + " and " + train.outputs());
+        if (validation != null) {
+            train.checkCompatible(validation, "validation");
+        }
+        if (test != null) {
+            train.checkCompatible(test, "test");
         }
         checkContinues(from);
         Standardization st = from.standardization();
-        Samples trainIn = st == null ? train : st.apply(train);
-        Samples testIn = st == null || test == null ? test : st.apply(test);
+        Preprocessing preprocessing = st == null ? Preprocessing.divisor(divisor) : st.preprocessing(divisor);
         Network network = Network.fromParameters(backend, withLoss(from.parameters()));
         try {
-            return new TrainingRun(this, network, trainIn, null, testIn, from);
+            return new TrainingRun(this, network, preprocessed(train, preprocessing),
+                    preprocessed(validation, preprocessing), preprocessed(test, preprocessing), from);
         } catch (RuntimeException | Error e) {
             network.close();
             throw e;
         }
+    }
+
+    private static Samples preprocessed(Samples samples, Preprocessing preprocessing) {
+        if (samples == null || preprocessing.isIdentity()) {
+            return samples;
+        }
+        return samples.withInputs(preprocessing.apply(samples.inputs(), samples.rows(), samples.features()));
     }
 
     /** Throws, naming the difference, unless {@code state} is a run of this trainer's network and optimizer. */
@@ -302,7 +366,7 @@ public final class Trainer {
     private ModelParameters withLoss(ModelParameters p) {
         Map<String, String> metadata = new HashMap<>(p.metadata());
         metadata.put(Network.LOSS_KEY, loss.id());
-        return new ModelParameters(p.layers(), metadata);
+        return p.withMetadata(metadata);
     }
 
     private Map<String, String> metadata(TrainingState end, StopReason reason) {
@@ -335,6 +399,7 @@ public final class Trainer {
                 + ", " + regularization
                 + ", earlyStopping=" + (earlyStopping == null ? "none" : earlyStopping)
                 + ", batchSize=" + batchSize
+                + ", divisor=" + divisor
                 + ", standardize=" + standardize
                 + ", epochs=" + epochs
                 + ", shuffle=" + shuffle
@@ -355,6 +420,7 @@ public final class Trainer {
         private Regularization regularization = Regularization.NONE;
         private EarlyStopping earlyStopping;
         private int batchSize = 128;
+        private float divisor = 1f;
         private boolean standardize;
         private int epochs = 10;
         private boolean shuffle = true;
@@ -449,7 +515,23 @@ public final class Trainer {
             return this;
         }
 
-        /** Train on standardized features, folded back into the first layer at the end; default false. */
+        /**
+         * Divide every feature by {@code divisor} before training (e.g. 255 for raw pixels), folded into the
+         * first layer at the end, so the model takes undivided features; default 1.
+         */
+        public Builder divisor(double divisor) {
+            float d = (float) divisor;
+            if (!(Float.isFinite(d) && d != 0)) {
+                throw new IllegalArgumentException("divisor must be finite and non-zero, got " + divisor);
+            }
+            this.divisor = d;
+            return this;
+        }
+
+        /**
+         * Train on standardized features (after the divisor), folded back into the first layer at the end;
+         * default false.
+         */
         public Builder standardize(boolean standardize) {
             this.standardize = standardize;
             return this;

@@ -22,22 +22,24 @@ final class TrainingRun implements AutoCloseable {
     private Network network;
     /** Training data, already standardized when the run is. */
     private final Samples train;
-    /** Test data scored after each epoch (standardized like the training data), or null. */
-    private final Samples test;
-    /** Validation data scored after each epoch and watched by early stopping (standardized), or null. */
+    /** Validation data scored (loss and accuracy) after each epoch, preprocessed like the training data, or null. */
     private final Samples validation;
+    /** Test data scored after each epoch (preprocessed like the training data), or null. */
+    private final Samples test;
     private final Standardization standardization;
     private final long runSeed;
     private final Optimizer.LayerUpdater[] updaters;
     private final TrainingStep full;
     private final TrainingStep tail;
-    private final Evaluator evaluator;
     private final Evaluator validationEvaluator;
+    private final Evaluator testEvaluator;
     /** Early stopping of this run, or null (not configured, or a run without validation data such as trainEpochs). */
     private final EarlyStopper stopper;
     private final int[] order;
     private final float[] hostX;
     private final float[] hostY;
+    /** A batch's outputs, read back only to count the training accuracy when nothing else is scored; else null. */
+    private final float[] hostOut;
     private final int batches;
     private int epochsCompleted;
     private long globalStep;
@@ -55,8 +57,8 @@ final class TrainingRun implements AutoCloseable {
         this.loss = network.loss();
         this.network = network;
         this.train = train;
-        this.test = test;
         this.validation = validation;
+        this.test = test;
         this.standardization = from.standardization();
         this.runSeed = from.runSeed();
         this.epochsCompleted = from.epochsCompleted();
@@ -71,11 +73,13 @@ final class TrainingRun implements AutoCloseable {
         Arrays.setAll(order, i -> i);
         this.hostX = new float[fullRows * train.features()];
         this.hostY = new float[fullRows * train.outputs()];
+        boolean countTraining = validation == null && test == null && train.isClassification();
+        this.hostOut = countTraining ? new float[fullRows * train.outputs()] : null;
         this.updaters = new Optimizer.LayerUpdater[network.layers().size()];
         TrainingStep fullStep = null;
         TrainingStep tailStep = null;
-        Evaluator eval = null;
         Evaluator validationEval = null;
+        Evaluator testEval = null;
         EarlyStopper early = null;
         try {
             int buffer = 0;
@@ -87,20 +91,20 @@ final class TrainingRun implements AutoCloseable {
             }
             fullStep = new TrainingStep(network, fullRows);
             tailStep = tailRows == 0 ? null : new TrainingStep(network, tailRows);
-            eval = test != null && test.isClassification() ? new Evaluator(network, test.rows()) : null;
             validationEval = validation == null ? null : new Evaluator(network, validation.rows());
+            testEval = test != null && test.isClassification() ? new Evaluator(network, test.rows()) : null;
             if (trainer.earlyStopping() != null && validation != null) {
                 early = new EarlyStopper(trainer.earlyStopping(), network,
                         from.earlyStopping() == null ? EarlyStopping.Progress.START : from.earlyStopping());
             }
         } catch (RuntimeException | Error e) {
-            closeAll(fullStep, tailStep, eval, validationEval, early);
+            closeAll(fullStep, tailStep, validationEval, testEval, early);
             throw e;
         }
         this.full = fullStep;
         this.tail = tailStep;
-        this.evaluator = eval;
         this.validationEvaluator = validationEval;
+        this.testEvaluator = testEval;
         this.stopper = early;
     }
 
@@ -124,23 +128,33 @@ final class TrainingRun implements AutoCloseable {
             long started = System.nanoTime();
             double lossSum = 0;
             long samples = 0;
+            long correct = 0;
             for (int batch = 0; batch < batches; batch++) {
                 TrainingStep step = batch == batches - 1 && tail != null ? tail : full;
                 int rows = step.rows();
                 loadBatch(step, samples, rows);
                 float rate = schedule.factor(epoch, batch, batches, totalEpochs);
                 double batchLoss = step.run(updaters, rate, ++optimizerSteps);
+                if (!Double.isFinite(batchLoss)) {
+                    throw new TrainingDivergedException(epoch, batch + 1, batches, batchLoss);
+                }
                 globalStep++;
+                if (hostOut != null) {
+                    correct += countCorrect(step, (int) samples, rows);
+                }
                 lossSum += loss.isMean() ? batchLoss * rows : batchLoss;
                 samples += rows;
                 listener.batchFinished(epoch, batch + 1, batches, samples, batchLoss);
             }
             epochsCompleted = epoch;
             double seconds = (System.nanoTime() - started) / 1e9;
-            double accuracy = evaluator == null ? Double.NaN : evaluator.evaluate(test).accuracy();
-            Evaluation checked = validationEvaluator == null ? null : validationEvaluator.evaluate(validation);
-            boolean patienceOut = stopper != null && stopper.afterEpoch(epoch, checked);
-            EpochMetrics metrics = new EpochMetrics(epoch, seconds, loss.isMean() ? lossSum / samples : lossSum, accuracy);
+            double trainingAccuracy = hostOut == null ? Double.NaN : (double) correct / samples;
+            Evaluation v = validationEvaluator == null ? null : validationEvaluator.evaluate(validation);
+            double testAccuracy = testEvaluator == null ? Double.NaN : testEvaluator.evaluate(test).accuracy();
+            boolean patienceOut = stopper != null && stopper.afterEpoch(epoch, v);
+            EpochMetrics metrics = new EpochMetrics(epoch, seconds, loss.isMean() ? lossSum / samples : lossSum,
+                    trainingAccuracy, v == null ? Double.NaN : v.loss(), v == null ? Double.NaN : v.accuracy(),
+                    testAccuracy);
             history.add(metrics);
             listener.epochFinished(metrics);
             boolean listenerStop = listener.shouldStop(metrics);
@@ -166,6 +180,24 @@ final class TrainingRun implements AutoCloseable {
         } else {
             backend.write(step.y(), train.targets(), start * train.outputs());
         }
+    }
+
+    /** How many rows of the batch just stepped the network classified right (before the batch's update). */
+    private int countCorrect(TrainingStep step, int from, int rows) {
+        backend.read(step.output(), hostOut);
+        int k = train.outputs();
+        int right = 0;
+        for (int i = 0; i < rows; i++) {
+            if (Evaluator.argmax(hostOut, i * k, k) == train.labels()[order[from + i]]) {
+                right++;
+            }
+        }
+        return right;
+    }
+
+    /** Batches per epoch. */
+    int batches() {
+        return batches;
     }
 
     /** Fisher-Yates, in place. */
@@ -200,10 +232,10 @@ final class TrainingRun implements AutoCloseable {
 
     @Override
     public void close() {
-        closeAll(full, tail, evaluator, validationEvaluator, stopper);
+        closeAll(full, tail, validationEvaluator, testEvaluator, stopper);
     }
 
-    private void closeAll(TrainingStep fullStep, TrainingStep tailStep, Evaluator eval, Evaluator validationEval,
+    private void closeAll(TrainingStep fullStep, TrainingStep tailStep, Evaluator validationEval, Evaluator testEval,
                           EarlyStopper early) {
         for (Optimizer.LayerUpdater u : updaters) {
             if (u != null) {
@@ -216,11 +248,11 @@ final class TrainingRun implements AutoCloseable {
         if (tailStep != null) {
             tailStep.close();
         }
-        if (eval != null) {
-            eval.close();
-        }
         if (validationEval != null) {
             validationEval.close();
+        }
+        if (testEval != null) {
+            testEval.close();
         }
         if (early != null) {
             early.close();
