@@ -38,8 +38,9 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, UsageException {
         data.check();
-        Backend backend = backendOptions.backend();
         PrintWriter out = spec.commandLine().getOut();
+        new CommandFiles(out, spec.commandLine().getErr()).input("--model", modelFile).input("--csv", data.csv()).check();
+        Backend backend = backendOptions.backend();
         try (Model model = Model.of(backend, ModelFile.load(modelFile))) {
             Samples samples = Samples.of(data.evaluationSet(), model.network().outputs());
             Evaluation e = model.evaluate(samples);

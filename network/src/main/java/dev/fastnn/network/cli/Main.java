@@ -150,7 +150,7 @@ public final class Main implements Callable<Integer> {
     }
 
     private static int failure(PrintWriter err, Throwable e) {
-        err.println("fastnn: " + (e.getMessage() != null ? e.getMessage() : e.getClass().getName()));
+        err.println("fastnn: " + ErrorMessages.describe(e));
         return 1;
     }
 

@@ -50,9 +50,12 @@ final class PredictCommand implements Callable<Integer> {
     private BackendOptions backendOptions;
 
     @Override
-    public Integer call() throws IOException {
-        Backend backend = backendOptions.backend();
+    public Integer call() throws IOException, UsageException {
         PrintWriter out = spec.commandLine().getOut();
+        CommandFiles files = new CommandFiles(out, spec.commandLine().getErr())
+                .input("--model", modelFile).input("--csv", csv).output("--out", outFile);
+        files.check();
+        Backend backend = backendOptions.backend();
         try (Model model = Model.of(backend, ModelFile.load(modelFile))) {
             Dataset input = csvFormat.reader().withoutLabels().read(csv);
             int features = model.network().inputs();
@@ -67,15 +70,14 @@ final class PredictCommand implements Callable<Integer> {
                 write(out, y, input.rows(), k, classifier);
                 out.flush();
             } else {
-                AtomicFile.write(outFile, stream -> {
+                files.write(outFile, input.rows() + " predictions", () -> AtomicFile.write(outFile, stream -> {
                     Writer w = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
                     write(w, y, input.rows(), k, classifier);
                     w.flush();
-                });
-                out.println(input.rows() + " predictions written to " + outFile);
+                }));
             }
         }
-        return 0;
+        return files.status();
     }
 
     private static void write(Writer out, float[] y, int rows, int k, boolean classifier) throws IOException {

@@ -2,6 +2,7 @@ package dev.fastnn.network.cli;
 
 import dev.fastnn.kernels.Activation;
 import dev.fastnn.network.data.Dataset;
+import dev.fastnn.network.io.AtomicFile;
 import dev.fastnn.network.io.ModelFile;
 import dev.fastnn.network.model.Initializer;
 import dev.fastnn.network.model.Loss;
@@ -14,7 +15,6 @@ import dev.fastnn.network.train.Trainer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -120,6 +120,11 @@ final class TrainCommand implements Callable<Integer> {
             throw new UsageException("--test-csv goes with --csv");
         }
         layers.checkBatch(batch);
+        PrintWriter out = spec.commandLine().getOut();
+        CommandFiles files = new CommandFiles(out, spec.commandLine().getErr())
+                .input("--csv", data.csv()).input("--test-csv", testCsv)
+                .output("--out", modelOut).output("--metrics", metrics).output("--plot", plot);
+        files.check();
         Trainer trainer = Trainer.builder()
                 .layers(layers.sizes())
                 .hiddenActivation(activation)
@@ -133,7 +138,6 @@ final class TrainCommand implements Callable<Integer> {
                 .seed(seed)
                 .backend(backendOptions.backend())
                 .build();
-        PrintWriter out = spec.commandLine().getOut();
         out.println(trainer);
         Dataset[] sets = data.trainAndTest(testCsv);
         Samples train = Samples.of(sets[0], layers.outputs());
@@ -142,21 +146,15 @@ final class TrainCommand implements Callable<Integer> {
                 + (test == null ? "" : ", " + test.rows() + " test samples"));
         ProgressReporter progress = new ProgressReporter(out, root.writesToTerminal(), trainer.epochs());
         try (Model model = trainer.fit(train, test, progress)) {
+            // The model first: it is what took the time.
+            files.write(modelOut, "model", () -> ModelFile.save(model.parameters(), modelOut));
             List<EpochMetrics> history = model.history();
-            if (metrics != null) {
-                Files.writeString(metrics, Json.write(metricsJson(history)) + "\n", StandardCharsets.UTF_8);
-                out.println("metrics written to " + metrics);
-            }
-            if (plot != null) {
-                Charts.trainingCurves("fastnn train: " + data.describe(testCsv), history, plot);
-                out.println("plot written to " + plot);
-            }
-            if (modelOut != null) {
-                ModelFile.save(model.parameters(), modelOut);
-                out.println("model written to " + modelOut);
-            }
+            byte[] json = (Json.write(metricsJson(history)) + "\n").getBytes(StandardCharsets.UTF_8);
+            files.write(metrics, "metrics", () -> AtomicFile.write(metrics, stream -> stream.write(json)));
+            files.write(plot, "plot", () -> Charts.trainingCurves("fastnn train: " + data.describe(testCsv), history,
+                    plot));
         }
-        return 0;
+        return files.status();
     }
 
     static List<Map<String, Object>> metricsJson(List<EpochMetrics> history) {

@@ -43,9 +43,12 @@ final class XorCommand implements Callable<Integer> {
     private Path plot;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws IOException, UsageException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        // With --json the standard output is the JSON alone.
+        CommandFiles files = new CommandFiles(json ? err : out, err).output("--plot", plot);
+        files.check();
         Backend backend = backendOptions.backend();
         XorExample.Result r = XorExample.run(backend, iterations, seed);
         if (json) {
@@ -53,12 +56,9 @@ final class XorCommand implements Callable<Integer> {
         } else {
             printTable(r, out);
         }
-        if (plot != null) {
-            Charts.lossCurve("fastnn xor: the article's 3-4-1 network, seed " + seed + ", backend " + backend.name(),
-                    r.lossHistory(), plot);
-            (json ? err : out).println("loss curve written to " + plot);
-        }
-        return 0;
+        files.write(plot, "loss curve", () -> Charts.lossCurve("fastnn xor: the article's 3-4-1 network, seed " + seed
+                + ", backend " + backend.name(), r.lossHistory(), plot));
+        return files.status();
     }
 
     private static Map<String, Object> toJson(XorExample.Result r) {

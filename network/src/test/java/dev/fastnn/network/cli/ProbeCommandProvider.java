@@ -33,7 +33,7 @@ public final class ProbeCommandProvider implements CommandProvider {
         @Option(names = "--value", paramLabel = "N", description = "A number to print.")
         int value;
 
-        @Option(names = "--fail", paramLabel = "KIND", description = "Fail this way: usage, missing-file, npe.")
+        @Option(names = "--fail", paramLabel = "KIND", description = "Fail this way: usage, missing-file, npe, oom, threads, unchecked-io.")
         String fail;
 
         @Override
@@ -43,6 +43,11 @@ public final class ProbeCommandProvider implements CommandProvider {
                     case "usage" -> throw new ParameterException(spec.commandLine(), "--value must be even");
                     case "missing-file" -> throw new NoSuchFileException("/no/such/probe.txt");
                     case "npe" -> throw new NullPointerException("probe's null");
+                    case "oom" -> throw new OutOfMemoryError("Java heap space");
+                    case "threads" -> throw new OutOfMemoryError("unable to create native thread: possibly out of "
+                            + "memory or process/resource limits reached");
+                    case "unchecked-io" -> throw new java.io.UncheckedIOException(
+                            new java.nio.file.AccessDeniedException("/root/probe.txt"));
                     default -> throw new IllegalArgumentException("unknown --fail " + fail);
                 }
             }
