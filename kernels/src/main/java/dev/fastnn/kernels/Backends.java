@@ -1,6 +1,8 @@
 package dev.fastnn.kernels;
 
+import dev.fastnn.kernels.BackendProvider.AutoPreference;
 import dev.fastnn.kernels.naive.NaiveBackend;
+import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -11,8 +13,14 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Picks a backend by name: {@code auto} (default), {@code naive}, {@code vector} or {@code aparapi}, from
  * the system property {@value #PROPERTY} or in code. {@code auto} takes an OpenCL GPU if there is one,
- * else the Vector API if its module is present, else naive; each fallback is said once, in one line on
- * standard error, naming the fix. An explicit choice that cannot be honoured throws with that message.
+ * else the Vector API if its module is present, else naive. An explicit choice that cannot be honoured
+ * throws with a message naming the fix.
+ *
+ * <p>{@code auto} says what it chose once per JVM, in one record of the {@link System.Logger} named after
+ * this class: at {@code DEBUG} when it is normal operation (no GPU here, so {@code vector}), at
+ * {@code WARNING} when something the user can fix is in the way (no Vector API module, so the much slower
+ * {@code naive}; a GPU that cannot be used). So an embedding application sees nothing unless something is
+ * wrong, and decides through its logging configuration what it sees then.
  *
  * <p>The vector and OpenCL providers are loaded by name, so nothing here links against
  * {@code jdk.incubator.vector} or Aparapi and the library runs without them. Backends are shared: one
@@ -29,6 +37,7 @@ public final class Backends {
         static final List<BackendProvider> ALL = List.of(NAIVE, VECTOR, APARAPI);
     }
 
+    private static final System.Logger LOG = System.getLogger(Backends.class.getName());
     private static final Map<String, Backend> SHARED = new ConcurrentHashMap<>();
     private static final Set<String> SAID = ConcurrentHashMap.newKeySet();
 
@@ -70,20 +79,22 @@ public final class Backends {
         return names;
     }
 
-    /** The provider {@code auto} resolves to here, after saying once why it passed over any it could not use. */
+    /** The provider {@code auto} resolves to here, after saying once (see above) why it passed over the others. */
     public static BackendProvider autoChoice() {
-        String gpuReason = Providers.APARAPI.unavailableReason();
-        if (gpuReason == null && Providers.APARAPI.preferredByAuto()) {
+        AutoPreference gpu = Providers.APARAPI.autoPreference();
+        if (gpu.preferred()) {
+            sayOnce(Level.DEBUG, "auto uses '" + Providers.APARAPI.name() + "': an OpenCL GPU is present");
             return Providers.APARAPI;
         }
-        if (gpuReason != null) {
-            sayOnce("fastnn: no OpenCL for backend 'aparapi' (" + gpuReason + "); auto uses the CPU.");
-        }
+        String gpuPart = gpu.worthAWarning() ? "the OpenCL GPU cannot be used: " + gpu.reason() : "no OpenCL GPU: " + gpu.reason();
         String vectorReason = Providers.VECTOR.unavailableReason();
         if (vectorReason == null) {
+            sayOnce(gpu.worthAWarning() ? Level.WARNING : Level.DEBUG, "auto uses '" + Providers.VECTOR.name() + "'; " + gpuPart);
             return Providers.VECTOR;
         }
-        sayOnce("fastnn: backend 'vector' is not available (" + vectorReason + "); auto uses 'naive'.");
+        sayOnce(Level.WARNING, "auto uses the scalar loops of '" + NAIVE.name() + "', which are much slower: backend '"
+                + Providers.VECTOR.name() + "' is not available (" + vectorReason + ")"
+                + (gpu.worthAWarning() ? "; " + gpuPart : ""));
         return NAIVE;
     }
 
@@ -115,9 +126,9 @@ public final class Backends {
         }
     }
 
-    private static void sayOnce(String line) {
-        if (SAID.add(line)) {
-            System.err.println(line);
+    private static void sayOnce(Level level, String message) {
+        if (SAID.add(message)) {
+            LOG.log(level, message);
         }
     }
 

@@ -72,8 +72,12 @@ public final class OpenClBackend extends Backend {
     /** The arena array {@code mem} was bound to at the last execute: the one the device buffer mirrors. */
     private float[] boundMem;
 
-    OpenClBackend(OpenClProbe.Found found) {
-        this.found = found;
+    /** A backend on the device {@code probe} chose; throws with the probe's reason when it found none. */
+    OpenClBackend(OpenClProbe probe) {
+        if (probe.unavailableReason() != null) {
+            throw new IllegalStateException("backend 'aparapi' is not available: " + probe.unavailableReason());
+        }
+        this.found = probe.chosen();
         this.device = found.device();
         this.allocator = new ArenaAllocator(MIN_ARENA_FLOATS);
         // On a host-memory device (PoCL) Aparapi would make each buffer alias the Java array it was created

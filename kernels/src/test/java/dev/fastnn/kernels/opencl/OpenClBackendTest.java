@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.aparapi.device.Device;
@@ -123,8 +124,16 @@ class OpenClBackendTest {
     }
 
     @Test
+    void aBackendWithoutADeviceFailsWithTheProbesReason() {
+        OpenClProbe none = new OpenClProbe(List.of(), null, "no OpenCL library (libOpenCL.so.1) could be loaded; install one");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new OpenClBackend(none));
+        assertEquals("backend 'aparapi' is not available: " + none.unavailableReason(), e.getMessage());
+    }
+
+    @Test
     void arenaGrowthKeepsEveryMatrixAndCountsTheRoundTrip() {
-        OpenClBackend backend = new OpenClBackend(AparapiProvider.probe().chosen());
+        TestBackends.requireOpenCl();
+        OpenClBackend backend = new OpenClBackend(AparapiProvider.probe());
         float[] values = random(new Random(2), 1000);
         Matrix kept = backend.upload(values, 10, 100);
         int before = backend.arenaFloats();
@@ -282,6 +291,9 @@ class OpenClBackendTest {
         assertEquals(probe.devices().size() + 1, details.size(), details.toString());
         assertEquals(1, details.stream().filter(l -> l.startsWith("* ")).count(), details.toString());
         assertTrue(details.get(probe.chosen().index()).contains("compute units"), details.toString());
-        assertEquals(probe.chosen().device().getType() == Device.TYPE.GPU, new AparapiProvider().preferredByAuto());
+        assertEquals(probe.chosen().device().getType() == Device.TYPE.GPU, new AparapiProvider().autoPreference().preferred());
+        if (probe.hasGpu()) {
+            assertNull(GpuPresence.here().absenceReason(), "the files that spare auto the probe must not rule out a GPU Aparapi lists");
+        }
     }
 }
