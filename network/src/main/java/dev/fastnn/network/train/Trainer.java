@@ -187,6 +187,9 @@ public final class Trainer {
      */
     public Model fit(Samples train, Samples validation, Samples test, TrainingListener listener, TrainingState from) {
         Objects.requireNonNull(listener, "listener");
+        if (earlyStopping != null && validation == null) {
+            throw new IllegalArgumentException("early stopping watches the validation set: give validation data");
+        }
         List<EpochMetrics> history = new ArrayList<>();
         TrainingRun run = start(train, validation, test, from);
         try {

@@ -115,6 +115,10 @@ final class TrainingRun implements AutoCloseable {
     StopReason train(int untilEpoch, long seed, TrainingListener listener, List<EpochMetrics> history) {
         int totalEpochs = trainer.epochs();
         LearningRateSchedule schedule = trainer.schedule();
+        int checkpointEvery = listener.checkpointEvery();
+        if (checkpointEvery < 0) {
+            throw new IllegalArgumentException("checkpointEvery() must be >= 0, got " + checkpointEvery);
+        }
         if (stopper != null && stopper.exhausted()) {
             return StopReason.EARLY_STOPPED;
         }
@@ -158,7 +162,11 @@ final class TrainingRun implements AutoCloseable {
             history.add(metrics);
             listener.epochFinished(metrics);
             boolean listenerStop = listener.shouldStop(metrics);
-            if (epochsCompleted < untilEpoch && (patienceOut || listenerStop)) {
+            boolean stopping = epochsCompleted < untilEpoch && (patienceOut || listenerStop);
+            if (checkpointEvery > 0 && (epoch % checkpointEvery == 0 || stopping || epochsCompleted == untilEpoch)) {
+                listener.checkpoint(state());
+            }
+            if (stopping) {
                 return patienceOut ? StopReason.EARLY_STOPPED : StopReason.LISTENER_STOPPED;
             }
         }
