@@ -6,6 +6,8 @@ import dev.fastnn.network.data.CsvReader;
 import dev.fastnn.network.data.FashionMnist;
 import dev.fastnn.network.model.Initializer;
 import dev.fastnn.network.model.Loss;
+import dev.fastnn.network.train.EarlyStopping;
+import dev.fastnn.network.train.LearningRateSchedule;
 import dev.fastnn.network.train.Optimizer;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -65,6 +67,30 @@ final class OptionConverters {
             float f = number(value);
             if (!(f > 0 && Float.isFinite(f))) {
                 throw new TypeConversionException("must be a positive number, got '" + value + "'");
+            }
+            return f;
+        }
+    }
+
+    /** A whole number from 0. */
+    static final class Count implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            int n = wholeNumber(value);
+            if (n < 0) {
+                throw new TypeConversionException("must be at least 0, got " + n);
+            }
+            return n;
+        }
+    }
+
+    /** A finite number from 0. */
+    static final class NonNegativeFloat implements ITypeConverter<Float> {
+        @Override
+        public Float convert(String value) {
+            float f = number(value);
+            if (!(f >= 0 && Float.isFinite(f))) {
+                throw new TypeConversionException("must be a number from 0, got '" + value + "'");
             }
             return f;
         }
@@ -209,6 +235,41 @@ final class OptionConverters {
         @Override
         public Iterator<String> iterator() {
             return NAMES.iterator();
+        }
+    }
+
+    /** A learning-rate schedule's name. */
+    static final class ScheduleName implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            String name = value.trim().toLowerCase(Locale.ROOT);
+            if (!LearningRateSchedule.NAMES.contains(name)) {
+                throw new TypeConversionException("unknown schedule '" + value + "'; valid: "
+                        + String.join(", ", LearningRateSchedule.NAMES));
+            }
+            return name;
+        }
+    }
+
+    static final class ScheduleNames implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return LearningRateSchedule.NAMES.iterator();
+        }
+    }
+
+    /** What early stopping can watch. */
+    static final class MonitorName implements ITypeConverter<EarlyStopping.Monitor> {
+        @Override
+        public EarlyStopping.Monitor convert(String value) {
+            return parsed(value, EarlyStopping.Monitor::parse);
+        }
+    }
+
+    static final class MonitorNames implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return java.util.Arrays.stream(EarlyStopping.Monitor.values()).map(EarlyStopping.Monitor::id).iterator();
         }
     }
 

@@ -3,15 +3,19 @@ package dev.fastnn.network.cli;
 import dev.fastnn.kernels.Activation;
 import dev.fastnn.network.data.Dataset;
 import dev.fastnn.network.io.AtomicFile;
+import dev.fastnn.network.io.CheckpointFile;
 import dev.fastnn.network.io.ModelFile;
 import dev.fastnn.network.model.Initializer;
 import dev.fastnn.network.model.Loss;
 import dev.fastnn.network.plot.Charts;
+import dev.fastnn.network.train.EarlyStopping;
 import dev.fastnn.network.train.EpochMetrics;
 import dev.fastnn.network.train.Model;
 import dev.fastnn.network.train.Optimizer;
 import dev.fastnn.network.train.Samples;
 import dev.fastnn.network.train.Trainer;
+import dev.fastnn.network.train.TrainingListener;
+import dev.fastnn.network.train.TrainingState;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -80,9 +84,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "Learning rate (default: ${DEFAULT-VALUE}).")
     private float learningRate;
 
-    @Option(names = "--lr-decay", paramLabel = "F", defaultValue = "1", converter = OptionConverters.Fraction.class,
-            description = "Multiply the learning rate by F in (0, 1] after each epoch (default: ${DEFAULT-VALUE}).")
-    private float learningRateDecay;
+    @Mixin
+    private ScheduleOptions schedule;
+
+    @Mixin
+    private RegularizationOptions regularization;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "128", converter = OptionConverters.PositiveInt.class,
             description = "Samples per step (default: ${DEFAULT-VALUE}).")
@@ -101,6 +107,9 @@ final class TrainCommand implements Callable<Integer> {
     private long seed;
 
     @Mixin
+    private EarlyStoppingOptions earlyStopping;
+
+    @Mixin
     private BackendOptions backendOptions;
 
     @Option(names = "--out", paramLabel = "FILE.fnn", description = "Save the trained model (docs/model-format.md).")
@@ -113,6 +122,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--plot", paramLabel = "FILE.png", description = "Draw the training curves as a PNG.")
     private Path plot;
 
+    @Mixin
+    private CheckpointOptions checkpoints;
+
     @Override
     public Integer call() throws IOException, UsageException {
         data.check();
@@ -120,32 +132,54 @@ final class TrainCommand implements Callable<Integer> {
             throw new UsageException("--test-csv goes with --csv");
         }
         layers.checkBatch(batch);
+        EarlyStopping stopping = earlyStopping.earlyStopping();
+        if (stopping != null) {
+            throw new UsageException("--early-stopping watches a validation set, and train has none yet");
+        }
+        int checkpointEvery = checkpoints.every();
         PrintWriter out = spec.commandLine().getOut();
         CommandFiles files = new CommandFiles(out, spec.commandLine().getErr())
-                .input("--csv", data.csv()).input("--test-csv", testCsv)
+                .input("--csv", data.csv()).input("--test-csv", testCsv).input("--resume", checkpoints.resume)
                 .output("--out", modelOut).output("--metrics", metrics).output("--plot", plot);
+        // Resuming from the checkpoint being written is the usual way to continue a run; the file is read
+        // before it is first replaced.
+        if (!checkpoints.sameFile()) {
+            files.output("--checkpoint", checkpoints.file);
+        }
         files.check();
-        Trainer trainer = Trainer.builder()
+        if (checkpoints.sameFile()) {
+            AtomicFile.checkWritable(checkpoints.file);
+        }
+        Trainer.Builder settings = Trainer.builder()
                 .layers(layers.sizes())
                 .hiddenActivation(activation)
                 .loss(loss)
                 .initializer(initializer)
                 .optimizer(Optimizer.parse(optimizer, learningRate))
-                .learningRateDecay(learningRateDecay)
+                .schedule(schedule.schedule(epochs))
+                .regularization(regularization.regularization())
                 .standardize(standardize)
                 .batchSize(batch)
                 .epochs(epochs)
                 .seed(seed)
-                .backend(backendOptions.backend())
-                .build();
+                .backend(backendOptions.backend());
+        if (stopping != null) {
+            settings.earlyStopping(stopping);
+        }
+        Trainer trainer = settings.build();
         out.println(trainer);
+        TrainingState resumed = checkpoints.resume == null ? null : resume(checkpoints.resume, trainer, out);
         Dataset[] sets = data.trainAndTest(testCsv);
         Samples train = Samples.of(sets[0], layers.outputs());
         Samples test = sets[1] == null ? null : Samples.of(sets[1], layers.outputs());
         out.println("data: " + data.describe(testCsv) + ": " + train.rows() + " training samples"
                 + (test == null ? "" : ", " + test.rows() + " test samples"));
-        ProgressReporter progress = new ProgressReporter(out, root.writesToTerminal(), trainer.epochs());
-        try (Model model = trainer.fit(train, test, progress)) {
+        TrainingListener progress = new ProgressReporter(out, root.writesToTerminal(), trainer.epochs());
+        if (checkpointEvery > 0) {
+            progress = new CheckpointSaver(progress, checkpoints.file, checkpointEvery, trainer.toString(), out);
+        }
+        try (Model model = resumed == null ? trainer.fit(train, test, progress)
+                : trainer.fit(train, null, test, progress, resumed)) {
             // The model first: it is what took the time.
             files.write(modelOut, "model", () -> ModelFile.save(model.parameters(), modelOut));
             List<EpochMetrics> history = model.history();
@@ -155,6 +189,24 @@ final class TrainCommand implements Callable<Integer> {
                     plot));
         }
         return files.status();
+    }
+
+    /** The checkpoint's state, after saying where the run stands and whether its settings were the same. */
+    private static TrainingState resume(Path file, Trainer trainer, PrintWriter out) throws IOException {
+        CheckpointFile.Checkpoint checkpoint = CheckpointFile.load(file);
+        TrainingState state = checkpoint.state();
+        out.println("resuming " + file + ": " + state.epochsCompleted() + " of " + trainer.epochs() + " epochs done");
+        String now = withoutEpochs(trainer.toString());
+        if (!withoutEpochs(checkpoint.trainer()).equals(now)) {
+            out.println("note: the checkpoint was written with other settings, so this is not that run continued: "
+                    + checkpoint.trainer());
+        }
+        return state;
+    }
+
+    /** Settings apart from the epoch count, which a resumed run may raise. */
+    private static String withoutEpochs(String trainer) {
+        return trainer.replaceFirst(", epochs=\\d+", "");
     }
 
     static List<Map<String, Object>> metricsJson(List<EpochMetrics> history) {

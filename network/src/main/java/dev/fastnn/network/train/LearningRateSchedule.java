@@ -1,5 +1,6 @@
 package dev.fastnn.network.train;
 
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -18,6 +19,8 @@ import java.util.Locale;
  * number of batches per epoch (a partition of a data-parallel job) still agrees at every epoch boundary.
  */
 public sealed interface LearningRateSchedule {
+    /** The names {@link #parse} knows. */
+    List<String> NAMES = List.of("constant", "step", "exponential", "cosine");
 
     /** Epochs of linear warm-up before the schedule proper; 0 for none. */
     int warmupEpochs();
@@ -148,7 +151,7 @@ public sealed interface LearningRateSchedule {
             case "exponential" -> new Exponential(factor, warmupEpochs);
             case "cosine" -> new Cosine(warmupEpochs);
             default -> throw new IllegalArgumentException("unknown schedule '" + name
-                    + "'; valid: constant, step, exponential, cosine");
+                    + "'; valid: " + String.join(", ", NAMES));
         };
     }
 

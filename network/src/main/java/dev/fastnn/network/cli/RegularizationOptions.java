@@ -1,0 +1,22 @@
+package dev.fastnn.network.cli;
+
+import dev.fastnn.network.train.Regularization;
+import picocli.CommandLine.Option;
+
+/** Penalties on the weights (never the biases): {@code --l2} and {@code --weight-decay}, mixed into {@code train}. */
+final class RegularizationOptions {
+    @Option(names = "--l2", paramLabel = "L", defaultValue = "0", converter = OptionConverters.NonNegativeFloat.class,
+            description = "L2 penalty L/2 |W|^2 added to the loss, so L W to the weights' gradient (default: "
+                    + "${DEFAULT-VALUE}).")
+    private float l2;
+
+    @Option(names = "--weight-decay", paramLabel = "W", defaultValue = "0",
+            converter = OptionConverters.NonNegativeFloat.class,
+            description = "Decoupled weight decay (AdamW): each step shrinks the weights by 1 - lr W, outside the "
+                    + "optimizer's moments (default: ${DEFAULT-VALUE}).")
+    private float weightDecay;
+
+    Regularization regularization() {
+        return new Regularization(l2, weightDecay);
+    }
+}

@@ -1,0 +1,134 @@
+package dev.fastnn.network.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The trainer's options on the command line, through {@link Main#run}: schedules, penalties, checkpoints and
+ * resume (the reference for a resumed run is the model file of the run that was never interrupted, byte for
+ * byte), and the usage errors their combinations can make.
+ */
+class TrainingOptionsTest {
+    @TempDir
+    Path dir;
+    private Path train;
+    private Path test;
+
+    @BeforeEach
+    void data() throws IOException {
+        train = dir.resolve("train.csv");
+        test = dir.resolve("test.csv");
+        CliRun.writeBlobs(train, 150, 1, true);
+        CliRun.writeBlobs(test, 60, 2, true);
+    }
+
+    private String[] train(String... more) {
+        List<String> args = new ArrayList<>(List.of("train", "--csv", train.toString(), "--test-csv", test.toString(),
+                "--layers", "4,8,3", "--activation", "relu", "--optimizer", "adam", "--lr", "0.01", "--batch", "16",
+                "--backend", "naive", "--seed", "4", "--schedule", "cosine", "--warmup-epochs", "1",
+                "--weight-decay", "0.01", "--l2", "0.0001"));
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
+    }
+
+    @Test
+    void resumingFromTheEpochTwoCheckpointWritesTheModelOfTheUninterruptedRun() throws IOException {
+        Path whole = dir.resolve("whole.fnn");
+        Path checkpoint = dir.resolve("run.fnnc");
+        Path atTwo = dir.resolve("at-two.fnnc");
+        CliRun first = CliRun.whenPrinted("checkpoint of epoch 2 written", () -> Files.copy(checkpoint, atTwo,
+                StandardCopyOption.REPLACE_EXISTING), train("--epochs", "4", "--checkpoint", checkpoint.toString(),
+                "--checkpoint-every", "2", "--out", whole.toString()));
+        assertEquals(0, first.status(), first.err());
+        assertTrue(first.out().contains("checkpoint of epoch 4 written to " + checkpoint), first.out());
+        assertTrue(first.out().contains("schedule=cosine(warmup=1)") && first.out().contains("weightDecay=0.01"),
+                first.out());
+
+        Path resumed = dir.resolve("resumed.fnn");
+        CliRun second = CliRun.of(train("--epochs", "4", "--resume", atTwo.toString(), "--out", resumed.toString()));
+        assertEquals(0, second.status(), second.err());
+        assertTrue(second.out().contains("resuming " + atTwo + ": 2 of 4 epochs done"), second.out());
+        assertFalse(second.out().contains("other settings"), second.out());
+        assertEquals(2, second.out().lines().filter(l -> l.startsWith("epoch ")).count(), "epochs 3 and 4 only");
+        assertArrayEquals(Files.readAllBytes(whole), Files.readAllBytes(resumed));
+    }
+
+    @Test
+    void aRunCanResumeFromAndKeepWritingTheSameCheckpointAndMayGoOnLonger() throws IOException {
+        Path checkpoint = dir.resolve("run.fnnc");
+        assertEquals(0, CliRun.of(train("--epochs", "2", "--checkpoint", checkpoint.toString())).status());
+        CliRun more = CliRun.of(train("--epochs", "3", "--checkpoint", checkpoint.toString(), "--resume",
+                checkpoint.toString()));
+        assertEquals(0, more.status(), more.err());
+        assertTrue(more.out().contains("resuming " + checkpoint + ": 2 of 3 epochs done"), more.out());
+        assertTrue(more.out().contains("checkpoint of epoch 3 written"), more.out());
+        CliRun other = CliRun.of(train("--epochs", "4", "--initializer", "he", "--resume", checkpoint.toString()));
+        assertEquals(0, other.status(), other.err());
+        assertTrue(other.out().contains("note: the checkpoint was written with other settings"), other.out());
+    }
+
+    @Test
+    void aDamagedCheckpointIsOneLineNamingTheFile() throws IOException {
+        Path checkpoint = dir.resolve("run.fnnc");
+        assertEquals(0, CliRun.of(train("--epochs", "2", "--checkpoint", checkpoint.toString())).status());
+        byte[] bytes = Files.readAllBytes(checkpoint);
+        Files.write(checkpoint, java.util.Arrays.copyOf(bytes, bytes.length - 5));
+        CliRun r = CliRun.of(train("--epochs", "3", "--resume", checkpoint.toString()));
+        assertEquals(1, r.status());
+        assertEquals(1, r.errLines().size(), r.err());
+        assertTrue(r.err().contains(checkpoint.toString()) && r.err().contains("truncated"), r.err());
+        CliRun missing = CliRun.of(train("--epochs", "2", "--resume", dir.resolve("none.fnnc").toString()));
+        assertEquals(1, missing.status());
+        assertTrue(missing.err().contains("none.fnnc"), missing.err());
+    }
+
+    @Test
+    void contradictoryOrOutOfRangeOptionsAreUsageErrors() {
+        String[][] bad = {
+                {"--schedule", "step"},
+                {"--schedule", "cosine", "--lr-decay", "0.9"},
+                {"--schedule", "exponential", "--lr-decay", "0.9", "--step-epochs", "2"},
+                {"--schedule", "fancy"},
+                {"--warmup-epochs", "3", "--epochs", "3"},
+                {"--warmup-epochs", "-1"},
+                {"--l2", "-0.1"},
+                {"--weight-decay", "NaN"},
+                {"--monitor", "validationLoss"},
+                {"--early-stopping", "0"},
+                {"--checkpoint-every", "2"},
+        };
+        for (String[] args : bad) {
+            List<String> all = new ArrayList<>(List.of("train", "--csv", train.toString(), "--layers", "4,8,3",
+                    "--backend", "naive"));
+            all.addAll(List.of(args));
+            CliRun r = CliRun.of(all.toArray(String[]::new));
+            assertEquals(2, r.status(), String.join(" ", args) + ": " + r.err());
+            assertTrue(r.errLines().get(0).startsWith("fastnn"), r.err());
+        }
+        CliRun unknown = CliRun.of("train", "--csv", train.toString(), "--layers", "4,8,3", "--schedule", "fancy");
+        assertTrue(unknown.err().contains("constant, step, exponential, cosine"), unknown.err());
+    }
+
+    @Test
+    void helpDescribesEveryTrainingOption() {
+        CliRun help = CliRun.of("train", "--help");
+        assertEquals(0, help.status());
+        for (String option : List.of("--schedule", "--lr-decay", "--step-epochs", "--warmup-epochs", "--l2",
+                "--weight-decay", "--early-stopping", "--monitor", "--min-delta", "--checkpoint", "--checkpoint-every",
+                "--resume")) {
+            assertTrue(help.out().contains(option), option + " in\n" + help.out());
+        }
+    }
+}
