@@ -1,5 +1,6 @@
 package dev.fastnn.network.cli;
 
+import java.io.Console;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -92,7 +93,26 @@ public final class Main implements Callable<Integer> {
 
     /** Whether this run writes to the process's standard output and that is a terminal (for progress bars). */
     boolean writesToTerminal() {
-        return outIsSystemOut && System.console() != null;
+        return outIsSystemOut && stdoutIsTerminal();
+    }
+
+    /**
+     * Up to JDK 21 {@link System#console()} exists only when standard input and output are a terminal. From
+     * JDK 22 it exists even when they are redirected, and {@code Console.isTerminal()} (new in 22, so called
+     * reflectively: fastnn compiles for 17) tells.
+     */
+    static boolean stdoutIsTerminal() {
+        Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+        } catch (NoSuchMethodException e) {
+            return true;
+        } catch (ReflectiveOperationException e) {
+            return false;
+        }
     }
 
     /** The built-in commands, then those of every {@link CommandProvider} on the class path, then help. */

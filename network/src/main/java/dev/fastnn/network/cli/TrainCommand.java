@@ -113,6 +113,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--plot", paramLabel = "FILE.png", description = "Draw the training curves as a PNG.")
     private Path plot;
 
+    @Option(names = "--progress", paramLabel = "MODE", defaultValue = "auto",
+            converter = ProgressReporter.Mode.Converter.class, completionCandidates = ProgressReporter.Mode.Names.class,
+            description = "Progress on the standard output: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}, a bar "
+                    + "on a terminal and one line per epoch elsewhere).")
+    private ProgressReporter.Mode progress;
+
     @Override
     public Integer call() throws IOException, UsageException {
         data.check();
@@ -144,8 +150,9 @@ final class TrainCommand implements Callable<Integer> {
         Samples test = sets[1] == null ? null : Samples.of(sets[1], layers.outputs());
         out.println("data: " + data.describe(testCsv) + ": " + train.rows() + " training samples"
                 + (test == null ? "" : ", " + test.rows() + " test samples"));
-        ProgressReporter progress = new ProgressReporter(out, root.writesToTerminal(), trainer.epochs());
-        try (Model model = trainer.fit(train, test, progress)) {
+        ProgressReporter reporter = new ProgressReporter(out, progress, root.writesToTerminal(), trainer.epochs(),
+                loss.isMean());
+        try (Model model = trainer.fit(train, test, reporter)) {
             // The model first: it is what took the time.
             files.write(modelOut, "model", () -> ModelFile.save(model.parameters(), modelOut));
             List<EpochMetrics> history = model.history();

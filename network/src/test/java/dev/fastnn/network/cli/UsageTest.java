@@ -76,6 +76,7 @@ class UsageTest {
                 new String[] {"train", "--dataset", "fashion-mnist", "--layers", "784,10", "--test-csv", "t.csv"},
                 new String[] {"train", "--dataset", "fashion-mnist", "--layers", "784,100000,10", "--batch", "100000"},
                 new String[] {"train", "--csv", "a.csv", "--layers", "784,10", "--label-column", "first"},
+                new String[] {"train", "--csv", "a.csv", "--layers", "784,10", "--progress", "fancy"},
                 new String[] {"train", "--csv", "a.csv", "--layers", "784,10", "--data-dir", "/tmp"},
                 new String[] {"evaluate", "--dataset", "fashion-mnist"},
                 new String[] {"evaluate", "--model", "m.fnn", "--csv", "a.csv", "--test-csv", "b.csv"},
