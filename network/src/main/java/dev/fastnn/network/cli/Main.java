@@ -21,6 +21,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
@@ -55,9 +56,19 @@ public final class Main implements Callable<Integer> {
     private CommandSpec spec;
 
     private final boolean outIsSystemOut;
+    private final NoticeHandler notices;
+    private boolean verbose;
 
-    private Main(boolean outIsSystemOut) {
+    private Main(boolean outIsSystemOut, NoticeHandler notices) {
         this.outIsSystemOut = outIsSystemOut;
+        this.notices = notices;
+    }
+
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+            description = "Also show fastnn's info and debug notices, and the stack trace of a failure.")
+    private void verbose(boolean on) {
+        verbose = on;
+        notices.verbose(on);
     }
 
     public static void main(String[] args) {
@@ -68,17 +79,20 @@ public final class Main implements Callable<Integer> {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         PrintWriter outWriter = writer(out);
         PrintWriter errWriter = writer(err);
+        NoticeHandler notices = new NoticeHandler(errWriter);
+        Main root = new Main(out == System.out, notices);
         try {
-            CommandLine cli = commandLine(new Main(out == System.out), errWriter);
+            CommandLine cli = commandLine(root, errWriter);
             cli.setOut(outWriter);
             cli.setErr(errWriter);
             cli.setParameterExceptionHandler((e, a) -> usageError(e.getCommandLine(), describe(e)));
             cli.setExecutionExceptionHandler((e, command, parsed) -> e instanceof UsageException
-                    ? usageError(command, e.getMessage()) : failure(command.getErr(), e));
+                    ? usageError(command, e.getMessage()) : root.failure(errWriter, e));
             return cli.execute(args);
         } catch (RuntimeException | Error e) {
-            return failure(errWriter, e);
+            return root.failure(errWriter, e);
         } finally {
+            notices.close();
             outWriter.flush();
             errWriter.flush();
         }
@@ -169,8 +183,12 @@ public final class Main implements Callable<Integer> {
         return 2;
     }
 
-    private static int failure(PrintWriter err, Throwable e) {
-        err.println("fastnn: " + ErrorMessages.describe(e));
+    private int failure(PrintWriter err, Throwable e) {
+        String line = "fastnn: " + ErrorMessages.describe(e);
+        err.println(verbose || !ErrorMessages.isUnexpected(e) ? line : line + " (--verbose shows where)");
+        if (verbose) {
+            e.printStackTrace(err);
+        }
         return 1;
     }
 

@@ -149,7 +149,7 @@ class UsageTest {
         CliRun r = CliRun.of(option);
         assertEquals(0, r.status(), r.err());
         assertEquals("", r.err());
-        assertTrue(r.out().startsWith("Usage: fastnn [-hV] COMMAND"), r.out());
+        assertTrue(r.out().startsWith("Usage: fastnn [-hvV] COMMAND"), r.out());
         for (String command : COMMANDS) {
             assertTrue(r.out().lines().anyMatch(l -> l.startsWith("  " + command + " ")), command + " in " + r.out());
         }
