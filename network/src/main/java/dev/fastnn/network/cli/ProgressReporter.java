@@ -63,6 +63,7 @@ final class ProgressReporter implements TrainingListener {
     private long lastDraw;
     private double lossSum;
     private long samplesDone;
+    private boolean barShown;
 
     /**
      * {@code terminal}: whether {@code out} is a terminal, for {@link Mode#AUTO}; {@code meanLoss}:
@@ -95,6 +96,7 @@ final class ProgressReporter implements TrainingListener {
             return;
         }
         lastDraw = now;
+        barShown = true;
         int filled = (int) ((long) BAR * batch / batches);
         double seconds = Math.max((now - epochStart) / 1e9, 1e-9);
         out.printf("\repoch %d/%d [%s%s] %d/%d loss %.4f %,.0f samples/s ", epoch, epochs, "=".repeat(filled),
@@ -112,12 +114,19 @@ final class ProgressReporter implements TrainingListener {
         if (mode == Mode.NONE) {
             return;
         }
-        if (mode == Mode.BAR) {
-            out.print("\r" + " ".repeat(100) + "\r");
-        }
+        clearBar();
         String accuracy = Double.isNaN(m.testAccuracy()) ? ""
                 : String.format("  test accuracy %.2f%%", 100 * m.testAccuracy());
         out.printf("epoch %d/%d  loss %.4f%s  %.3f s%n", m.epoch(), epochs, m.loss(), accuracy, m.seconds());
         out.flush();
+    }
+
+    /** Takes a bar drawn so far off its line, so that what follows (the epoch line, an error) starts clean. */
+    void clearBar() {
+        if (barShown) {
+            out.print("\r" + " ".repeat(100) + "\r");
+            out.flush();
+            barShown = false;
+        }
     }
 }

@@ -152,7 +152,15 @@ final class TrainCommand implements Callable<Integer> {
                 + (test == null ? "" : ", " + test.rows() + " test samples"));
         ProgressReporter reporter = new ProgressReporter(out, progress, root.writesToTerminal(), trainer.epochs(),
                 loss.isMean());
-        try (Model model = trainer.fit(train, test, reporter)) {
+        Model trained;
+        try {
+            trained = trainer.fit(train, test, reporter);
+        } catch (RuntimeException | Error e) {
+            // Training that fails (a diverged loss, memory) leaves no output behind: nothing is written yet.
+            reporter.clearBar();
+            throw e;
+        }
+        try (Model model = trained) {
             // The model first: it is what took the time.
             files.write(modelOut, "model", () -> ModelFile.save(model.parameters(), modelOut));
             List<EpochMetrics> history = model.history();

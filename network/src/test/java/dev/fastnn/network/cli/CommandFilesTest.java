@@ -144,4 +144,20 @@ class CommandFilesTest {
         assertEquals(List.of("curves.png", "features.csv", "m.fnn", "metrics.json", "train.csv"), filesIn(dir));
         assertEquals(List.of(), filesIn(metrics));
     }
+
+    @Test
+    void trainingThatDivergesSavesNoOutputAndSaysWhereInOneLine() throws IOException {
+        Path model = dir.resolve("m.fnn");
+        Path metrics = dir.resolve("metrics.json");
+        Path plot = dir.resolve("curves.png");
+        // A linear network on the summed squared error with a learning rate near float's range overflows at once.
+        CliRun r = train("--activation", "identity", "--loss", "sse", "--lr", "1e30", "--progress", "bar",
+                "--out", model.toString(), "--metrics", metrics.toString(), "--plot", plot.toString());
+        assertEquals(1, r.status(), r.err());
+        assertEquals(1, r.errLines().size(), r.err());
+        assertTrue(r.errLines().get(0).matches("fastnn: training diverged: the loss of epoch 1, batch \\d+ of 4 is "
+                + "(NaN|-?Infinity); try a lower learning rate or standardized features"), r.err());
+        assertTrue(r.out().endsWith("\r"), "the bar is cleared before the error: " + r.out());
+        assertEquals(List.of("features.csv", "train.csv"), filesIn(dir));
+    }
 }
