@@ -72,7 +72,7 @@ class CommandFilesTest {
                 "fastnn: " + dir + ": is a directory");
         Path under = train.resolve("x.csv");
         assertFailsBeforeWork(CliRun.of("train", "--csv", train.toString(), "--test-csv", under.toString(),
-                "--layers", "4,3"), 1, "fastnn: " + under + ": not a directory");
+                "--layers", "4,3"), 1, "fastnn: " + under + ": " + train + " is not a directory");
         assertEquals("fastnn: " + dir + ": is a directory",
                 CliRun.of("predict", "--model", dir.toString(), "--csv", features.toString()).errLines().get(0));
     }
