@@ -108,8 +108,17 @@ final class CommandFiles {
         return failed ? 1 : 0;
     }
 
-    /** Reading the attributes fails with the operating system's reason: missing, not a directory on the way, ... */
+    /** Reading the attributes fails with the operating system's reason; a file on the way is named. */
     private static void checkReadable(Path file) throws IOException {
+        // JDKs differ in how they report a path through a regular file (17: "Not a directory", 25: no such file).
+        for (Path up = file.toAbsolutePath().getParent(); up != null; up = up.getParent()) {
+            if (Files.exists(up)) {
+                if (!Files.isDirectory(up)) {
+                    throw new FileSystemException(file.toString(), null, up + " is not a directory");
+                }
+                break;
+            }
+        }
         BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
         if (attributes.isDirectory()) {
             throw new FileSystemException(file.toString(), null, "is a directory");

@@ -29,12 +29,20 @@ final class ErrorMessages {
         if (e instanceof FileSystemException f) {
             return file(f);
         }
-        if (e instanceof IOException || e instanceof IllegalArgumentException || e instanceof IllegalStateException
-                || e.getClass().getName().startsWith("dev.fastnn.")) {
+        if (!isUnexpected(e)) {
             return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
         }
-        return "unexpected " + e.getClass().getName() + (e.getMessage() != null ? ": " + e.getMessage() : "")
-                + " (--verbose shows where)";
+        return "unexpected " + e.getClass().getName() + (e.getMessage() != null ? ": " + e.getMessage() : "");
+    }
+
+    /**
+     * Whether {@code e} is none of what a command expects to fail with: file and data problems, bad values
+     * the library refuses, unavailable backends, fastnn's own exceptions, running out of memory.
+     */
+    static boolean isUnexpected(Throwable e) {
+        Throwable t = e instanceof UncheckedIOException && e.getCause() != null ? e.getCause() : e;
+        return !(t instanceof IOException || t instanceof IllegalArgumentException || t instanceof IllegalStateException
+                || t instanceof OutOfMemoryError || t.getClass().getName().startsWith("dev.fastnn."));
     }
 
     /** {@code PATH: reason}, the reason in words for the subtypes the JDK throws without one. */

@@ -1,5 +1,6 @@
 package dev.fastnn.network.cli;
 
+import java.io.Console;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
@@ -54,9 +56,19 @@ public final class Main implements Callable<Integer> {
     private CommandSpec spec;
 
     private final boolean outIsSystemOut;
+    private final NoticeHandler notices;
+    private boolean verbose;
 
-    private Main(boolean outIsSystemOut) {
+    private Main(boolean outIsSystemOut, NoticeHandler notices) {
         this.outIsSystemOut = outIsSystemOut;
+        this.notices = notices;
+    }
+
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+            description = "Also show fastnn's info and debug notices, and the stack trace of a failure.")
+    private void verbose(boolean on) {
+        verbose = on;
+        notices.verbose(on);
     }
 
     public static void main(String[] args) {
@@ -67,17 +79,20 @@ public final class Main implements Callable<Integer> {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         PrintWriter outWriter = writer(out);
         PrintWriter errWriter = writer(err);
+        NoticeHandler notices = new NoticeHandler(errWriter);
+        Main root = new Main(out == System.out, notices);
         try {
-            CommandLine cli = commandLine(new Main(out == System.out), errWriter);
+            CommandLine cli = commandLine(root, errWriter);
             cli.setOut(outWriter);
             cli.setErr(errWriter);
             cli.setParameterExceptionHandler((e, a) -> usageError(e.getCommandLine(), describe(e)));
             cli.setExecutionExceptionHandler((e, command, parsed) -> e instanceof UsageException
-                    ? usageError(command, e.getMessage()) : failure(command.getErr(), e));
+                    ? usageError(command, e.getMessage()) : root.failure(errWriter, e));
             return cli.execute(args);
         } catch (RuntimeException | Error e) {
-            return failure(errWriter, e);
+            return root.failure(errWriter, e);
         } finally {
+            notices.close();
             outWriter.flush();
             errWriter.flush();
         }
@@ -92,7 +107,26 @@ public final class Main implements Callable<Integer> {
 
     /** Whether this run writes to the process's standard output and that is a terminal (for progress bars). */
     boolean writesToTerminal() {
-        return outIsSystemOut && System.console() != null;
+        return outIsSystemOut && stdoutIsTerminal();
+    }
+
+    /**
+     * Up to JDK 21 {@link System#console()} exists only when standard input and output are a terminal. From
+     * JDK 22 it exists even when they are redirected, and {@code Console.isTerminal()} (new in 22, so called
+     * reflectively: fastnn compiles for 17) tells.
+     */
+    static boolean stdoutIsTerminal() {
+        Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+        } catch (NoSuchMethodException e) {
+            return true;
+        } catch (ReflectiveOperationException e) {
+            return false;
+        }
     }
 
     /** The built-in commands, then those of every {@link CommandProvider} on the class path, then help. */
@@ -149,8 +183,12 @@ public final class Main implements Callable<Integer> {
         return 2;
     }
 
-    private static int failure(PrintWriter err, Throwable e) {
-        err.println("fastnn: " + ErrorMessages.describe(e));
+    private int failure(PrintWriter err, Throwable e) {
+        String line = "fastnn: " + ErrorMessages.describe(e);
+        err.println(verbose || !ErrorMessages.isUnexpected(e) ? line : line + " (--verbose shows where)");
+        if (verbose) {
+            e.printStackTrace(err);
+        }
         return 1;
     }
 

@@ -122,6 +122,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--plot", paramLabel = "FILE.png", description = "Draw the training curves as a PNG.")
     private Path plot;
 
+    @Option(names = "--progress", paramLabel = "MODE", defaultValue = "auto",
+            converter = ProgressReporter.Mode.Converter.class, completionCandidates = ProgressReporter.Mode.Names.class,
+            description = "Progress on the standard output: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}, a bar "
+                    + "on a terminal and one line per epoch elsewhere).")
+    private ProgressReporter.Mode progress;
+
     @Mixin
     private CheckpointOptions checkpoints;
 
@@ -174,12 +180,20 @@ final class TrainCommand implements Callable<Integer> {
         Samples test = sets[1] == null ? null : Samples.of(sets[1], layers.outputs());
         out.println("data: " + data.describe(testCsv) + ": " + train.rows() + " training samples"
                 + (test == null ? "" : ", " + test.rows() + " test samples"));
-        TrainingListener progress = new ProgressReporter(out, root.writesToTerminal(), trainer.epochs());
-        if (checkpointEvery > 0) {
-            progress = new CheckpointSaver(progress, checkpoints.file, checkpointEvery, trainer.toString(), out);
+        ProgressReporter reporter = new ProgressReporter(out, progress, root.writesToTerminal(), trainer.epochs(),
+                loss.isMean());
+        TrainingListener listener = checkpointEvery == 0 ? reporter
+                : new CheckpointSaver(reporter, checkpoints.file, checkpointEvery, trainer.toString(), out);
+        Model trained;
+        try {
+            trained = resumed == null ? trainer.fit(train, test, listener)
+                    : trainer.fit(train, null, test, listener, resumed);
+        } catch (RuntimeException | Error e) {
+            // Training that fails (a diverged loss, memory) leaves no output behind but the checkpoints asked for.
+            reporter.clearBar();
+            throw e;
         }
-        try (Model model = resumed == null ? trainer.fit(train, test, progress)
-                : trainer.fit(train, null, test, progress, resumed)) {
+        try (Model model = trained) {
             // The model first: it is what took the time.
             files.write(modelOut, "model", () -> ModelFile.save(model.parameters(), modelOut));
             List<EpochMetrics> history = model.history();

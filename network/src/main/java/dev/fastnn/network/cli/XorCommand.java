@@ -18,14 +18,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code fastnn xor}: the article's example, as a table, as JSON, and as a loss curve. */
-@Command(name = "xor", description = "Train the article's network (3-4-1 sigmoid, no biases, sum of squared errors, "
-        + "learning rate 1, full batch) on its XOR table and print the predictions.")
+@Command(name = "xor", sortOptions = false, abbreviateSynopsis = true,
+        description = "Train the article's network (3-4-1 sigmoid, no biases, sum of squared errors, learning rate 1, "
+                + "full batch) on its XOR table and print the predictions.")
 final class XorCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
-
-    @Mixin
-    private BackendOptions backendOptions;
 
     @Option(names = "--iterations", paramLabel = "N", defaultValue = "" + XorExample.ITERATIONS,
             converter = OptionConverters.PositiveInt.class, description = "Training steps (default: ${DEFAULT-VALUE}).")
@@ -41,6 +39,9 @@ final class XorCommand implements Callable<Integer> {
 
     @Option(names = "--plot", paramLabel = "FILE.png", description = "Also draw the loss curve as a PNG.")
     private Path plot;
+
+    @Mixin
+    private BackendOptions backendOptions;
 
     @Override
     public Integer call() throws IOException, UsageException {

@@ -72,7 +72,7 @@ class CommandFilesTest {
                 "fastnn: " + dir + ": is a directory");
         Path under = train.resolve("x.csv");
         assertFailsBeforeWork(CliRun.of("train", "--csv", train.toString(), "--test-csv", under.toString(),
-                "--layers", "4,3"), 1, "fastnn: " + under + ": not a directory");
+                "--layers", "4,3"), 1, "fastnn: " + under + ": " + train + " is not a directory");
         assertEquals("fastnn: " + dir + ": is a directory",
                 CliRun.of("predict", "--model", dir.toString(), "--csv", features.toString()).errLines().get(0));
     }
@@ -143,5 +143,21 @@ class CommandFilesTest {
         assertTrue(Files.size(plot) > 1000);
         assertEquals(List.of("curves.png", "features.csv", "m.fnn", "metrics.json", "train.csv"), filesIn(dir));
         assertEquals(List.of(), filesIn(metrics));
+    }
+
+    @Test
+    void trainingThatDivergesSavesNoOutputAndSaysWhereInOneLine() throws IOException {
+        Path model = dir.resolve("m.fnn");
+        Path metrics = dir.resolve("metrics.json");
+        Path plot = dir.resolve("curves.png");
+        // A linear network on the summed squared error with a learning rate near float's range overflows at once.
+        CliRun r = train("--activation", "identity", "--loss", "sse", "--lr", "1e30", "--progress", "bar",
+                "--out", model.toString(), "--metrics", metrics.toString(), "--plot", plot.toString());
+        assertEquals(1, r.status(), r.err());
+        assertEquals(1, r.errLines().size(), r.err());
+        assertTrue(r.errLines().get(0).matches("fastnn: training diverged: the loss of epoch 1, batch \\d+ of 4 is "
+                + "(NaN|-?Infinity); try a lower learning rate or standardized features"), r.err());
+        assertTrue(r.out().endsWith("\r"), "the bar is cleared before the error: " + r.out());
+        assertEquals(List.of("features.csv", "train.csv"), filesIn(dir));
     }
 }

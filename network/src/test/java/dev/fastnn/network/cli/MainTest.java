@@ -132,6 +132,28 @@ class MainTest {
     }
 
     @Test
+    void progressNoneShowsNoEpochsAndLinesShowsEachOnce() throws IOException {
+        Path train = dir.resolve("train.csv");
+        CliRun.writeBlobs(train, 50, 1, true);
+        String[] args = {"train", "--csv", train.toString(), "--layers", "4,3", "--epochs", "3", "--backend", "naive",
+                "--progress"};
+        CliRun none = CliRun.of(concat(args, "none"));
+        assertEquals(0, none.status(), none.err());
+        assertEquals(0, none.out().lines().filter(l -> l.startsWith("epoch")).count(), none.out());
+        CliRun lines = CliRun.of(concat(args, "lines"));
+        assertEquals(3, lines.out().lines().filter(l -> l.matches("epoch \\d/3  loss .*")).count(), lines.out());
+        assertTrue(!lines.out().contains("\r"), lines.out());
+        CliRun bar = CliRun.of(concat(args, "bar"));
+        assertTrue(bar.out().contains("\repoch 3/3 ["), bar.out());
+    }
+
+    private static String[] concat(String[] a, String last) {
+        String[] all = Arrays.copyOf(a, a.length + 1);
+        all[a.length] = last;
+        return all;
+    }
+
+    @Test
     void failuresAtRunTimeExitWithStatus1AndAMessage() {
         CliRun missing = CliRun.of("evaluate", "--model", dir.resolve("none.fnn").toString(), "--csv", "x.csv", "--backend", "naive");
         assertEquals(1, missing.status());

@@ -36,8 +36,16 @@ public final class ProbeCommandProvider implements CommandProvider {
         @Option(names = "--fail", paramLabel = "KIND", description = "Fail this way: usage, missing-file, npe, oom, threads, unchecked-io.")
         String fail;
 
+        @Option(names = "--log", paramLabel = "LEVEL:MESSAGE",
+                description = "Log MESSAGE at a System.Logger level through a dev.fastnn logger.")
+        String log;
+
         @Override
         public Integer call() throws IOException {
+            if (log != null) {
+                String[] parts = log.split(":", 2);
+                System.getLogger("dev.fastnn.network.cli.probe").log(System.Logger.Level.valueOf(parts[0]), parts[1]);
+            }
             if (fail != null) {
                 switch (fail) {
                     case "usage" -> throw new ParameterException(spec.commandLine(), "--value must be even");
