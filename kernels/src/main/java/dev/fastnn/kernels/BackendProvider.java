@@ -32,6 +32,11 @@ public interface BackendProvider {
     /** A new backend; only called when {@link #unavailableReason()} is {@code null}. */
     Backend create();
 
+    /** Whether {@link #create(int)} honours its thread count (the vector backend); the others ignore it. */
+    default boolean takesThreads() {
+        return false;
+    }
+
     /**
      * A new backend that computes on {@code threads} threads, for callers that size their own parallelism.
      * Backends without a thread pool of their own (naive, OpenCL) are the same as {@link #create()}.

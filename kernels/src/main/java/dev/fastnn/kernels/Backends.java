@@ -23,18 +23,22 @@ import java.util.concurrent.ConcurrentHashMap;
  * wrong, and decides through its logging configuration what it sees then.
  *
  * <p>The vector and OpenCL providers are loaded by name, so nothing here links against
- * {@code jdk.incubator.vector} or Aparapi and the library runs without them. Backends are shared: one
- * instance per name and JVM, safe to use from several threads.
+ * {@code jdk.incubator.vector} or Aparapi and the library runs without them. {@link #get} hands out shared
+ * backends: one instance per name and JVM, safe to use from several threads, never closed.
  */
 public final class Backends {
     public static final String PROPERTY = "fastnn.backend";
+    /** The names users select backends by; each backend's {@code name()} is one of these. */
     public static final String AUTO = "auto";
+    public static final String NAIVE = "naive";
+    public static final String VECTOR = "vector";
+    public static final String APARAPI = "aparapi";
 
     /** Loaded lazily, in the order {@code auto} considers them last to first. */
     private static final class Providers {
         static final BackendProvider VECTOR = load("dev.fastnn.kernels.vector.VectorProvider");
         static final BackendProvider APARAPI = load("dev.fastnn.kernels.opencl.AparapiProvider");
-        static final List<BackendProvider> ALL = List.of(NAIVE, VECTOR, APARAPI);
+        static final List<BackendProvider> ALL = List.of(NAIVE_PROVIDER, VECTOR, APARAPI);
     }
 
     private static final System.Logger LOG = System.getLogger(Backends.class.getName());
@@ -49,15 +53,20 @@ public final class Backends {
         return get(System.getProperty(PROPERTY, AUTO));
     }
 
-    /** The shared backend of this name; {@code auto} resolves as described above. */
+    /** The shared backend of this name, open for the JVM's life (its {@code close()} does nothing); {@code auto} resolves as described above. */
     public static Backend get(String name) {
         BackendProvider provider = usableProvider(name);
-        return SHARED.computeIfAbsent(provider.name(), n -> provider.create());
+        return SHARED.computeIfAbsent(provider.name(), n -> {
+            Backend backend = provider.create();
+            backend.share();
+            return backend;
+        });
     }
 
     /**
      * A new, unshared backend of this name ({@code auto} resolves as for {@link #get}) computing on
-     * {@code threads} threads where the backend has a thread pool (vector); the others ignore it.
+     * {@code threads} threads where the backend {@link BackendProvider#takesThreads takes them} (vector); the
+     * others ignore it. The caller closes it.
      */
     public static Backend create(String name, int threads) {
         if (threads < 1) {
@@ -83,19 +92,18 @@ public final class Backends {
     public static BackendProvider autoChoice() {
         AutoPreference gpu = Providers.APARAPI.autoPreference();
         if (gpu.preferred()) {
-            sayOnce(Level.DEBUG, "auto uses '" + Providers.APARAPI.name() + "': an OpenCL GPU is present");
+            sayOnce(Level.DEBUG, "auto uses '" + APARAPI + "': an OpenCL GPU is present");
             return Providers.APARAPI;
         }
         String gpuPart = gpu.worthAWarning() ? "the OpenCL GPU cannot be used: " + gpu.reason() : "no OpenCL GPU: " + gpu.reason();
         String vectorReason = Providers.VECTOR.unavailableReason();
         if (vectorReason == null) {
-            sayOnce(gpu.worthAWarning() ? Level.WARNING : Level.DEBUG, "auto uses '" + Providers.VECTOR.name() + "'; " + gpuPart);
+            sayOnce(gpu.worthAWarning() ? Level.WARNING : Level.DEBUG, "auto uses '" + VECTOR + "'; " + gpuPart);
             return Providers.VECTOR;
         }
-        sayOnce(Level.WARNING, "auto uses the scalar loops of '" + NAIVE.name() + "', which are much slower: backend '"
-                + Providers.VECTOR.name() + "' is not available (" + vectorReason + ")"
-                + (gpu.worthAWarning() ? "; " + gpuPart : ""));
-        return NAIVE;
+        sayOnce(Level.WARNING, "auto uses the scalar loops of '" + NAIVE + "', which are much slower: backend '"
+                + VECTOR + "' is not available (" + vectorReason + ")" + (gpu.worthAWarning() ? "; " + gpuPart : ""));
+        return NAIVE_PROVIDER;
     }
 
     /** The provider of this name ({@code auto} resolved), or an exception saying why it cannot run here. */
@@ -109,7 +117,8 @@ public final class Backends {
         return provider;
     }
 
-    private static BackendProvider provider(String name) {
+    /** The provider of this exact name (not {@code auto}); an unknown name lists the valid ones. */
+    public static BackendProvider provider(String name) {
         for (BackendProvider p : providers()) {
             if (p.name().equals(name)) {
                 return p;
@@ -132,10 +141,10 @@ public final class Backends {
         }
     }
 
-    private static final BackendProvider NAIVE = new BackendProvider() {
+    private static final BackendProvider NAIVE_PROVIDER = new BackendProvider() {
         @Override
         public String name() {
-            return "naive";
+            return NAIVE;
         }
 
         @Override

@@ -1,11 +1,15 @@
 package dev.fastnn.kernels;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fastnn.kernels.vector.VectorBackend;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +36,48 @@ class BackendsTest {
     void namesAreCaseAndSpaceInsensitiveAndShared() {
         assertSame(Backends.get("naive"), Backends.get(" NAIVE "));
         assertEquals("vector", Backends.get("Vector").name());
+    }
+
+    @Test
+    void closingASharedBackendLeavesItOpenForItsOtherUsers() {
+        Backend shared = Backends.get("vector");
+        assertTrue(shared.isShared());
+        shared.close();
+        assertFalse(shared.isClosed());
+        try (Matrix m = shared.upload(new float[] {1, 2}, 1, 2)) {
+            shared.scale(2f, m);
+            assertArrayEquals(new float[] {2, 4}, shared.download(m));
+        }
+        assertSame(shared, Backends.get("vector"));
+    }
+
+    @Test
+    void aCreatedBackendIsItsCreatorsToClose() {
+        Backend own = Backends.create("vector", 2);
+        assertFalse(own.isShared());
+        assertNotSame(Backends.get("vector"), own);
+        own.close();
+        assertTrue(own.isClosed());
+        assertThrows(IllegalStateException.class, () -> own.allocate(1, 1));
+    }
+
+    @Test
+    void createTakesTheThreadCountAndStillHonoursTheWidthProperty() {
+        String saved = System.getProperty(VectorBackend.BITS_PROPERTY);
+        System.setProperty(VectorBackend.BITS_PROPERTY, "128");
+        try (VectorBackend narrow = (VectorBackend) Backends.create("vector", 2)) {
+            assertEquals(128, narrow.bits());
+            assertEquals(2, narrow.threads());
+        } finally {
+            if (saved == null) {
+                System.clearProperty(VectorBackend.BITS_PROPERTY);
+            } else {
+                System.setProperty(VectorBackend.BITS_PROPERTY, saved);
+            }
+        }
+        assertTrue(Backends.provider("vector").takesThreads());
+        assertFalse(Backends.provider("naive").takesThreads());
+        assertFalse(Backends.provider("aparapi").takesThreads());
     }
 
     @Test

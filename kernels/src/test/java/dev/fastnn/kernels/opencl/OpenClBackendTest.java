@@ -131,6 +131,24 @@ class OpenClBackendTest {
     }
 
     @Test
+    void closingAnOwnBackendFreesItAndASharedOneStaysOpen() {
+        TestBackends.requireOpenCl();
+        OpenClBackend own = new OpenClBackend(AparapiProvider.probe());
+        Matrix m = own.upload(new float[] {1, 2, 3}, 1, 3);
+        own.close();
+        assertTrue(own.isClosed());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> own.download(m));
+        assertEquals("backend 'aparapi' has been closed", e.getMessage());
+        own.close();
+
+        Backend shared = shared();
+        shared.close();
+        try (Matrix kept = shared.upload(new float[] {4, 5}, 1, 2)) {
+            assertArrayEquals(new float[] {4, 5}, shared.download(kept));
+        }
+    }
+
+    @Test
     void arenaGrowthKeepsEveryMatrixAndCountsTheRoundTrip() {
         TestBackends.requireOpenCl();
         OpenClBackend backend = new OpenClBackend(AparapiProvider.probe());
@@ -154,7 +172,7 @@ class OpenClBackendTest {
             assertEquals(3 * values[999], backend.download(kept)[999], 1e-6f);
         }
         kept.close();
-        backend.dispose();
+        backend.close();
     }
 
     /**
