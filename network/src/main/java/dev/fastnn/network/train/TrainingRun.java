@@ -158,7 +158,8 @@ final class TrainingRun implements AutoCloseable {
             boolean patienceOut = stopper != null && stopper.afterEpoch(epoch, v);
             EpochMetrics metrics = new EpochMetrics(epoch, seconds, loss.isMean() ? lossSum / samples : lossSum,
                     trainingAccuracy, v == null ? Double.NaN : v.loss(), v == null ? Double.NaN : v.accuracy(),
-                    testAccuracy);
+                    testAccuracy, v == null ? Double.NaN : v.meanAbsoluteError(),
+                    v == null ? Double.NaN : v.rootMeanSquaredError(), v == null ? Double.NaN : v.r2());
             history.add(metrics);
             listener.epochFinished(metrics);
             boolean listenerStop = listener.shouldStop(metrics);

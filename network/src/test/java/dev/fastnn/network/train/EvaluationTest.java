@@ -101,4 +101,24 @@ class EvaluationTest {
             assertTrue(Double.isNaN(e.accuracy()) && !e.isClassification());
         }
     }
+
+    /** The last epoch's validation metrics are the trained model's evaluation on the validation set. */
+    @Test
+    void regressionMetricsPerEpochAreThoseOfEvaluateOnTheValidationSet() {
+        Samples train = TrainerTest.waves(1);
+        Samples validation = TrainerTest.waves(2).limit(60);
+        Trainer trainer = Trainer.builder().layers(3, 12, 2).hiddenActivation(Activation.TANH)
+                .outputActivation(Activation.IDENTITY).loss(Loss.MEAN_SQUARED_ERROR).optimizer(new Optimizer.Adam(0.01f))
+                .batchSize(16).epochs(6).backend(new NaiveBackend()).build();
+        try (Model model = trainer.fit(train, validation, null, TrainingListener.NONE)) {
+            EpochMetrics last = model.history().get(5);
+            Evaluation e = model.evaluate(validation);
+            assertEquals(e.loss(), last.validationLoss());
+            assertEquals(e.meanAbsoluteError(), last.validationMeanAbsoluteError());
+            assertEquals(e.rootMeanSquaredError(), last.validationRootMeanSquaredError());
+            assertEquals(e.r2(), last.validationR2());
+            assertTrue(last.validationR2() > model.history().get(0).validationR2(), "training explains more");
+            assertTrue(Double.isNaN(last.validationAccuracy()));
+        }
+    }
 }
