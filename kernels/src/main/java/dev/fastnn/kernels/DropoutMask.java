@@ -8,12 +8,16 @@ package dev.fastnn.kernels;
  *
  * <p>The hash is Chris Wellons' {@code lowbias32} (a bijective xor-shift-multiply mix found by his hash
  * prospector), written with 32-bit wrapping multiplication and with logical shifts spelled as an arithmetic
- * shift and a mask, so that OpenCL C, which has no {@code >>>}, computes the same bits. The OpenCL kernel
- * repeats it (kernels cannot call other classes): {@code DeviceKernel}'s dropout is its twin.
+ * shift and a mask, so that OpenCL C, which has no {@code >>>}, computes the same bits. Two twins repeat it
+ * because they cannot call it: the Vector API loop in {@code SpeciesElementwiseKernels.dropout} and the
+ * OpenCL kernel in {@code DeviceKernel.dropout}; a test compares all three masks bit for bit.
  */
 public final class DropoutMask {
     /** The mask keeps an element when its 24-bit draw is at least this many 2^-24ths of the way up. */
-    private static final int DRAW_BITS = 24;
+    public static final int DRAW_BITS = 24;
+    /** The two multipliers of {@code lowbias32}. */
+    public static final int MULTIPLIER_1 = 0x7FEB352D;
+    public static final int MULTIPLIER_2 = 0x846CA68B;
 
     private DropoutMask() {
     }
@@ -30,15 +34,15 @@ public final class DropoutMask {
 
     /** Whether element {@code index} is kept under {@code key} at {@code threshold}. */
     public static boolean keeps(int key, int index, int threshold) {
-        return ((hash(key + index) >> 8) & 0xFFFFFF) >= threshold;
+        return ((hash(key + index) >> (32 - DRAW_BITS)) & 0xFFFFFF) >= threshold;
     }
 
     /** {@code lowbias32}; every shift is logical. */
     public static int hash(int x) {
         x ^= (x >> 16) & 0xFFFF;
-        x *= 0x7FEB352D;
+        x *= MULTIPLIER_1;
         x ^= (x >> 15) & 0x1FFFF;
-        x *= 0x846CA68B;
+        x *= MULTIPLIER_2;
         x ^= (x >> 16) & 0xFFFF;
         return x;
     }

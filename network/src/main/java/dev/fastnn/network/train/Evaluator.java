@@ -15,11 +15,19 @@ final class Evaluator implements AutoCloseable {
     private final Network network;
     private final Network.Forward forward;
     private final int capacity;
+    /** Per-class weights of each row's loss, as in training ({@link ClassWeights}), or null for none. */
+    private final float[] classWeights;
 
     Evaluator(Network network, int maxRows) {
+        this(network, maxRows, null);
+    }
+
+    /** Scores the loss with each row's loss weighted by its class's weight, as training weighs it. */
+    Evaluator(Network network, int maxRows, float[] classWeights) {
         this.network = network;
         this.capacity = Math.min(CHUNK, maxRows);
         this.forward = new Network.Forward(network, capacity);
+        this.classWeights = classWeights;
     }
 
     Evaluation evaluate(Samples samples) {
@@ -42,7 +50,8 @@ final class Evaluator implements AutoCloseable {
                     if (predicted == label) {
                         correct++;
                     }
-                    lossSum += rowLoss(out, i * k, k, label, null, 0);
+                    double rowLoss = rowLoss(out, i * k, k, label, null, 0);
+                    lossSum += classWeights == null ? rowLoss : classWeights[label] * rowLoss;
                 } else {
                     lossSum += rowLoss(out, i * k, k, -1, samples.targets(), row * k);
                     for (int j = 0; j < k; j++) {

@@ -1,6 +1,7 @@
 package dev.fastnn.network.train;
 
 import dev.fastnn.kernels.Backend;
+import dev.fastnn.kernels.DropoutMask;
 import dev.fastnn.kernels.Matrix;
 import dev.fastnn.network.model.Loss;
 import dev.fastnn.network.model.Network;
@@ -38,6 +39,14 @@ final class TrainingRun implements AutoCloseable {
     private final int[] order;
     private final float[] hostX;
     private final float[] hostY;
+    /** Each class's loss weight, or null: then no row weights are written. */
+    private final float[] classWeights;
+    /** A batch's row weights on the host, or null. */
+    private final float[] hostW;
+    /** Each hidden layer's dropout mask key for the current batch (filled per batch), or null without dropout. */
+    private final int[] dropoutKeys;
+    /** Each hidden layer's dropout seed for the seed being trained with, or null without dropout. */
+    private final int[] dropoutSeeds;
     /** A batch's outputs, read back only to count the training accuracy when nothing else is scored; else null. */
     private final float[] hostOut;
     private final int batches;
@@ -73,6 +82,12 @@ final class TrainingRun implements AutoCloseable {
         Arrays.setAll(order, i -> i);
         this.hostX = new float[fullRows * train.features()];
         this.hostY = new float[fullRows * train.outputs()];
+        this.classWeights = trainer.classWeights() == null ? null
+                : trainer.classWeights().resolve(train.labels(), train.outputs());
+        this.hostW = classWeights == null ? null : new float[fullRows];
+        float dropout = trainer.dropout();
+        this.dropoutKeys = dropout > 0 ? new int[network.layers().size()] : null;
+        this.dropoutSeeds = dropout > 0 ? new int[network.layers().size()] : null;
         boolean countTraining = validation == null && test == null && train.isClassification();
         this.hostOut = countTraining ? new float[fullRows * train.outputs()] : null;
         this.updaters = new Optimizer.LayerUpdater[network.layers().size()];
@@ -89,9 +104,10 @@ final class TrainingRun implements AutoCloseable {
                     backend.write(m, from.optimizer().buffers().get(buffer++), 0);
                 }
             }
-            fullStep = new TrainingStep(network, fullRows);
-            tailStep = tailRows == 0 ? null : new TrainingStep(network, tailRows);
-            validationEval = validation == null ? null : new Evaluator(network, validation.rows());
+            fullStep = new TrainingStep(network, fullRows, dropout, classWeights != null);
+            tailStep = tailRows == 0 ? null : new TrainingStep(network, tailRows, dropout, classWeights != null);
+            validationEval = validation == null ? null : new Evaluator(network, validation.rows(),
+                    validation.isClassification() ? classWeights : null);
             testEval = test != null && test.isClassification() ? new Evaluator(network, test.rows()) : null;
             if (trainer.earlyStopping() != null && validation != null) {
                 early = new EarlyStopper(trainer.earlyStopping(), network,
@@ -116,6 +132,11 @@ final class TrainingRun implements AutoCloseable {
         int totalEpochs = trainer.epochs();
         LearningRateSchedule schedule = trainer.schedule();
         int checkpointEvery = listener.checkpointEvery();
+        if (dropoutSeeds != null) {
+            for (int l = 0; l < dropoutSeeds.length; l++) {
+                dropoutSeeds[l] = Seeds.dropout(seed, l);
+            }
+        }
         if (checkpointEvery < 0) {
             throw new IllegalArgumentException("checkpointEvery() must be >= 0, got " + checkpointEvery);
         }
@@ -138,7 +159,12 @@ final class TrainingRun implements AutoCloseable {
                 int rows = step.rows();
                 loadBatch(step, samples, rows);
                 float rate = schedule.factor(epoch, batch, batches, totalEpochs);
-                double batchLoss = step.run(updaters, rate, ++optimizerSteps);
+                if (dropoutKeys != null) {
+                    for (int l = 0; l < dropoutKeys.length; l++) {
+                        dropoutKeys[l] = DropoutMask.key(dropoutSeeds[l], globalStep);
+                    }
+                }
+                double batchLoss = step.run(updaters, rate, ++optimizerSteps, dropoutKeys);
                 if (!Double.isFinite(batchLoss)) {
                     throw new TrainingDivergedException(epoch, batch + 1, batches, batchLoss);
                 }
@@ -188,6 +214,12 @@ final class TrainingRun implements AutoCloseable {
             backend.write(step.y(), hostY, 0);
         } else {
             backend.write(step.y(), train.targets(), start * train.outputs());
+        }
+        if (hostW != null) {
+            for (int i = 0; i < rows; i++) {
+                hostW[i] = classWeights[train.labels()[order[start + i]]];
+            }
+            backend.write(step.rowWeights(), hostW, 0);
         }
     }
 
