@@ -53,7 +53,7 @@ public abstract class Backend implements AutoCloseable {
      * {@link Backends#get}) ignores this: it stays open for the JVM's life, for its other users.
      */
     @Override
-    public final void close() {
+    public final synchronized void close() {
         if (shared || closed) {
             return;
         }
