@@ -6,6 +6,7 @@ import dev.fastnn.network.data.CsvReader;
 import dev.fastnn.network.data.FashionMnist;
 import dev.fastnn.network.model.Initializer;
 import dev.fastnn.network.model.Loss;
+import dev.fastnn.network.train.ClassWeights;
 import dev.fastnn.network.train.EarlyStopping;
 import dev.fastnn.network.train.LearningRateSchedule;
 import dev.fastnn.network.train.Optimizer;
@@ -93,6 +94,39 @@ final class OptionConverters {
                 throw new TypeConversionException("must be a number from 0, got '" + value + "'");
             }
             return f;
+        }
+    }
+
+    /** A dropout rate in [0, 1). */
+    static final class DropoutRate implements ITypeConverter<Float> {
+        @Override
+        public Float convert(String value) {
+            float f = number(value);
+            if (!(f >= 0 && f < 1)) {
+                throw new TypeConversionException("must be in [0, 1), got '" + value + "'");
+            }
+            return f;
+        }
+    }
+
+    /** {@code balanced} or one weight per class, {@code 1,2.5,1}. */
+    static final class ClassWeightList implements ITypeConverter<ClassWeights> {
+        @Override
+        public ClassWeights convert(String value) {
+            if (value.trim().equalsIgnoreCase("balanced")) {
+                return ClassWeights.balanced();
+            }
+            String[] parts = value.split(",", -1);
+            float[] weights = new float[parts.length];
+            for (int i = 0; i < parts.length; i++) {
+                try {
+                    weights[i] = Float.parseFloat(parts[i].trim());
+                } catch (NumberFormatException e) {
+                    throw new TypeConversionException("needs 'balanced' or one number per class such as 1,2.5,1, got '"
+                            + value + "'");
+                }
+            }
+            return parsed(value, v -> ClassWeights.of(weights));
         }
     }
 

@@ -8,6 +8,7 @@ import dev.fastnn.network.io.ModelFile;
 import dev.fastnn.network.model.Initializer;
 import dev.fastnn.network.model.Loss;
 import dev.fastnn.network.plot.Charts;
+import dev.fastnn.network.train.ClassWeights;
 import dev.fastnn.network.train.EarlyStopping;
 import dev.fastnn.network.train.EpochMetrics;
 import dev.fastnn.network.train.Model;
@@ -67,6 +68,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "What training minimizes: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; "
                     + "cross-entropy has a softmax output layer, the others a sigmoid one).")
     private Loss loss;
+
+    @Option(names = "--class-weights", paramLabel = "W", converter = OptionConverters.ClassWeightList.class,
+            description = "Weight of each class's samples in the loss: 'balanced' (n / (classes n_c), from the training "
+                    + "labels) or one number per class, e.g. 1,4,1 (default: all 1).")
+    private ClassWeights classWeights;
 
     @Option(names = "--initializer", paramLabel = "NAME", defaultValue = "xavier",
             converter = OptionConverters.InitializerName.class,
@@ -164,6 +170,7 @@ final class TrainCommand implements Callable<Integer> {
                 .optimizer(Optimizer.parse(optimizer, learningRate))
                 .schedule(schedule.schedule(epochs))
                 .regularization(regularization.regularization())
+                .dropout(regularization.dropout())
                 .standardize(standardize)
                 .batchSize(batch)
                 .epochs(epochs)
@@ -171,6 +178,14 @@ final class TrainCommand implements Callable<Integer> {
                 .backend(backendOptions.backend());
         if (stopping != null) {
             settings.earlyStopping(stopping);
+        }
+        if (classWeights != null) {
+            try {
+                classWeights.checkClasses(layers.outputs());
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--class-weights: " + e.getMessage() + " (--layers ends in " + layers.outputs() + ")");
+            }
+            settings.classWeights(classWeights);
         }
         Trainer trainer = settings.build();
         out.println(trainer);

@@ -36,12 +36,17 @@ public final class ClassWeights {
         return new ClassWeights(weights.clone());
     }
 
+    /** Throws unless these weights can weigh {@code classes} classes (explicit ones: exactly one each). */
+    public void checkClasses(int classes) {
+        if (explicit != null && explicit.length != classes) {
+            throw new IllegalArgumentException(explicit.length + " class weights for " + classes + " classes");
+        }
+    }
+
     /** The weight of each of {@code classes} classes for training on {@code labels}. */
     float[] resolve(int[] labels, int classes) {
+        checkClasses(classes);
         if (explicit != null) {
-            if (explicit.length != classes) {
-                throw new IllegalArgumentException(explicit.length + " class weights for " + classes + " classes");
-            }
             return explicit.clone();
         }
         long[] counts = new long[classes];

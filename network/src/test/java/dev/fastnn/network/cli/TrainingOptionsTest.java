@@ -95,6 +95,21 @@ class TrainingOptionsTest {
     }
 
     @Test
+    void dropoutAndClassWeightsReachTheTrainerAndTheModelFile() throws IOException {
+        Path model = dir.resolve("m.fnn");
+        CliRun r = CliRun.of(train("--epochs", "3", "--dropout", "0.2", "--class-weights", "balanced", "--out",
+                model.toString()));
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("dropout=0.2") && r.out().contains("classWeights=balanced"), r.out());
+        String trainer = dev.fastnn.network.io.ModelFile.load(model).metadata().get("trainer");
+        assertTrue(trainer.contains("dropout=0.2") && trainer.contains("classWeights=balanced")
+                && trainer.contains("schedule=cosine(warmup=1)"), trainer);
+        CliRun explicit = CliRun.of(train("--epochs", "2", "--class-weights", "1,2.5,1"));
+        assertEquals(0, explicit.status(), explicit.err());
+        assertTrue(explicit.out().contains("classWeights=[1.0, 2.5, 1.0]"), explicit.out());
+    }
+
+    @Test
     void contradictoryOrOutOfRangeOptionsAreUsageErrors() {
         String[][] bad = {
                 {"--schedule", "step"},
@@ -108,6 +123,11 @@ class TrainingOptionsTest {
                 {"--monitor", "validationLoss"},
                 {"--early-stopping", "0"},
                 {"--checkpoint-every", "2"},
+                {"--dropout", "1"},
+                {"--dropout", "-0.2"},
+                {"--class-weights", "1,2"},
+                {"--class-weights", "1,x,2"},
+                {"--class-weights", "0,0,0"},
         };
         for (String[] args : bad) {
             List<String> all = new ArrayList<>(List.of("train", "--csv", train.toString(), "--layers", "4,8,3",
@@ -126,8 +146,8 @@ class TrainingOptionsTest {
         CliRun help = CliRun.of("train", "--help");
         assertEquals(0, help.status());
         for (String option : List.of("--schedule", "--lr-decay", "--step-epochs", "--warmup-epochs", "--l2",
-                "--weight-decay", "--early-stopping", "--monitor", "--min-delta", "--checkpoint", "--checkpoint-every",
-                "--resume")) {
+                "--weight-decay", "--dropout", "--class-weights", "--early-stopping", "--monitor", "--min-delta",
+                "--checkpoint", "--checkpoint-every", "--resume")) {
             assertTrue(help.out().contains(option), option + " in\n" + help.out());
         }
     }
