@@ -3,6 +3,7 @@ package dev.fastnn.network.cli;
 import dev.fastnn.network.data.CsvReader;
 import dev.fastnn.network.data.Dataset;
 import dev.fastnn.network.data.FashionMnist;
+import dev.fastnn.network.model.Preprocessing;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,13 +21,20 @@ final class DataOptions {
     private final Path testCsv;
     private final CsvReader reader;
     private final int limit;
+    private final float divisor;
 
-    private DataOptions(Path dataDir, Path csv, Path testCsv, CsvReader reader, int limit) {
+    private DataOptions(Path dataDir, Path csv, Path testCsv, CsvReader reader, int limit, float divisor) {
         this.dataDir = dataDir;
         this.csv = csv;
         this.testCsv = testCsv;
         this.reader = reader;
         this.limit = limit;
+        this.divisor = divisor;
+    }
+
+    /** {@code --divisor}: training folds it into the model; evaluation divides the data by it. */
+    float divisor() {
+        return divisor;
     }
 
     static DataOptions parse(Arguments a) throws UsageException {
@@ -50,10 +58,9 @@ final class DataOptions {
         } catch (IllegalArgumentException e) {
             throw new UsageException("--label-column needs a column number from 0 or 'last', got '" + column + "'");
         }
-        reader = reader.withDivisor(a.positiveFloat("divisor", 1f));
         Path dir = a.has("data-dir") ? a.path("data-dir") : FashionMnist.DEFAULT_DIR;
         return new DataOptions(dataset ? dir : null, a.path("csv"), a.path("test-csv"), reader,
-                a.integer("limit", Integer.MAX_VALUE, 1));
+                a.integer("limit", Integer.MAX_VALUE, 1), a.positiveFloat("divisor", 1f));
     }
 
     /** What is being read, for the log. */
@@ -66,7 +73,7 @@ final class DataOptions {
     Dataset[] trainAndTest() throws IOException {
         if (csv != null) {
             Dataset train = reader.read(csv).first(limit);
-            Dataset test = testCsv == null ? null : reader.read(testCsv).first(limit);
+            Dataset test = testCsv == null ? null : reader.withClassLabels(train.classLabels()).read(testCsv).first(limit);
             return new Dataset[] {train, test};
         }
         FashionMnist f = FashionMnist.load(dataDir);
@@ -76,7 +83,10 @@ final class DataOptions {
     /** The set to evaluate on: Fashion-MNIST's test set, or the CSV file. */
     Dataset evaluationSet() throws IOException {
         if (csv != null) {
-            return reader.read(csv).first(limit);
+            Dataset d = reader.read(csv).first(limit);
+            return divisor == 1f ? d : Dataset.classification(
+                    Preprocessing.divisor(divisor).apply(d.features(), d.rows(), d.cols()), d.rows(), d.cols(),
+                    d.labels(), d.classLabels());
         }
         return FashionMnist.loadTest(dataDir).first(limit);
     }

@@ -5,6 +5,7 @@ import dev.fastnn.kernels.Backend;
 import dev.fastnn.network.data.CsvReader;
 import dev.fastnn.network.data.Dataset;
 import dev.fastnn.network.io.ModelFile;
+import dev.fastnn.network.model.Preprocessing;
 import dev.fastnn.network.train.Model;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -44,7 +45,9 @@ final class PredictCommand implements Main.Command {
     @Override
     public int run(PrintStream out, PrintStream err) throws IOException {
         try (Model model = Model.of(backend, ModelFile.load(modelFile))) {
-            Dataset input = CsvReader.defaults().withoutLabels().withDivisor(divisor).read(csv);
+            Dataset read = CsvReader.defaults().withoutLabels().read(csv);
+            Dataset input = divisor == 1f ? read : Dataset.unlabelled(
+                    Preprocessing.divisor(divisor).apply(read.features(), read.rows(), read.cols()), read.rows(), read.cols());
             int features = model.network().inputs();
             if (input.cols() != features) {
                 throw new IllegalArgumentException(csv + " has " + input.cols() + " columns but the model takes "

@@ -63,6 +63,7 @@ final class TrainCommand implements Main.Command {
                 .initializer(initializer)
                 .optimizer(optimizer)
                 .learningRateDecay(decay(a))
+                .divisor(data.divisor())
                 .standardize(a.flag("standardize"))
                 .batchSize(a.integer("batch", 128, 1))
                 .epochs(a.integer("epochs", 10, 1))
