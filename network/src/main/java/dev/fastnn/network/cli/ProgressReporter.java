@@ -2,7 +2,7 @@ package dev.fastnn.network.cli;
 
 import dev.fastnn.network.train.EpochMetrics;
 import dev.fastnn.network.train.TrainingListener;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 
 /**
  * Shows training progress: on a terminal a bar per epoch (batches, running loss, samples/s) redrawn in
@@ -12,7 +12,7 @@ final class ProgressReporter implements TrainingListener {
     private static final int BAR = 30;
     private static final long REDRAW_NANOS = 100_000_000L;
 
-    private final PrintStream out;
+    private final PrintWriter out;
     private final boolean terminal;
     private final int epochs;
     private long epochStart;
@@ -20,7 +20,7 @@ final class ProgressReporter implements TrainingListener {
     private double runningLoss;
     private int runningBatches;
 
-    ProgressReporter(PrintStream out, boolean terminal, int epochs) {
+    ProgressReporter(PrintWriter out, boolean terminal, int epochs) {
         this.out = out;
         this.terminal = terminal;
         this.epochs = epochs;
@@ -58,8 +58,20 @@ final class ProgressReporter implements TrainingListener {
         if (terminal) {
             out.print("\r" + " ".repeat(100) + "\r");
         }
-        String accuracy = Double.isNaN(m.testAccuracy()) ? "" : String.format("  test accuracy %.2f%%", 100 * m.testAccuracy());
-        out.printf("epoch %d/%d  loss %.4f%s  %.3f s%n", m.epoch(), epochs, m.loss(), accuracy, m.seconds());
+        StringBuilder scores = new StringBuilder();
+        if (!Double.isNaN(m.trainingAccuracy())) {
+            scores.append(String.format("  training accuracy %.2f%%", 100 * m.trainingAccuracy()));
+        }
+        if (!Double.isNaN(m.validationLoss())) {
+            scores.append(String.format("  validation loss %.4f", m.validationLoss()));
+        }
+        if (!Double.isNaN(m.validationAccuracy())) {
+            scores.append(String.format(" accuracy %.2f%%", 100 * m.validationAccuracy()));
+        }
+        if (!Double.isNaN(m.testAccuracy())) {
+            scores.append(String.format("  test accuracy %.2f%%", 100 * m.testAccuracy()));
+        }
+        out.printf("epoch %d/%d  loss %.4f%s  %.3f s%n", m.epoch(), epochs, m.loss(), scores, m.seconds());
         out.flush();
     }
 }
