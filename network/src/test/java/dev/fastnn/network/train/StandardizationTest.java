@@ -59,6 +59,38 @@ class StandardizationTest {
         assertEquals(1 / Math.sqrt(17.5 / 6), st.scale()[3], 1e-6);
     }
 
+    /**
+     * 1000 rows of 0 and one of 1: the deviation is about 0.032, and 1 / 0.032 would put that row at 31; the
+     * bound scales by the largest deviation instead, keeping it at 4.
+     */
+    @Test
+    void aFeatureThatIsConstantButForARareRowIsScaledToStayWithinTheBound() {
+        int rows = 1001;
+        float[] x = new float[rows * 2];
+        for (int i = 0; i < rows; i++) {
+            x[i * 2] = i == 500 ? 1f : 0f;
+            x[i * 2 + 1] = (float) Math.sin(i);
+        }
+        Samples s = Samples.regression(x, rows, 2, new float[rows], 1);
+
+        Standardization st = Standardization.of(s);
+
+        double mean = 1.0 / rows;
+        assertEquals(Standardization.MAX_STANDARDIZED / (1 - mean), st.scale()[0], 1e-4);
+        float[] standardized = st.apply(s).inputs();
+        assertEquals(Standardization.MAX_STANDARDIZED, standardized[1000], 1e-5);
+        double sumSquares = 0;
+        double sum = 0;
+        for (int i = 0; i < rows; i++) {
+            sum += Math.sin(i);
+        }
+        for (int i = 0; i < rows; i++) {
+            double dv = (float) Math.sin(i) - sum / rows;
+            sumSquares += dv * dv;
+        }
+        assertEquals(1 / Math.sqrt(sumSquares / rows), st.scale()[1], 1e-4, "an ordinary feature: 1 / deviation");
+    }
+
     @Test
     void momentsGiveTheTwoPassStatisticsUpToRoundingAndKeepConstantsConstant() {
         Samples s = TrainerTest.blobs(32);
@@ -70,16 +102,22 @@ class StandardizationTest {
         int d = s.features();
         double[] sum = new double[d];
         double[] squares = new double[d];
+        double[] min = new double[d];
+        double[] max = new double[d];
+        java.util.Arrays.fill(min, Double.POSITIVE_INFINITY);
+        java.util.Arrays.fill(max, Double.NEGATIVE_INFINITY);
         for (int i = 0; i < s.rows(); i++) {
             for (int j = 0; j < d; j++) {
                 double v = x[i * d + j];
                 sum[j] += v;
                 squares[j] += v * v;
+                min[j] = Math.min(min[j], v);
+                max[j] = Math.max(max[j], v);
             }
         }
 
         Standardization twoPass = Standardization.of(withConstant);
-        Standardization moments = Standardization.fromMoments(sum, squares, s.rows());
+        Standardization moments = Standardization.fromMoments(sum, squares, min, max, s.rows());
 
         assertArrayEquals(twoPass.mean(), moments.mean(), 1e-6f);
         assertArrayEquals(twoPass.scale(), moments.scale(), 1e-4f);
