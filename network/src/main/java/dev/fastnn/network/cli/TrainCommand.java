@@ -148,7 +148,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new UsageException("--layers is required with --dataset, e.g. --layers 784,256,10 (for --csv the sizes "
                     + "come from the data)");
         }
-        if (task == Task.REGRESSION && given("--loss") && loss == Loss.SOFTMAX_CROSS_ENTROPY) {
+        if (task == Task.REGRESSION && data.given("--loss") && loss == Loss.SOFTMAX_CROSS_ENTROPY) {
             throw new UsageException("--loss cross-entropy is for classes; --task regression trains with mse or sse");
         }
         Backend backend = backendOptions.backend();
@@ -212,10 +212,6 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    private boolean given(String option) {
-        return spec.commandLine().getParseResult().hasMatchedOption(option);
-    }
-
     /** Samples of a set read for this run: one output per class (as many as --layers says), or one target. */
     private Samples samples(Dataset d) throws UsageException {
         if (layers == null) {
@@ -245,29 +241,29 @@ final class TrainCommand implements Callable<Integer> {
         if (layers != null) {
             builder.layers(layers.sizes());
         }
-        if (given("--activation")) {
+        if (data.given("--activation")) {
             builder.hiddenActivation(activation);
         }
-        if (given("--loss")) {
+        if (data.given("--loss")) {
             builder.loss(loss).outputActivation(loss == Loss.SOFTMAX_CROSS_ENTROPY ? Activation.SOFTMAX
                     : task == Task.REGRESSION ? Activation.IDENTITY : Activation.SIGMOID);
         }
-        if (given("--initializer")) {
+        if (data.given("--initializer")) {
             builder.initializer(initializer);
         }
-        if (given("--optimizer") || given("--lr")) {
-            builder.optimizer(Optimizer.parse(given("--optimizer") ? optimizer : "adam",
-                    given("--lr") ? learningRate : (float) defaults.learningRate()));
+        if (data.given("--optimizer") || data.given("--lr")) {
+            builder.optimizer(Optimizer.parse(data.given("--optimizer") ? optimizer : "adam",
+                    data.given("--lr") ? learningRate : (float) defaults.learningRate()));
         }
-        if (given("--standardize") || given("--no-standardize")) {
+        if (data.given("--standardize") || data.given("--no-standardize")) {
             builder.standardize(standardize);
         }
-        int batchSize = given("--batch") ? batch : defaults.batchSize();
+        int batchSize = data.given("--batch") ? batch : defaults.batchSize();
         builder.batchSize(batchSize);
         if (layers != null) {
             layers.checkBatch(batchSize);
         }
-        if (given("--epochs")) {
+        if (data.given("--epochs")) {
             builder.epochs(epochs);
         }
     }
