@@ -74,7 +74,7 @@ class TrainingOptionsTest {
         assertEquals(0, more.status(), more.err());
         assertTrue(more.out().contains("resuming " + checkpoint + ": 2 of 3 epochs done"), more.out());
         assertTrue(more.out().contains("checkpoint of epoch 3 written"), more.out());
-        CliRun other = CliRun.of(train("--epochs", "4", "--initializer", "he", "--resume", checkpoint.toString()));
+        CliRun other = CliRun.of(train("--epochs", "4", "--initializer", "xavier", "--resume", checkpoint.toString()));
         assertEquals(0, other.status(), other.err());
         assertTrue(other.out().contains("note: the checkpoint was written with other settings"), other.out());
     }
@@ -110,6 +110,76 @@ class TrainingOptionsTest {
     }
 
     @Test
+    void earlyStoppingOnTheValidationSplitKeepsTheBestEpochAndSaysSo() throws IOException {
+        Path model = dir.resolve("m.fnn");
+        CliRun r = CliRun.of(train("--epochs", "40", "--validation-split", "0.2", "--early-stopping", "3", "--monitor",
+                "validationAccuracy", "--out", model.toString()));
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("earlyStopping=earlyStopping(monitor=validationAccuracy, patience=3"), r.out());
+        java.util.Map<String, String> meta = dev.fastnn.network.io.ModelFile.load(model).metadata();
+        int best = Integer.parseInt(meta.get("bestEpoch"));
+        int trained = Integer.parseInt(meta.get("epochsTrained"));
+        assertEquals("early_stopped", meta.get("stopReason"), "separable blobs stop improving long before 40 epochs");
+        assertEquals(best + 3, trained);
+        assertTrue(r.out().contains("early stopping: stopped after epoch " + trained + "; the model has the weights of epoch "
+                + best + ", the best by validationAccuracy"), r.out());
+        assertEquals(trained, r.out().lines().filter(l -> l.startsWith("epoch ")).count());
+    }
+
+    /** The per-class table against the library's Evaluation of the same model on the same file. */
+    @Test
+    void evaluatePrintsPerClassScoresAndMacroAverages() throws IOException {
+        Path model = dir.resolve("m.fnn");
+        assertEquals(0, CliRun.of(train("--epochs", "3", "--out", model.toString())).status());
+        CliRun r = CliRun.of("evaluate", "--model", model.toString(), "--csv", test.toString(), "--backend", "naive");
+        assertEquals(0, r.status(), r.err());
+        dev.fastnn.network.train.Evaluation e;
+        try (dev.fastnn.network.train.Model m = dev.fastnn.network.train.Model.of(new dev.fastnn.kernels.naive.NaiveBackend(),
+                dev.fastnn.network.io.ModelFile.load(model))) {
+            e = m.evaluate(dev.fastnn.network.train.Samples.of(dev.fastnn.network.data.CsvReader.defaults().read(test)));
+        }
+        assertTrue(r.out().contains("class  ") && r.out().contains("precision") && r.out().contains("F1"), r.out());
+        for (int c = 0; c < 3; c++) {
+            String line = String.format("%-14s%10.4f%10.4f%10.4f%10d", c, e.precision(c), e.recall(c), e.f1(c), 20);
+            assertTrue(r.out().contains(line), line + " in\n" + r.out());
+        }
+        assertTrue(r.out().contains(String.format("%-14s%10.4f%10.4f%10.4f%10d", "macro average", e.macroPrecision(),
+                e.macroRecall(), e.macroF1(), 60)), r.out());
+    }
+
+    /** Regression end to end: MAE, RMSE and R^2 per epoch on screen and in --metrics, and from evaluate. */
+    @Test
+    void regressionReportsMaeRmseAndR2PerEpochAndInEvaluate() throws IOException {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        StringBuilder sb = new StringBuilder("a,b,y\n");
+        for (int i = 0; i < 200; i++) {
+            double a = r.nextDouble(-1, 1);
+            double b = r.nextDouble(-1, 1);
+            sb.append((float) a).append(',').append((float) b).append(',').append((float) (3 * a - b * b + 1)).append('\n');
+        }
+        Path file = Files.writeString(dir.resolve("reg.csv"), sb.toString());
+        Path model = dir.resolve("reg.fnn");
+        Path metrics = dir.resolve("reg.json");
+        CliRun t = CliRun.of("train", "--csv", file.toString(), "--label-column", "last", "--task", "regression",
+                "--validation-split", "0.2", "--epochs", "30", "--backend", "naive", "--out", model.toString(),
+                "--metrics", metrics.toString());
+        assertEquals(0, t.status(), t.err());
+        assertEquals(30, t.out().lines().filter(l -> l.matches("epoch \\d+/30 .* MAE \\S+ RMSE \\S+ R\\^2 \\S+ .*")).count(),
+                t.out());
+        com.google.gson.JsonArray epochs = com.google.gson.JsonParser.parseString(Files.readString(metrics)).getAsJsonArray();
+        com.google.gson.JsonObject last = epochs.get(29).getAsJsonObject();
+        double rmse = last.get("validationRootMeanSquaredError").getAsDouble();
+        assertEquals(Math.sqrt(last.get("validationLoss").getAsDouble()), rmse, 1e-9, "RMSE is the root of the MSE loss");
+        assertTrue(last.get("validationR2").getAsDouble() > 0.8, last.toString());
+        assertTrue(last.get("validationMeanAbsoluteError").getAsDouble() <= rmse);
+        CliRun e = CliRun.of("evaluate", "--model", model.toString(), "--csv", file.toString(), "--label-column", "last",
+                "--backend", "naive");
+        assertEquals(0, e.status(), e.err());
+        assertTrue(e.out().contains("mean absolute error: ") && e.out().contains("root mean squared error: ")
+                && e.out().contains("R^2: 0."), e.out());
+    }
+
+    @Test
     void contradictoryOrOutOfRangeOptionsAreUsageErrors() {
         String[][] bad = {
                 {"--schedule", "step"},
@@ -122,6 +192,7 @@ class TrainingOptionsTest {
                 {"--weight-decay", "NaN"},
                 {"--monitor", "validationLoss"},
                 {"--early-stopping", "0"},
+                {"--early-stopping", "3"},
                 {"--checkpoint-every", "2"},
                 {"--dropout", "1"},
                 {"--dropout", "-0.2"},
