@@ -1,0 +1,75 @@
+package dev.fastnn.onnx;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.fastnn.kernels.Activation;
+import dev.fastnn.network.io.AtomicFile;
+import dev.fastnn.network.io.ModelFileException;
+import dev.fastnn.network.model.ModelParameters;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * fastnn models as ONNX files ({@code .onnx}), both ways; the graphs and the metadata mapping are described
+ * in {@code docs/onnx.md}.
+ *
+ * <p>{@link #save} exports a model so that any ONNX runtime serves it: input {@value #INPUT} (float32,
+ * {@code [N, features]}), one {@code Gemm} per dense layer with its activation, output {@value #PROBABILITIES}
+ * and {@value #LABEL} for a classifier or {@value #OUTPUT} for regression; opset {@value #OPSET}, IR version
+ * {@value #IR_VERSION}. {@link #load} imports an MLP written by fastnn or by another exporter (PyTorch,
+ * scikit-learn) and refuses, naming the nodes, any graph that is not one. A model saved and loaded back is
+ * the same model, bit for bit.
+ */
+public final class OnnxModelFile {
+    /** The graph input: raw features, float32 {@code [N, features]}. */
+    public static final String INPUT = "input";
+    /** A classifier's output: the last layer's values (class probabilities for a softmax layer). */
+    public static final String PROBABILITIES = "probabilities";
+    /** A classifier's second output: the predicted class, {@code [N]}. */
+    public static final String LABEL = "label";
+    /** A regression model's output. */
+    public static final String OUTPUT = "output";
+    /** The symbolic batch dimension. */
+    static final String BATCH = "N";
+    public static final int OPSET = 13;
+    public static final int IR_VERSION = 7;
+    static final String PRODUCER = "fastnn";
+
+    private OnnxModelFile() {
+    }
+
+    /** Writes {@code model} to {@code file} as ONNX, atomically (as {@code ModelFile.save} does). */
+    public static void save(ModelParameters model, Path file) throws IOException {
+        AtomicFile.write(file, toOnnx(model).toByteArray());
+    }
+
+    /** The ONNX model of {@code model}. */
+    public static ModelProto toOnnx(ModelParameters model) {
+        return OnnxExporter.export(Objects.requireNonNull(model, "model"));
+    }
+
+    /** Reads an ONNX file and imports its MLP; every error names {@code file} and what is wrong. */
+    public static ModelParameters load(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        ModelProto onnx;
+        try {
+            onnx = ModelProto.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            throw new ModelFileException(file, "not a valid ONNX model (truncated or corrupt protobuf): "
+                    + e.getMessage());
+        }
+        return fromOnnx(onnx, file);
+    }
+
+    /** Imports an ONNX model already in memory; {@code file} only names it in messages. */
+    public static ModelParameters fromOnnx(ModelProto onnx, Path file) throws ModelFileException {
+        return new OnnxImporter(onnx, file).importModel();
+    }
+
+    /** Whether an export of {@code model} is a classifier (with a {@value #LABEL} output). */
+    static boolean isClassifier(ModelParameters model) {
+        return model.layers().get(model.layers().size() - 1).activation() == Activation.SOFTMAX;
+    }
+}
