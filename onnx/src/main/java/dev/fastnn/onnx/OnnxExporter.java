@@ -69,6 +69,7 @@ final class OnnxExporter {
                 .setIrVersion(OnnxModelFile.IR_VERSION)
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OnnxModelFile.OPSET))
                 .setProducerName(OnnxModelFile.PRODUCER)
+                .setDomain(OnnxModelFile.DOMAIN)
                 .setGraph(graph);
         for (Map.Entry<String, String> e : OnnxMetadata.toProperties(model).entrySet()) {
             onnx.addMetadataProps(StringStringEntryProto.newBuilder().setKey(e.getKey()).setValue(e.getValue()));

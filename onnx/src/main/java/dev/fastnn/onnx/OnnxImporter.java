@@ -76,7 +76,7 @@ final class OnnxImporter {
         LabelBranch label = labelBranch(chain);
         checkEverythingUsed();
         Map<String, String> props = properties();
-        Map<String, String> metadata = OnnxMetadata.isFastnnExport(props)
+        Map<String, String> metadata = OnnxMetadata.isFastnnExport(onnx.getDomain(), props, file)
                 ? OnnxMetadata.metadata(props, file)
                 : OnnxMetadata.foreignMetadata(onnx.getProducerName(), onnx.getProducerVersion(), props);
         try {

@@ -25,18 +25,29 @@ final class OnnxMetadata {
     private OnnxMetadata() {
     }
 
-    /** The properties of an export, sorted by key so that a model always gives the same file. */
+    /**
+     * The properties of an export, in the order they are written: sorted by key, so that a model always
+     * gives the same file, and {@value #EXPORT_KEY} last, so that a file cut short anywhere in them lacks it.
+     */
     static Map<String, String> toProperties(ModelParameters model) {
-        Map<String, String> props = new TreeMap<>();
-        props.put(EXPORT_KEY, EXPORT_VERSION);
+        Map<String, String> sorted = new TreeMap<>();
         for (Map.Entry<String, String> e : model.metadata().entrySet()) {
-            props.put(METADATA_PREFIX + e.getKey(), e.getValue());
+            sorted.put(METADATA_PREFIX + e.getKey(), e.getValue());
         }
+        Map<String, String> props = new LinkedHashMap<>(sorted);
+        props.put(EXPORT_KEY, EXPORT_VERSION);
         return props;
     }
 
-    /** Whether {@code props} came from fastnn's exporter. */
-    static boolean isFastnnExport(Map<String, String> props) {
+    /**
+     * Whether the model came from fastnn's exporter: its {@code domain} says so ({@link OnnxModelFile#DOMAIN})
+     * or its properties do. A fastnn domain without {@value #EXPORT_KEY} is a file cut short.
+     */
+    static boolean isFastnnExport(String domain, Map<String, String> props, Path file) throws ModelFileException {
+        if (domain.equals(OnnxModelFile.DOMAIN) && !props.containsKey(EXPORT_KEY)) {
+            throw new ModelFileException(file, "truncated: the model was exported by fastnn (domain " + domain
+                    + ") but its metadata_props end before " + EXPORT_KEY);
+        }
         return props.containsKey(EXPORT_KEY);
     }
 

@@ -36,6 +36,11 @@ public final class OnnxModelFile {
     public static final int OPSET = 13;
     public static final int IR_VERSION = 7;
     static final String PRODUCER = "fastnn";
+    /**
+     * The model's {@code domain}. Protobuf writes it before the graph and the metadata, so a file cut short
+     * after it still says it came from fastnn, and the missing metadata is noticed rather than lost.
+     */
+    static final String DOMAIN = "dev.fastnn";
 
     private OnnxModelFile() {
     }
@@ -53,12 +58,16 @@ public final class OnnxModelFile {
     /** Reads an ONNX file and imports its MLP; every error names {@code file} and what is wrong. */
     public static ModelParameters load(Path file) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
+        if (bytes.length == 0) {
+            throw new ModelFileException(file, "empty file, not an ONNX model");
+        }
         ModelProto onnx;
         try {
             onnx = ModelProto.parseFrom(bytes);
         } catch (InvalidProtocolBufferException e) {
-            throw new ModelFileException(file, "not a valid ONNX model (truncated or corrupt protobuf): "
-                    + e.getMessage());
+            // Protobuf's message is several sentences; its first says what broke.
+            String detail = e.getMessage() == null ? e.toString() : e.getMessage().split("\\.", 2)[0];
+            throw new ModelFileException(file, "not a valid ONNX model, truncated or corrupt (" + detail + ")");
         }
         return fromOnnx(onnx, file);
     }

@@ -53,8 +53,11 @@ class OnnxExportTest {
         assertRuntimeMatchesPredict(model, backend, x, ROWS);
     }
 
-    /** Runs the export in ONNX Runtime and compares every output with fastnn's own predictions on {@code backend}. */
-    static void assertRuntimeMatchesPredict(ModelParameters model, String backend, float[] x, int rows) throws Exception {
+    /**
+     * Runs the export in ONNX Runtime, compares every output with fastnn's own predictions on {@code backend}
+     * and returns ONNX Runtime's outputs.
+     */
+    static Map<String, Object> assertRuntimeMatchesPredict(ModelParameters model, String backend, float[] x, int rows) throws Exception {
         OnnxRuntimeReference.require();
         float[] expected;
         int[] classes;
@@ -78,6 +81,7 @@ class OnnxExportTest {
                 }
             }
         }
+        return out;
     }
 
     @Test

@@ -1,0 +1,72 @@
+package dev.fastnn.onnx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.fastnn.kernels.Activation;
+import dev.fastnn.kernels.Backends;
+import dev.fastnn.network.data.Dataset;
+import dev.fastnn.network.data.FashionMnist;
+import dev.fastnn.network.model.Initializer;
+import dev.fastnn.network.model.ModelParameters;
+import dev.fastnn.network.train.Model;
+import dev.fastnn.network.train.Optimizer;
+import dev.fastnn.network.train.Samples;
+import dev.fastnn.network.train.Trainer;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A classifier trained on real Fashion-MNIST images (standardized, so the export's first Gemm carries the
+ * folded standardization) gives in ONNX Runtime what {@code Model.predict} gives, on all 10000 test images.
+ * Only the test file is read, to keep the suite short: its first images train the model.
+ * Skipped with the reason when Debian's {@code dataset-fashion-mnist} is not installed, failed instead under
+ * {@code -Dfastnn.requireDataset=true} (CI).
+ */
+class FashionMnistExportTest {
+    private static final String REQUIRE_DATASET = "fastnn.requireDataset";
+
+    @Test
+    void standardizedFashionMnistClassifierMatchesPredictInOnnxRuntimeOnEveryTestImage() throws Exception {
+        OnnxRuntimeReference.require();
+        Dataset test = fashionMnistTest();
+        int trained = 2000;
+        Samples train = Samples.of(test.first(trained), FashionMnist.CLASSES);
+        Trainer trainer = Trainer.builder().layers(784, 64, 10).hiddenActivation(Activation.RELU)
+                .initializer(Initializer.HE).optimizer(new Optimizer.Adam(0.001f)).batchSize(64).epochs(1)
+                .standardize(true).seed(7).backend(Backends.get("vector")).build();
+        ModelParameters parameters;
+        try (Model model = trainer.fit(train)) {
+            parameters = model.parameters();
+        }
+        Map<String, Object> out = OnnxExportTest.assertRuntimeMatchesPredict(parameters, "vector", test.features(),
+                test.rows());
+
+        long[] labels = (long[]) out.get(OnnxModelFile.LABEL);
+        assertEquals(test.rows(), labels.length);
+        int correct = 0;
+        for (int i = trained; i < test.rows(); i++) {
+            correct += labels[i] == test.label(i) ? 1 : 0;
+        }
+        int heldOut = test.rows() - trained;
+        assertTrue(correct > 0.7 * heldOut, "the served model is a trained classifier: " + correct + " of "
+                + heldOut + " images it was not trained on right");
+    }
+
+    /** The 10000 test images (the first few train the model, the rest check that the served model classifies). */
+    private static Dataset fashionMnistTest() throws Exception {
+        Path dir = FashionMnist.DEFAULT_DIR;
+        if (!FashionMnist.isPresent(dir)) {
+            String reason = "Fashion-MNIST is not installed in " + dir + " (apt-get install "
+                    + FashionMnist.DEBIAN_PACKAGE + ")";
+            if (Boolean.getBoolean(REQUIRE_DATASET)) {
+                fail("-D" + REQUIRE_DATASET + "=true but " + reason);
+            }
+            assumeTrue(false, "skipped: " + reason);
+        }
+        return FashionMnist.loadTest(dir);
+    }
+}
