@@ -12,16 +12,19 @@ import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.fastnn.kernels.Activation;
+import dev.fastnn.network.model.ClassLabels;
 import dev.fastnn.network.model.LayerParameters;
 import dev.fastnn.network.model.ModelParameters;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * Builds the ONNX graph of a fastnn model (see {@code docs/onnx.md}): one {@code Gemm} per dense layer with
  * the stored weights as {@code B} (fastnn's {@code inputs x outputs} row-major matrix is exactly Gemm's
- * {@code B} with {@code transB = 0}, so no value is touched), then the layer's activation node, and for a
- * classifier an {@code ArgMax} that gives the predicted class.
+ * {@code B} with {@code transB = 0}, so no value is touched: the preprocessing the model file records is
+ * already folded into the first layer's), then the layer's activation node, and for a classifier an
+ * {@code ArgMax} that gives the predicted class, mapped to the original class labels.
  */
 final class OnnxExporter {
     private OnnxExporter() {
@@ -60,9 +63,7 @@ final class OnnxExporter {
         }
         graph.addOutput(tensorInfo(result, DataType.FLOAT, outputs));
         if (classifier) {
-            graph.addNode(node("ArgMax", "label.argmax").addInput(result).addOutput(OnnxModelFile.LABEL)
-                    .addAttribute(intAttribute("axis", 1)).addAttribute(intAttribute("keepdims", 0)));
-            graph.addOutput(tensorInfo(OnnxModelFile.LABEL, DataType.INT64));
+            addLabel(graph, result, model.classLabels());
         }
 
         ModelProto.Builder onnx = ModelProto.newBuilder()
@@ -77,6 +78,33 @@ final class OnnxExporter {
         return onnx.build();
     }
 
+    /**
+     * The {@value OnnxModelFile#LABEL} output: the class index ArgMax picks (the first of equal maxima, as
+     * fastnn's), looked up in the class labels unless they are the indices themselves.
+     */
+    private static void addLabel(GraphProto.Builder graph, String scores, ClassLabels labels) {
+        boolean lookup = !labels.isIndices();
+        String index = lookup ? "label.index" : OnnxModelFile.LABEL;
+        graph.addNode(node("ArgMax", "label.argmax").addInput(scores).addOutput(index)
+                .addAttribute(intAttribute("axis", 1)).addAttribute(intAttribute("keepdims", 0)));
+        DataType type = labels.kind() == ClassLabels.Kind.STRING ? DataType.STRING : DataType.INT64;
+        if (lookup) {
+            String constant = OnnxModelFile.CLASS_LABELS;
+            if (type == DataType.STRING) {
+                graph.addInitializer(TensorData.strings(constant, labels.values(), labels.size()));
+            } else {
+                long[] values = new long[labels.size()];
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = labels.integer(i);
+                }
+                graph.addInitializer(TensorData.longs(constant, values, labels.size()));
+            }
+            graph.addNode(node("Gather", "label.lookup").addInput(constant).addInput(index)
+                    .addOutput(OnnxModelFile.LABEL).addAttribute(intAttribute("axis", 0)));
+        }
+        graph.addOutput(tensorInfo(OnnxModelFile.LABEL, type));
+    }
+
     private static NodeProto activation(Activation activation, String prefix, String in, String out) {
         String op = switch (activation) {
             case SIGMOID -> "Sigmoid";
@@ -85,7 +113,7 @@ final class OnnxExporter {
             case SOFTMAX -> "Softmax";
             case IDENTITY -> throw new IllegalArgumentException("identity has no node");
         };
-        NodeProto.Builder node = node(op, prefix + "." + op.toLowerCase(java.util.Locale.ROOT)).addInput(in).addOutput(out);
+        NodeProto.Builder node = node(op, prefix + "." + op.toLowerCase(Locale.ROOT)).addInput(in).addOutput(out);
         if (activation == Activation.SOFTMAX) {
             node.addAttribute(intAttribute("axis", -1));
         }

@@ -13,8 +13,10 @@ import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.fastnn.kernels.Activation;
 import dev.fastnn.network.io.ModelFileException;
+import dev.fastnn.network.model.ClassLabels;
 import dev.fastnn.network.model.LayerParameters;
 import dev.fastnn.network.model.ModelParameters;
+import dev.fastnn.network.model.Task;
 import dev.fastnn.onnx.TensorData.TensorException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,13 +78,48 @@ final class OnnxImporter {
         LabelBranch label = labelBranch(chain);
         checkEverythingUsed();
         Map<String, String> props = properties();
-        Map<String, String> metadata = OnnxMetadata.isFastnnExport(onnx.getDomain(), props, file)
-                ? OnnxMetadata.metadata(props, file)
-                : OnnxMetadata.foreignMetadata(onnx.getProducerName(), onnx.getProducerVersion(), props);
         try {
-            return new ModelParameters(chain.layers, metadata);
+            if (OnnxMetadata.isFastnnExport(onnx.getDomain(), props, file)) {
+                OnnxMetadata.Exported exported = OnnxMetadata.read(props, file);
+                ClassLabels labels = null;
+                if (exported.task() == Task.CLASSIFICATION) {
+                    if (label == null) {
+                        throw error("a classifier exported by fastnn has no " + OnnxModelFile.LABEL + " output");
+                    }
+                    labels = classLabels(label, chain);
+                } else if (label != null) {
+                    throw error("a regression model exported by fastnn has a label output '" + label.output() + "'");
+                }
+                return new ModelParameters(chain.layers, labels, exported.featureNames(), exported.preprocessing(),
+                        exported.metadata());
+            }
+            Map<String, String> metadata = OnnxMetadata.foreignMetadata(onnx.getProducerName(),
+                    onnx.getProducerVersion(), props);
+            ModelParameters model = new ModelParameters(chain.layers, metadata);
+            return label == null ? model : model.withClassLabels(classLabels(label, chain));
         } catch (IllegalArgumentException e) {
             throw error(e.getMessage());
+        }
+    }
+
+    /** The labels the label branch looks the class up in; without a lookup, the class indices themselves. */
+    private ClassLabels classLabels(LabelBranch label, Chain chain) throws ModelFileException {
+        int classes = chain.layers.get(chain.layers.size() - 1).outputs();
+        TensorProto t = label.labels();
+        if (t == null) {
+            return ClassLabels.indices(classes);
+        }
+        if (t.getDimsCount() != 1) {
+            throw error("class labels '" + t.getName() + "' have shape " + TensorData.shape(t)
+                    + "; a lookup of " + classes + " classes needs [" + classes + "]");
+        }
+        try {
+            if (t.getDataType() == DataType.STRING.getNumber()) {
+                return ClassLabels.ofStrings(TensorData.readStrings(t));
+            }
+            return ClassLabels.ofIntegers(TensorData.readIntegers(t));
+        } catch (TensorException e) {
+            throw error("class labels " + e.getMessage() + " (fastnn's labels are integers or strings)");
         }
     }
 
@@ -412,12 +449,21 @@ final class OnnxImporter {
                         + "); fastnn needs it to be a constant (an initializer)");
     }
 
+    /** A weight or bias; NaN or infinity in one makes a model fastnn neither trains nor saves. */
     private float[] floats(NodeProto node, TensorProto t) throws ModelFileException {
+        float[] values;
         try {
-            return TensorData.readFloats(t);
+            values = TensorData.readFloats(t);
         } catch (TensorException e) {
             throw error("node " + nodeName(node) + " (" + node.getOpType() + "): " + e.getMessage());
         }
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw error("node " + nodeName(node) + " (" + node.getOpType() + "): '" + t.getName() + "' holds "
+                        + values[i] + " at index " + i + "; a model's parameters must be finite");
+            }
+        }
+        return values;
     }
 
     /** A bias of {@code outputs} values, from a constant of shape {@code [outputs]}, {@code [1, outputs]} or a scalar. */

@@ -2,10 +2,10 @@ package dev.fastnn.onnx;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.fastnn.kernels.Activation;
 import dev.fastnn.network.io.AtomicFile;
 import dev.fastnn.network.io.ModelFileException;
 import dev.fastnn.network.model.ModelParameters;
+import dev.fastnn.network.model.Task;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,8 +17,9 @@ import java.util.Objects;
  *
  * <p>{@link #save} exports a model so that any ONNX runtime serves it: input {@value #INPUT} (float32,
  * {@code [N, features]}), one {@code Gemm} per dense layer with its activation, output {@value #PROBABILITIES}
- * and {@value #LABEL} for a classifier or {@value #OUTPUT} for regression; opset {@value #OPSET}, IR version
- * {@value #IR_VERSION}. {@link #load} imports an MLP written by fastnn or by another exporter (PyTorch,
+ * and {@value #LABEL} (the original class label, an int64 or string tensor) for a classifier or
+ * {@value #OUTPUT} for regression; opset {@value #OPSET}, IR version {@value #IR_VERSION}; everything else
+ * the model file holds (task, feature names, preprocessing record, metadata) in {@code metadata_props}. {@link #load} imports an MLP written by fastnn or by another exporter (PyTorch,
  * scikit-learn) and refuses, naming the nodes, any graph that is not one. A model saved and loaded back is
  * the same model, bit for bit.
  */
@@ -27,8 +28,10 @@ public final class OnnxModelFile {
     public static final String INPUT = "input";
     /** A classifier's output: the last layer's values (class probabilities for a softmax layer). */
     public static final String PROBABILITIES = "probabilities";
-    /** A classifier's second output: the predicted class, {@code [N]}. */
+    /** A classifier's second output: the predicted class's original label, {@code [N]}, int64 or string. */
     public static final String LABEL = "label";
+    /** The constant a classifier's class index is looked up in, when its labels are not the indices. */
+    static final String CLASS_LABELS = "class_labels";
     /** A regression model's output. */
     public static final String OUTPUT = "output";
     /** The symbolic batch dimension. */
@@ -79,6 +82,6 @@ public final class OnnxModelFile {
 
     /** Whether an export of {@code model} is a classifier (with a {@value #LABEL} output). */
     static boolean isClassifier(ModelParameters model) {
-        return model.layers().get(model.layers().size() - 1).activation() == Activation.SOFTMAX;
+        return model.task() == Task.CLASSIFICATION;
     }
 }

@@ -10,14 +10,18 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.fastnn.kernels.Activation;
 import dev.fastnn.kernels.Backends;
+import dev.fastnn.network.model.ClassLabels;
 import dev.fastnn.network.model.LayerParameters;
 import dev.fastnn.network.model.ModelParameters;
+import dev.fastnn.network.model.Preprocessing;
 import dev.fastnn.network.train.Model;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -72,16 +76,93 @@ class OnnxExportTest {
         TestModels.assertMatches(expected, actual, backend);
         assertEquals(classifier ? 2 : 1, out.size(), "outputs " + out.keySet());
         if (classifier) {
-            long[] labels = (long[]) out.get(OnnxModelFile.LABEL);
+            Object labels = out.get(OnnxModelFile.LABEL);
+            assertEquals(model.classLabels().kind() == ClassLabels.Kind.STRING, labels instanceof String[],
+                    "label type " + labels.getClass().getSimpleName() + " for " + model.classLabels());
             int k = expected.length / rows;
             double scale = TestModels.scale(expected);
             for (int i = 0; i < rows; i++) {
                 if (!TestModels.nearTie(expected, i, k, scale)) {
-                    assertEquals(classes[i], labels[i], "label of row " + i);
+                    String label = labels instanceof String[] s ? s[i] : Long.toString(((long[]) labels)[i]);
+                    assertEquals(model.classLabels().get(classes[i]), label, "label of row " + i);
                 }
             }
         }
         return out;
+    }
+
+    /** Preprocessing folded into the first layer, as the trainer folds it; recorded, never applied again. */
+    static Stream<Arguments> preprocessings() {
+        SplittableRandom random = new SplittableRandom(8);
+        float[] mean = new float[SIZES[0]];
+        float[] scale = new float[SIZES[0]];
+        for (int k = 0; k < mean.length; k++) {
+            mean[k] = (float) random.nextDouble(0, 200);
+            scale[k] = (float) (1 / (random.nextDouble(1, 80) + 0.01));
+        }
+        return Stream.of(Arguments.of(Preprocessing.divisor(255f)),
+                Arguments.of(Preprocessing.standardized(1f, mean, scale)),
+                Arguments.of(Preprocessing.standardized(255f, divided(mean, 255f), scale)));
+    }
+
+    private static float[] divided(float[] values, float d) {
+        float[] out = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = values[i] / d;
+        }
+        return out;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("preprocessings")
+    void preprocessingFoldedIntoTheFirstGemmMatchesPredictInOnnxRuntime(Preprocessing preprocessing) throws Exception {
+        for (Activation output : new Activation[] {Activation.SOFTMAX, Activation.IDENTITY}) {
+            List<LayerParameters> layers = new ArrayList<>(TestModels.layers(9, SIZES, Activation.SIGMOID, output, true));
+            layers.set(0, preprocessing.foldInto(layers.get(0)));
+            ModelParameters model = new ModelParameters(layers, Map.of()).withPreprocessing(preprocessing);
+            float[] pixels = TestModels.inputs(10, ROWS, SIZES[0], 0, 255);
+            for (String backend : List.of("naive", "vector")) {
+                assertRuntimeMatchesPredict(model, backend, pixels, ROWS);
+            }
+        }
+    }
+
+    @Test
+    void labelOutputIsTheOriginalStringOrIntegerLabel() throws Exception {
+        ModelParameters scores = new ModelParameters(TestModels.layers(12, SIZES, Activation.RELU, Activation.SOFTMAX,
+                true), Map.of());
+        float[] x = TestModels.inputs(13, ROWS, SIZES[0], -2, 2);
+        for (ClassLabels labels : List.of(ClassLabels.ofStrings("T-shirt/top", "Trouser", "émeu", "", "a b"),
+                ClassLabels.ofIntegers(-7, 3, 1000000000000L, 0, 42), ClassLabels.indices(5))) {
+            assertRuntimeMatchesPredict(scores.withClassLabels(labels), "naive", x, ROWS);
+        }
+    }
+
+    /** A task is what the labels say, whatever the output activation. */
+    @Test
+    void sigmoidClassifierHasALabelAndSoftmaxRegressionHasNone() throws Exception {
+        ModelParameters sigmoid = new ModelParameters(TestModels.layers(15, SIZES, Activation.TANH, Activation.SIGMOID,
+                true), Map.of()).withClassLabels(ClassLabels.ofStrings("a", "b", "c", "d", "e"));
+        ModelParameters softmax = new ModelParameters(TestModels.layers(16, SIZES, Activation.TANH, Activation.SOFTMAX,
+                true), Map.of()).withClassLabels(null);
+        float[] x = TestModels.inputs(17, ROWS, SIZES[0], -2, 2);
+        assertTrue(assertRuntimeMatchesPredict(sigmoid, "naive", x, ROWS).containsKey(OnnxModelFile.LABEL));
+        assertEquals(Set.of(OnnxModelFile.OUTPUT), assertRuntimeMatchesPredict(softmax, "naive", x, ROWS).keySet());
+    }
+
+    @Test
+    void onnxRuntimeSeesTheModelInformationInMetadataProps() throws Exception {
+        OnnxRuntimeReference.require();
+        ModelParameters model = new ModelParameters(TestModels.layers(14, new int[] {2, 3}, Activation.RELU,
+                Activation.SOFTMAX, true), Map.of("loss", "cross-entropy"))
+                .withClassLabels(ClassLabels.ofStrings("a", "b", "c")).withFeatureNames(List.of("x \"1\"", "y"))
+                .withPreprocessing(Preprocessing.divisor(16f));
+        Map<String, String> props = OnnxRuntimeReference.customMetadata(OnnxModelFile.toOnnx(model).toByteArray());
+        assertEquals("classification", props.get("fastnn.task"));
+        assertEquals("[\"x \\\"1\\\"\",\"y\"]", props.get("fastnn.feature-names"));
+        assertEquals("16.0", props.get("fastnn.preprocessing.divisor"));
+        assertEquals("cross-entropy", props.get("fastnn.metadata.loss"));
+        assertEquals("1", props.get("fastnn.export"));
     }
 
     @Test

@@ -10,12 +10,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import dev.fastnn.kernels.Activation;
 import dev.fastnn.kernels.Backends;
 import dev.fastnn.network.io.ModelFile;
+import dev.fastnn.network.model.ClassLabels;
 import dev.fastnn.network.model.LayerParameters;
 import dev.fastnn.network.model.ModelParameters;
+import dev.fastnn.network.model.Preprocessing;
+import dev.fastnn.network.model.Task;
 import dev.fastnn.network.train.Model;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,36 +35,54 @@ class OnnxImportTest {
     @TempDir
     Path dir;
 
-    /** Awkward sizes, a layer without biases, float bits a text format would lose, metadata of every kind. */
-    static ModelParameters awkwardModel(Activation output) {
-        List<LayerParameters> layers = new ArrayList<>(TestModels.layers(3, new int[] {11, 1, 6, 4}, Activation.TANH,
-                output, true));
+    /**
+     * Awkward sizes, a layer without biases, float bits a text format would lose, metadata of every kind,
+     * feature names, standardization and class labels of each kind (or regression).
+     */
+    static List<ModelParameters> awkwardModels() {
+        List<LayerParameters> layers = new ArrayList<>(TestModels.layers(3, new int[] {4, 1, 6, 3}, Activation.TANH,
+                Activation.SOFTMAX, true));
         LayerParameters first = layers.get(0);
         float[] w = first.weights().clone();
         w[0] = -0.0f;
         w[1] = Float.MIN_VALUE;
-        w[2] = Float.intBitsToFloat(0x7fc0beef);
-        w[3] = Float.NEGATIVE_INFINITY;
-        layers.set(0, new LayerParameters(11, 1, Activation.RELU, w, first.biases()));
+        w[2] = Float.MAX_VALUE;
+        layers.set(0, new LayerParameters(4, 1, Activation.RELU, w, first.biases()));
         LayerParameters middle = layers.get(1);
         layers.set(1, new LayerParameters(1, 6, Activation.IDENTITY, middle.weights(), null));
         Map<String, String> metadata = new LinkedHashMap<>();
-        metadata.put("loss", output == Activation.SOFTMAX ? "cross-entropy" : "mse");
-        metadata.put("seed", "3");
-        metadata.put("note", "naïve 日本 ✓ \n tab\t \"quoted\"");
+        metadata.put("loss", "cross-entropy");
+        metadata.put("trainer", "Trainer{layers=4,1,6,3, seed=3}");
+        metadata.put("note", "naïve 日本 ✓ \n tab\t \"quoted\" [1, 2]");
         metadata.put("", "empty key");
         metadata.put("fastnn.metadata.x", "a key that looks like the mapping's own");
-        return new ModelParameters(layers, metadata);
+        ModelParameters classifier = new ModelParameters(layers, ClassLabels.ofStrings("T-shirt/top", "ü \"x\"", ""),
+                List.of("width", "höhe", "[\"depth\"]", "a,b"),
+                Preprocessing.standardized(255f, new float[] {0.1f, -0.0f, 1e-30f, 3f},
+                        new float[] {1 / 3f, 7f, Float.MIN_VALUE, -2f}), metadata);
+        List<LayerParameters> regression = new ArrayList<>(layers);
+        LayerParameters last = layers.get(2);
+        regression.set(2, new LayerParameters(6, 3, Activation.SIGMOID, last.weights(), last.biases()));
+        return List.of(
+                classifier,
+                classifier.withClassLabels(ClassLabels.ofIntegers(-3, 10, Long.MAX_VALUE)),
+                classifier.withClassLabels(ClassLabels.indices(3)).withFeatureNames(List.of()),
+                classifier.withClassLabels(ClassLabels.of(ClassLabels.Kind.STRING, List.of("0", "1", "2"))),
+                classifier.withClassLabels(null).withPreprocessing(Preprocessing.divisor(16f)),
+                classifier.withLayers(regression).withClassLabels(null).withPreprocessing(Preprocessing.NONE)
+                        .withMetadata(Map.of()),
+                classifier.withLayers(regression));
     }
 
     @Test
     void exportThenImportGivesABitIdenticalModelFile() throws Exception {
-        for (Activation output : List.of(Activation.SOFTMAX, Activation.IDENTITY, Activation.SIGMOID)) {
-            ModelParameters model = awkwardModel(output);
-            Path onnx = dir.resolve("m-" + output + ".onnx");
+        int i = 0;
+        for (ModelParameters model : awkwardModels()) {
+            Path onnx = dir.resolve("m" + i++ + ".onnx");
             OnnxModelFile.save(model, onnx);
             ModelParameters back = OnnxModelFile.load(onnx);
-            assertArrayEquals(modelFileBytes(model, "original"), modelFileBytes(back, "imported"), output.toString());
+            assertArrayEquals(modelFileBytes(model, "original"), modelFileBytes(back, "imported"),
+                    model.task() + " " + model.classLabels() + " " + model.preprocessing());
         }
     }
 
@@ -166,6 +188,33 @@ class OnnxImportTest {
                 model.layers().stream().map(LayerParameters::activation).toList());
         assertArrayEquals(TensorData.readFloats(onnx.getGraph().getInitializer(0)), model.layers().get(0).weights());
         assertArrayEquals(TensorData.readFloats(onnx.getGraph().getInitializer(3)), model.layers().get(1).biases());
+        assertEquals(ClassLabels.ofStrings("cat", "dog", "émeu", "yak"), model.classLabels());
+    }
+
+    /** skl2onnx's integer classes: an INT32 constant, the looked-up label reshaped and cast to int64. */
+    @Test
+    void sklearnIntegerClassesImportAsIntegerLabels() throws Exception {
+        ModelProto strings = sklearnMatMulAddForm(15);
+        GraphProto.Builder g = strings.getGraph().toBuilder();
+        g.setInitializer(4, TensorProto.newBuilder().setName("classes").setDataType(DataType.INT32.getNumber())
+                .addDims(4).addAllInt32Data(List.of(3, 1, -4, 100)).build());
+        g.setNode(10, node("Reshape", "Reshape", List.of("array_feature_extractor_result", "shape_tensor"),
+                "reshaped_result"));
+        g.addNode(node("Cast", "Cast1", List.of("reshaped_result"), "label",
+                attribute("to", (long) DataType.INT64.getNumber())));
+        g.setOutput(0, value("label", DataType.INT64, -1));
+        ModelParameters model = OnnxModelFile.fromOnnx(strings.toBuilder().setGraph(g).build(), Path.of("int.onnx"));
+        assertEquals(ClassLabels.ofIntegers(3, 1, -4, 100), model.classLabels());
+    }
+
+    @Test
+    void foreignModelsTakeRawFeaturesAndAreClassifiersWhenTheyEndInSoftmaxOrALabel() throws Exception {
+        ModelParameters torch = OnnxModelFile.fromOnnx(pytorchGemmForm(13), Path.of("t.onnx"));
+        assertEquals(ClassLabels.indices(3), torch.classLabels());
+        assertEquals(Preprocessing.NONE, torch.preprocessing());
+        assertEquals(List.of(), torch.featureNames());
+        ModelParameters dynamo = OnnxModelFile.fromOnnx(pytorchDynamoForm(), Path.of("d.onnx"));
+        assertEquals(Task.REGRESSION, dynamo.task());
     }
 
     @Test

@@ -58,6 +58,14 @@ final class OnnxRuntimeReference {
         }
     }
 
+    /** The custom metadata ({@code metadata_props}) ONNX Runtime reads from the serialized {@code model}. */
+    static Map<String, String> customMetadata(byte[] model) throws OrtException {
+        require();
+        try (OrtSession session = Loaded.ENVIRONMENT.createSession(model)) {
+            return session.getMetadata().getCustomMetadata();
+        }
+    }
+
     private static Object flatten(Object value) {
         if (value instanceof float[][] m) {
             int cols = m.length == 0 ? 0 : m[0].length;
