@@ -50,7 +50,8 @@ public final class OnnxModelFile {
 
     /** Writes {@code model} to {@code file} as ONNX, atomically (as {@code ModelFile.save} does). */
     public static void save(ModelParameters model, Path file) throws IOException {
-        AtomicFile.write(file, toOnnx(model).toByteArray());
+        ModelProto onnx = toOnnx(model);
+        AtomicFile.write(file, onnx::writeTo);
     }
 
     /** The ONNX model of {@code model}. */

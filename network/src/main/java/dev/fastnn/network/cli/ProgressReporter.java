@@ -2,7 +2,7 @@ package dev.fastnn.network.cli;
 
 import dev.fastnn.network.train.EpochMetrics;
 import dev.fastnn.network.train.TrainingListener;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 
 /**
  * Shows training progress: on a terminal a bar per epoch (batches, running loss, samples/s) redrawn in
@@ -12,7 +12,7 @@ final class ProgressReporter implements TrainingListener {
     private static final int BAR = 30;
     private static final long REDRAW_NANOS = 100_000_000L;
 
-    private final PrintStream out;
+    private final PrintWriter out;
     private final boolean terminal;
     private final int epochs;
     private long epochStart;
@@ -20,7 +20,7 @@ final class ProgressReporter implements TrainingListener {
     private double runningLoss;
     private int runningBatches;
 
-    ProgressReporter(PrintStream out, boolean terminal, int epochs) {
+    ProgressReporter(PrintWriter out, boolean terminal, int epochs) {
         this.out = out;
         this.terminal = terminal;
         this.epochs = epochs;

@@ -55,7 +55,8 @@ public final class ModelFile {
     /** Writes {@code model} to {@code file} atomically ({@link AtomicFile}), replacing what was there. */
     public static void save(ModelParameters model, Path file) throws IOException {
         Objects.requireNonNull(model, "model");
-        AtomicFile.write(file, encode(model));
+        byte[] bytes = encode(model);
+        AtomicFile.write(file, out -> out.write(bytes));
     }
 
     /** Reads a model saved by {@link #save} (any supported version). */

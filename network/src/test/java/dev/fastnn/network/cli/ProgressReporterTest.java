@@ -3,20 +3,17 @@ package dev.fastnn.network.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fastnn.kernels.Backend;
-import dev.fastnn.kernels.Backends;
 import dev.fastnn.network.train.EpochMetrics;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ProgressReporterTest {
 
     private static String report(boolean terminal) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        ProgressReporter p = new ProgressReporter(new PrintStream(bytes, true, StandardCharsets.UTF_8), terminal, 2);
+        ProgressReporter p = new ProgressReporter(new PrintWriter(new java.io.OutputStreamWriter(bytes, StandardCharsets.UTF_8), true), terminal, 2);
         for (int epoch = 1; epoch <= 2; epoch++) {
             p.epochStarted(epoch, 3);
             for (int batch = 1; batch <= 3; batch++) {
@@ -40,17 +37,5 @@ class ProgressReporterTest {
         assertTrue(out.contains("\repoch 1/2 [" + "=".repeat(30) + "] 3/3 loss 0.5000"), out);
         assertTrue(out.contains("samples/s"), out);
         assertTrue(out.contains("epoch 1/2  loss 0.5000  test accuracy 81.25%  0.250 s"), out);
-    }
-
-    @Test
-    void threadsGiveTheCommandItsOwnBackend() throws UsageException {
-        Arguments shared = Arguments.parse("x", new String[] {"--backend", "naive"}, 0, Set.of("backend", "threads"), Set.of());
-        Arguments own = Arguments.parse("x", new String[] {"--backend", "naive", "--threads", "2"}, 0,
-                Set.of("backend", "threads"), Set.of());
-        Backend a = shared.backend();
-        assertEquals(Backends.get("naive"), a);
-        Backend b = own.backend();
-        assertEquals("naive", b.name());
-        assertTrue(a != b, "--threads creates an unshared backend");
     }
 }
