@@ -70,7 +70,8 @@ public final class OnnxModelFile {
             onnx = ModelProto.parseFrom(bytes);
         } catch (InvalidProtocolBufferException e) {
             // Protobuf's message is several sentences; its first says what broke.
-            String detail = e.getMessage() == null ? e.toString() : e.getMessage().split("\\.", 2)[0];
+            String first = e.getMessage() == null ? e.toString() : e.getMessage().split("\\.", 2)[0];
+            String detail = first.isEmpty() ? first : Character.toLowerCase(first.charAt(0)) + first.substring(1);
             throw new ModelFileException(file, "not a valid ONNX model, truncated or corrupt (" + detail + ")");
         }
         return fromOnnx(onnx, file);
