@@ -166,8 +166,10 @@ final class OnnxImporter {
             }
         }
         if (!unsupported.isEmpty()) {
+            boolean zipMap = graph.getNodeList().stream().anyMatch(n -> n.getOpType().equals("ZipMap"));
             throw error("not an MLP fastnn can import; unsupported: " + String.join(", ", unsupported)
                     + ". fastnn imports chains of Gemm or MatMul+Add with Sigmoid, Tanh, Relu, Softmax"
+                    + (zipMap ? "; convert scikit-learn models with options={type(model): {'zipmap': False}}" : "")
                     + " (see docs/onnx.md)");
         }
         for (int i = 0; i < graph.getNodeCount(); i++) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
@@ -252,6 +253,22 @@ class OnnxImportTest {
                 model.layers().stream().map(LayerParameters::activation).toList());
         assertNull(model.layers().get(1).biases());
         assertImportedMatchesRuntime(onnx, "x", "linear_1", 6);
+    }
+
+    /** Weights and biases may come from Constant nodes instead of initializers, as some exporters write them. */
+    @Test
+    void constantNodesProvideWeightsLikeInitializers() throws Exception {
+        ModelProto torch = pytorchGemmForm(13);
+        GraphProto.Builder g = torch.getGraph().toBuilder();
+        TensorProto bias = g.getInitializer(3);
+        g.removeInitializer(3);
+        g.addNode(0, node("Constant", "/fc2/bias", List.of(), "fc2.bias")
+                .toBuilder().addAttribute(AttributeProto.newBuilder().setName("value")
+                        .setType(AttributeProto.AttributeType.TENSOR).setT(bias)).build());
+        ModelProto constants = torch.toBuilder().setGraph(g).build();
+        ModelParameters model = OnnxModelFile.fromOnnx(constants, Path.of("constants.onnx"));
+        assertArrayEquals(TensorData.readFloats(bias), model.layers().get(1).biases());
+        assertImportedMatchesRuntime(constants, "x", "probs", 1, 3, 4);
     }
 
     @Test

@@ -76,6 +76,38 @@ class OnnxRefusalTest {
     }
 
     @Test
+    void sklearnZipMapIsRefusedWithHowToConvertWithoutIt() {
+        GraphProto.Builder g = mlp();
+        g.addNode(node("ZipMap", "ZipMap", List.of("out"), "output_probability").toBuilder()
+                .setDomain("ai.onnx.ml").build());
+        assertMentions(refusal(g), "ZipMap (domain ai.onnx.ml) in node 'ZipMap'", "'zipmap': False");
+    }
+
+    @Test
+    void nonFiniteParameterIsRefusedNamingIt() {
+        GraphProto.Builder g = mlp();
+        float[] bias = {0.5f, Float.NaN, 1f};
+        g.setInitializer(1, TensorData.floats("fc1.bias", bias, 3));
+        assertMentions(refusal(g), "'fc1.bias'", "NaN at index 1", "finite");
+    }
+
+    @Test
+    void doubleWeightsAreRefused() {
+        GraphProto.Builder g = mlp();
+        g.setInitializer(0, TensorProto.newBuilder().setName("fc1.weight").setDataType(DataType.DOUBLE.getNumber())
+                .addDims(3).addDims(4).addAllDoubleData(java.util.Collections.nCopies(12, 0.5)).build());
+        assertMentions(refusal(g), "'fc1.weight'", "DOUBLE", "float32");
+    }
+
+    @Test
+    void weightComputedByANodeIsRefused() {
+        GraphProto.Builder g = mlp();
+        g.setNode(2, node("Gemm", "fc2", List.of("a", "computed"), "out", attribute("transB", 1L)));
+        g.addNode(node("Relu", "make", List.of("fc2.weight"), "computed"));
+        assertMentions(refusal(g), "'fc2'", "'computed'", "'make' (Relu)", "constant");
+    }
+
+    @Test
     void missingInitializerIsRefusedNamingIt() {
         GraphProto.Builder g = mlp();
         g.removeInitializer(2);

@@ -88,7 +88,12 @@ final class OnnxRuntimeReference {
             try {
                 env = OrtEnvironment.getEnvironment();
             } catch (LinkageError | RuntimeException e) {
-                problem = e.toString();
+                // The loader's own error is wrapped in an ExceptionInInitializerError; its cause says what failed.
+                Throwable root = e;
+                while (root.getCause() != null) {
+                    root = root.getCause();
+                }
+                problem = root.toString();
             }
             ENVIRONMENT = env;
             PROBLEM = problem;
