@@ -46,12 +46,12 @@ import java.util.Set;
  */
 final class OnnxImporter {
     /** Opsets whose operators above have the semantics this importer assumes (Softmax's axis is handled). */
-    static final int MIN_OPSET = 9;
-    static final int MAX_OPSET = 21;
+    private static final int MIN_OPSET = 9;
+    private static final int MAX_OPSET = 21;
     private static final String ML_DOMAIN = "ai.onnx.ml";
-    private static final Set<String> CHAIN_OPS = Set.of("Gemm", "MatMul", "Add", "Sigmoid", "Tanh", "Relu",
-            "Softmax", "Flatten", "Identity", "Cast", "Reshape", "Transpose", "Constant");
-    private static final Set<String> LABEL_OPS = Set.of("ArgMax", "Gather", "Reshape", "Cast", "Identity");
+    /** The default domain's operators an MLP or its label branch may use; where each may stand is checked later. */
+    private static final Set<String> SUPPORTED_OPS = Set.of("Gemm", "MatMul", "Add", "Sigmoid", "Tanh", "Relu",
+            "Softmax", "Flatten", "Identity", "Cast", "Reshape", "Transpose", "Constant", "ArgMax", "Gather");
 
     private final ModelProto onnx;
     private final GraphProto graph;
@@ -174,6 +174,10 @@ final class OnnxImporter {
         }
         for (int i = 0; i < graph.getNodeCount(); i++) {
             NodeProto node = graph.getNode(i);
+            if (node.getOutputCount() != 1) {
+                throw error("node " + nodeName(node) + " (" + node.getOpType() + ") has " + node.getOutputCount()
+                        + " outputs; the operators of an MLP have one");
+            }
             if (node.getOpType().equals("Constant")) {
                 constants.put(node.getOutput(0), constantValue(node));
                 used.add(node);
@@ -187,8 +191,7 @@ final class OnnxImporter {
     private static boolean isSupported(NodeProto node) {
         String domain = node.getDomain();
         if (domain.isEmpty() || domain.equals("ai.onnx")) {
-            return CHAIN_OPS.contains(node.getOpType()) || LABEL_OPS.contains(node.getOpType())
-                    || node.getOpType().equals("ArgMax");
+            return SUPPORTED_OPS.contains(node.getOpType());
         }
         return domain.equals(ML_DOMAIN) && node.getOpType().equals("ArrayFeatureExtractor");
     }
@@ -411,7 +414,7 @@ final class OnnxImporter {
         if (!constants.containsKey(name) && producer != null && producer.getOpType().equals("Transpose")) {
             used.add(producer);
             long[] perm = intsAttribute(producer, "perm");
-            if (perm != null && !(perm.length == 2 && perm[0] == 1 && perm[1] == 0)) {
+            if (producer.getInputCount() != 1 || perm != null && !(perm.length == 2 && perm[0] == 1 && perm[1] == 0)) {
                 throw error("node " + nodeName(producer) + " (Transpose) has perm " + shapeText(perm)
                         + "; fastnn accepts the transpose of a matrix only");
             }
@@ -497,15 +500,15 @@ final class OnnxImporter {
 
     /** {@code alpha * w} for every weight, when that changes no bits beyond the exponent (alpha a power of two). */
     private float[] scaledExactly(NodeProto node, float[] w, float alpha) throws ModelFileException {
-        boolean powerOfTwo = Float.isFinite(alpha) && alpha != 0
-                && Math.getExponent(alpha) >= Float.MIN_EXPONENT
-                && Float.floatToRawIntBits(Math.abs(alpha)) == Float.floatToRawIntBits(Math.scalb(1f, Math.getExponent(alpha)));
+        boolean exact = Float.isFinite(alpha) && alpha != 0
+                && Math.abs(alpha) == Math.scalb(1f, Math.getExponent(alpha));
         float[] scaled = new float[w.length];
-        for (int i = 0; i < w.length && powerOfTwo; i++) {
+        for (int i = 0; i < w.length && exact; i++) {
             scaled[i] = alpha * w[i];
-            powerOfTwo = scaled[i] / alpha == w[i] || Float.isNaN(w[i]);
+            // A power of two only moves the exponent, unless the product overflows or leaves the normal range.
+            exact = scaled[i] / alpha == w[i];
         }
-        if (!powerOfTwo) {
+        if (!exact) {
             throw error("node " + nodeName(node) + " (Gemm) has alpha = " + alpha + ", which cannot be folded into"
                     + " the weights exactly; fastnn accepts alpha = 1 or a power of two");
         }
@@ -569,6 +572,9 @@ final class OnnxImporter {
         }
         NodeProto argMax = argMaxes.get(0);
         used.add(argMax);
+        if (argMax.getInputCount() != 1) {
+            throw error("node " + nodeName(argMax) + " (ArgMax) has " + argMax.getInputCount() + " inputs, needs 1");
+        }
         if (!chain.tail.contains(argMax.getInput(0))) {
             throw error("node " + nodeName(argMax) + " (ArgMax) reads '" + argMax.getInput(0) + "', not the output"
                     + " of the last layer; fastnn accepts ArgMax only for the predicted label");
@@ -733,6 +739,6 @@ final class OnnxImporter {
     }
 
     private ModelFileException error(String problem) {
-        return new ModelFileException(file, problem);
+        return OnnxModelFile.problem(file, problem);
     }
 }

@@ -83,7 +83,7 @@ final class OnnxMetadata {
      */
     static boolean isFastnnExport(String domain, Map<String, String> props, Path file) throws ModelFileException {
         if (domain.equals(OnnxModelFile.DOMAIN) && !props.containsKey(EXPORT_KEY)) {
-            throw new ModelFileException(file, "truncated: the model was exported by fastnn (domain " + domain
+            throw OnnxModelFile.problem(file, "truncated: the model was exported by fastnn (domain " + domain
                     + ") but its metadata_props end before " + EXPORT_KEY);
         }
         return props.containsKey(EXPORT_KEY);
@@ -96,20 +96,20 @@ final class OnnxMetadata {
     static Exported read(Map<String, String> props, Path file) throws ModelFileException {
         String version = props.get(EXPORT_KEY);
         if (!EXPORT_VERSION.equals(version)) {
-            throw new ModelFileException(file, "metadata_props " + EXPORT_KEY + " = '" + version + "' is a version of"
+            throw OnnxModelFile.problem(file, "metadata_props " + EXPORT_KEY + " = '" + version + "' is a version of"
                     + " fastnn's ONNX mapping this fastnn does not read (it reads " + EXPORT_VERSION + ")");
         }
         Task task;
         try {
             task = Task.parse(required(props, TASK_KEY, file));
         } catch (IllegalArgumentException e) {
-            throw new ModelFileException(file, "metadata_props " + TASK_KEY + ": " + e.getMessage());
+            throw OnnxModelFile.problem(file, "metadata_props " + TASK_KEY + ": " + e.getMessage());
         }
         List<String> names = new ArrayList<>();
         if (props.containsKey(FEATURE_NAMES_KEY)) {
             for (JsonElement e : jsonArray(props, FEATURE_NAMES_KEY, file)) {
                 if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
-                    throw new ModelFileException(file, "metadata_props " + FEATURE_NAMES_KEY + " holds " + e
+                    throw OnnxModelFile.problem(file, "metadata_props " + FEATURE_NAMES_KEY + " holds " + e
                             + ", not a string");
                 }
                 names.add(e.getAsString());
@@ -125,7 +125,7 @@ final class OnnxMetadata {
                 preprocessing = Preprocessing.divisor(divisor);
             }
         } catch (IllegalArgumentException e) {
-            throw new ModelFileException(file, "metadata_props fastnn.preprocessing: " + e.getMessage());
+            throw OnnxModelFile.problem(file, "metadata_props fastnn.preprocessing: " + e.getMessage());
         }
         Map<String, String> metadata = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : props.entrySet()) {
@@ -139,7 +139,7 @@ final class OnnxMetadata {
     private static String required(Map<String, String> props, String key, Path file) throws ModelFileException {
         String value = props.get(key);
         if (value == null) {
-            throw new ModelFileException(file, "metadata_props of a fastnn export lack " + key);
+            throw OnnxModelFile.problem(file, "metadata_props of a fastnn export lack " + key);
         }
         return value;
     }
@@ -154,7 +154,7 @@ final class OnnxMetadata {
         } catch (JsonParseException e) {
             // reported below, with the key
         }
-        throw new ModelFileException(file, "metadata_props " + key + " is not a JSON array: " + abbreviated(text));
+        throw OnnxModelFile.problem(file, "metadata_props " + key + " is not a JSON array: " + abbreviated(text));
     }
 
     private static float[] floatArray(Map<String, String> props, String key, Path file) throws ModelFileException {
@@ -163,7 +163,7 @@ final class OnnxMetadata {
         for (int i = 0; i < values.length; i++) {
             JsonElement e = array.get(i);
             if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
-                throw new ModelFileException(file, "metadata_props " + key + " holds " + abbreviated(e.toString())
+                throw OnnxModelFile.problem(file, "metadata_props " + key + " holds " + abbreviated(e.toString())
                         + " at index " + i + ", not a number");
             }
             // The number's text, not Gson's double: parsing the shortest float text as a float is exact.
@@ -176,7 +176,7 @@ final class OnnxMetadata {
         try {
             return Float.parseFloat(text);
         } catch (NumberFormatException e) {
-            throw new ModelFileException(file, "metadata_props " + key + " holds '" + abbreviated(text)
+            throw OnnxModelFile.problem(file, "metadata_props " + key + " holds '" + abbreviated(text)
                     + "', not a number");
         }
     }

@@ -61,9 +61,13 @@ public final class OnnxModelFile {
 
     /** Reads an ONNX file and imports its MLP; every error names {@code file} and what is wrong. */
     public static ModelParameters load(Path file) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
+        return decode(Files.readAllBytes(file), file);
+    }
+
+    /** Parses and imports a whole file already in memory; {@code file} only names it in messages. */
+    static ModelParameters decode(byte[] bytes, Path file) throws ModelFileException {
         if (bytes.length == 0) {
-            throw new ModelFileException(file, "empty file, not an ONNX model");
+            throw problem(file, "empty file, not an ONNX model");
         }
         ModelProto onnx;
         try {
@@ -72,7 +76,7 @@ public final class OnnxModelFile {
             // Protobuf's message is several sentences; its first says what broke.
             String first = e.getMessage() == null ? e.toString() : e.getMessage().split("\\.", 2)[0];
             String detail = first.isEmpty() ? first : Character.toLowerCase(first.charAt(0)) + first.substring(1);
-            throw new ModelFileException(file, "not a valid ONNX model, truncated or corrupt (" + detail + ")");
+            throw problem(file, "not a valid ONNX model, truncated or corrupt (" + detail + ")");
         }
         return fromOnnx(onnx, file);
     }
@@ -80,6 +84,24 @@ public final class OnnxModelFile {
     /** Imports an ONNX model already in memory; {@code file} only names it in messages. */
     public static ModelParameters fromOnnx(ModelProto onnx, Path file) throws ModelFileException {
         return new OnnxImporter(onnx, file).importModel();
+    }
+
+    /**
+     * The error for what is wrong with {@code file}, on one line: names taken from the file (nodes, values,
+     * keys) may hold line breaks or other control characters, which are shown escaped.
+     */
+    static ModelFileException problem(Path file, String what) {
+        StringBuilder s = new StringBuilder(what.length());
+        what.codePoints().forEach(c -> {
+            if (c == '\n') {
+                s.append("\\n");
+            } else if (Character.isISOControl(c)) {
+                s.append(String.format("\\u%04x", c));
+            } else {
+                s.appendCodePoint(c);
+            }
+        });
+        return new ModelFileException(file, s.toString());
     }
 
     /** Whether an export of {@code model} is a classifier (with a {@value #LABEL} output). */

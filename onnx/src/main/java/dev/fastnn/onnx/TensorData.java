@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -51,7 +50,7 @@ final class TensorData {
     }
 
     /** The number of elements the dimensions describe, or -1 when a dimension is negative or it overflows. */
-    static long elements(TensorProto t) {
+    private static long elements(TensorProto t) {
         long n = 1;
         for (long d : t.getDimsList()) {
             if (d < 0 || (d > 0 && n > Integer.MAX_VALUE / d)) {
@@ -171,10 +170,6 @@ final class TensorData {
 
     static long[] dims(TensorProto t) {
         return t.getDimsList().stream().mapToLong(Long::longValue).toArray();
-    }
-
-    static String dimsText(long[] dims) {
-        return Arrays.toString(dims);
     }
 
     /** A tensor that cannot be read as fastnn needs it; the importer adds the file and node to the message. */

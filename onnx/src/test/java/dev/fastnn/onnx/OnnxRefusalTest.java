@@ -143,21 +143,63 @@ class OnnxRefusalTest {
         assertMentions(refusal(g), "'fc1.weight'", "48 bytes", "40");
     }
 
+    /** Every prefix, including those that end exactly between two protobuf fields and so parse. */
     @Test
-    void truncatedOrCorruptFilesAreRefusedNamingTheFile() throws Exception {
-        ModelParameters model = new ModelParameters(TestModels.layers(4, new int[] {30, 20, 3}, Activation.SIGMOID,
-                Activation.SOFTMAX, true), Map.of("seed", "4"));
+    void everyTruncationOfAnExportIsRefused() throws Exception {
+        ModelParameters model = new ModelParameters(TestModels.layers(4, new int[] {3, 2, 2}, Activation.SIGMOID,
+                Activation.SOFTMAX, true), Map.of("seed", "4", "loss", "cross-entropy", "backend", "naive"));
         byte[] bytes = OnnxModelFile.toOnnx(model).toByteArray();
-        Path file = dir.resolve("cut.onnx");
-        for (int length : new int[] {0, 1, 7, bytes.length / 3, bytes.length / 2, bytes.length - 1}) {
-            Files.write(file, Arrays.copyOf(bytes, length));
-            String message = assertThrows(ModelFileException.class, () -> OnnxModelFile.load(file)).getMessage();
+        Path file = Path.of("cut.onnx");
+        for (int length = 0; length < bytes.length; length++) {
+            byte[] cut = Arrays.copyOf(bytes, length);
+            String message = assertThrows(ModelFileException.class, () -> OnnxModelFile.decode(cut, file),
+                    "cut at " + length + " of " + bytes.length).getMessage();
             assertTrue(message.startsWith(file + ": "), message);
             assertFalse(message.contains("\n"), message);
         }
-        Files.write(file, "just some text, not a model\n".getBytes());
+        OnnxModelFile.decode(bytes, file);
+    }
+
+    @Test
+    void truncatedEmptyOrForeignFilesAreRefusedNamingTheFile() throws Exception {
+        byte[] bytes = OnnxModelFile.toOnnx(new ModelParameters(TestModels.layers(4, new int[] {30, 20, 3},
+                Activation.SIGMOID, Activation.SOFTMAX, true), Map.of())).toByteArray();
+        Path file = dir.resolve("cut.onnx");
+        Files.write(file, Arrays.copyOf(bytes, bytes.length / 2));
         assertMentions(assertThrows(ModelFileException.class, () -> OnnxModelFile.load(file)).getMessage(),
-                file.toString());
+                file + ": ", "truncated");
+        Files.write(file, new byte[0]);
+        assertMentions(assertThrows(ModelFileException.class, () -> OnnxModelFile.load(file)).getMessage(),
+                file + ": ", "empty file");
+        Files.write(file, "just some text, not a model\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertMentions(assertThrows(ModelFileException.class, () -> OnnxModelFile.load(file)).getMessage(),
+                file + ": ", "not");
+    }
+
+    /** Random damage anywhere in the file: either still a valid MLP, or one clear refusal, never a crash. */
+    @Test
+    void damagedFilesAreRefusedWithoutCrashing() throws Exception {
+        ModelParameters model = new ModelParameters(TestModels.layers(6, new int[] {3, 2, 2}, Activation.RELU,
+                Activation.SOFTMAX, true), Map.of("seed", "6")).withClassLabels(
+                dev.fastnn.network.model.ClassLabels.ofStrings("a", "b"));
+        byte[] bytes = OnnxModelFile.toOnnx(model).toByteArray();
+        SplittableRandom random = new SplittableRandom(6);
+        Path file = Path.of("damaged.onnx");
+        int refused = 0;
+        for (int trial = 0; trial < 3000; trial++) {
+            byte[] damaged = bytes.clone();
+            for (int flips = 1 + random.nextInt(3); flips > 0; flips--) {
+                damaged[random.nextInt(damaged.length)] = (byte) random.nextInt(256);
+            }
+            try {
+                OnnxModelFile.decode(damaged, file);
+            } catch (ModelFileException e) {
+                assertTrue(e.getMessage().startsWith(file + ": "), e.getMessage());
+                assertFalse(e.getMessage().contains("\n"), e.getMessage());
+                refused++;
+            }
+        }
+        assertTrue(refused > 1000, refused + " of 3000 damaged files refused");
     }
 
     @Test
