@@ -15,6 +15,7 @@ import dev.fastnn.kernels.Activation;
 import dev.fastnn.network.model.ClassLabels;
 import dev.fastnn.network.model.LayerParameters;
 import dev.fastnn.network.model.ModelParameters;
+import dev.fastnn.network.model.Task;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,7 +33,7 @@ final class OnnxExporter {
 
     static ModelProto export(ModelParameters model) {
         List<LayerParameters> layers = model.layers();
-        boolean classifier = OnnxModelFile.isClassifier(model);
+        boolean classifier = model.task() == Task.CLASSIFICATION;
         String result = classifier ? OnnxModelFile.PROBABILITIES : OnnxModelFile.OUTPUT;
         int outputs = layers.get(layers.size() - 1).outputs();
 

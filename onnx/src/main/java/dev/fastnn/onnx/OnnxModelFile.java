@@ -5,7 +5,6 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.fastnn.network.io.AtomicFile;
 import dev.fastnn.network.io.ModelFileException;
 import dev.fastnn.network.model.ModelParameters;
-import dev.fastnn.network.model.Task;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,9 +18,9 @@ import java.util.Objects;
  * {@code [N, features]}), one {@code Gemm} per dense layer with its activation, output {@value #PROBABILITIES}
  * and {@value #LABEL} (the original class label, an int64 or string tensor) for a classifier or
  * {@value #OUTPUT} for regression; opset {@value #OPSET}, IR version {@value #IR_VERSION}; everything else
- * the model file holds (task, feature names, preprocessing record, metadata) in {@code metadata_props}. {@link #load} imports an MLP written by fastnn or by another exporter (PyTorch,
- * scikit-learn) and refuses, naming the nodes, any graph that is not one. A model saved and loaded back is
- * the same model, bit for bit.
+ * the model file holds (task, feature names, preprocessing record, metadata) in {@code metadata_props}.
+ * {@link #load} imports an MLP written by fastnn or by another exporter (PyTorch, scikit-learn) and refuses,
+ * naming the nodes, any graph that is not one. A model saved and loaded back is the same model, bit for bit.
  */
 public final class OnnxModelFile {
     /** The graph input: raw features, float32 {@code [N, features]}. */
@@ -102,10 +101,5 @@ public final class OnnxModelFile {
             }
         });
         return new ModelFileException(file, s.toString());
-    }
-
-    /** Whether an export of {@code model} is a classifier (with a {@value #LABEL} output). */
-    static boolean isClassifier(ModelParameters model) {
-        return model.task() == Task.CLASSIFICATION;
     }
 }

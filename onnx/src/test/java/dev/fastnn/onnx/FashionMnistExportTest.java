@@ -25,10 +25,12 @@ import org.junit.jupiter.api.Test;
  * export's first Gemm carries both folded in; string class labels) gives in ONNX Runtime what {@code Model.predict} gives, on all 10000 test images.
  * Only the test file is read, to keep the suite short: its first images train the model.
  * Skipped with the reason when Debian's {@code dataset-fashion-mnist} is not installed, failed instead under
- * {@code -Dfastnn.requireDataset=true} (CI).
+ * {@code -Dfastnn.requireDataset=true} (CI); {@code -Dfastnn.datasetDir=DIR} reads the files from elsewhere,
+ * as in the network module's tests.
  */
 class FashionMnistExportTest {
     private static final String REQUIRE_DATASET = "fastnn.requireDataset";
+    private static final String DATASET_DIR = "fastnn.datasetDir";
 
     @Test
     void standardizedFashionMnistClassifierMatchesPredictInOnnxRuntimeOnEveryTestImage() throws Exception {
@@ -70,7 +72,8 @@ class FashionMnistExportTest {
 
     /** The 10000 test images (the first few train the model, the rest check that the served model classifies). */
     private static Dataset fashionMnistTest() throws Exception {
-        Path dir = FashionMnist.DEFAULT_DIR;
+        String property = System.getProperty(DATASET_DIR);
+        Path dir = property == null || property.isBlank() ? FashionMnist.DEFAULT_DIR : Path.of(property);
         if (!FashionMnist.isPresent(dir)) {
             String reason = "Fashion-MNIST is not installed in " + dir + " (apt-get install "
                     + FashionMnist.DEBIAN_PACKAGE + ")";

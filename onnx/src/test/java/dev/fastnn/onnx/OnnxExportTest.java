@@ -14,6 +14,7 @@ import dev.fastnn.network.model.ClassLabels;
 import dev.fastnn.network.model.LayerParameters;
 import dev.fastnn.network.model.ModelParameters;
 import dev.fastnn.network.model.Preprocessing;
+import dev.fastnn.network.model.Task;
 import dev.fastnn.network.train.Model;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -71,7 +72,7 @@ class OnnxExportTest {
         }
         Map<String, Object> out = OnnxRuntimeReference.run(OnnxModelFile.toOnnx(model).toByteArray(),
                 OnnxModelFile.INPUT, x, rows, model.layers().get(0).inputs());
-        boolean classifier = OnnxModelFile.isClassifier(model);
+        boolean classifier = model.task() == Task.CLASSIFICATION;
         float[] actual = (float[]) out.get(classifier ? OnnxModelFile.PROBABILITIES : OnnxModelFile.OUTPUT);
         TestModels.assertMatches(expected, actual, backend);
         assertEquals(classifier ? 2 : 1, out.size(), "outputs " + out.keySet());
