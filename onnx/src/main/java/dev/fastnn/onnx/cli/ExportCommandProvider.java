@@ -1,6 +1,7 @@
 package dev.fastnn.onnx.cli;
 
 import dev.fastnn.network.cli.CommandProvider;
+import dev.fastnn.network.io.AtomicFile;
 import dev.fastnn.network.io.ModelFile;
 import dev.fastnn.network.model.ModelParameters;
 import dev.fastnn.onnx.OnnxModelFile;
@@ -41,6 +42,7 @@ public final class ExportCommandProvider implements CommandProvider {
 
         @Override
         public Integer call() throws IOException {
+            AtomicFile.checkWritable(onnx);
             ModelParameters parameters = ModelFile.load(model);
             OnnxModelFile.save(parameters, onnx);
             spec.commandLine().getOut().println("exported " + model + " to " + onnx + ": "

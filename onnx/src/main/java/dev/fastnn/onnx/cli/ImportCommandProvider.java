@@ -1,6 +1,7 @@
 package dev.fastnn.onnx.cli;
 
 import dev.fastnn.network.cli.CommandProvider;
+import dev.fastnn.network.io.AtomicFile;
 import dev.fastnn.network.io.ModelFile;
 import dev.fastnn.network.model.ModelParameters;
 import dev.fastnn.onnx.OnnxModelFile;
@@ -39,6 +40,7 @@ public final class ImportCommandProvider implements CommandProvider {
 
         @Override
         public Integer call() throws IOException {
+            AtomicFile.checkWritable(out);
             ModelParameters parameters = OnnxModelFile.load(onnx);
             ModelFile.save(parameters, out);
             spec.commandLine().getOut().println("imported " + onnx + " to " + out + ": "
