@@ -6,10 +6,8 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.Writer;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Properties;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
@@ -18,17 +16,15 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The {@code fastnn} command line, on picocli: each option is declared once, in its command or in a shared
  * mixin ({@link DataOptions}, {@link CsvOptions}, {@link BackendOptions}), and the help, the suggestions for
- * misspelt names and the checks of values come from those declarations. Modules add subcommands through
+ * misspelt names and the checks of values come from those declarations (picocli's complaints are worded by
+ * {@link UsageMessages}, failures by {@link ErrorMessages}). Modules add subcommands through
  * {@link CommandProvider}.
  *
  * <p>{@link #run} does the work and returns the exit status (0 done, 1 the work failed, 2 bad arguments), so
@@ -85,7 +81,7 @@ public final class Main implements Callable<Integer> {
             CommandLine cli = commandLine(root, errWriter);
             cli.setOut(outWriter);
             cli.setErr(errWriter);
-            cli.setParameterExceptionHandler((e, a) -> usageError(e.getCommandLine(), describe(e)));
+            cli.setParameterExceptionHandler((e, a) -> usageError(e.getCommandLine(), UsageMessages.describe(e)));
             cli.setExecutionExceptionHandler((e, command, parsed) -> e instanceof UsageException
                     ? usageError(command, e.getMessage()) : root.failure(errWriter, e));
             return cli.execute(args);
@@ -190,69 +186,6 @@ public final class Main implements Callable<Integer> {
             e.printStackTrace(err);
         }
         return 1;
-    }
-
-    /** Picocli's complaint in one line, with its suggestions for a misspelt option or command. */
-    static String describe(ParameterException e) {
-        // Picocli checks required options before it reports unknown ones, but a misspelt name is the real news.
-        List<String> unmatched = e.getCommandLine().getUnmatchedArguments();
-        if (!(e instanceof UnmatchedArgumentException) && !unmatched.isEmpty()) {
-            return describe(new UnmatchedArgumentException(e.getCommandLine(), unmatched));
-        }
-        if (e instanceof CommandLine.OverwrittenOptionException o) {
-            String name = o.getOverwritten() instanceof OptionSpec option ? option.longestName()
-                    : o.getOverwritten().paramLabel();
-            return "'" + name + "' is given more than once";
-        }
-        if (e instanceof UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
-            String arg = u.getUnmatched().get(0);
-            String typed = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
-            String what;
-            if (arg.startsWith("-")) {
-                what = "unknown option '" + typed + "'";
-            } else if (!u.getCommandLine().getSubcommands().isEmpty()) {
-                what = "unknown command '" + arg + "'";
-            } else {
-                what = "unexpected argument '" + arg + "'";
-            }
-            // Picocli suggests every name that looks alike; the nearest ones by edit distance are the ones meant.
-            int nearest = Integer.MAX_VALUE;
-            List<String> quoted = new ArrayList<>();
-            for (String s : u.getSuggestions()) {
-                int d = editDistance(typed, s);
-                if (d < nearest) {
-                    nearest = d;
-                    quoted.clear();
-                }
-                if (d == nearest) {
-                    quoted.add("'" + s + "'");
-                }
-            }
-            return quoted.isEmpty() ? what : what + "; did you mean " + String.join(" or ", quoted) + "?";
-        }
-        String message = e.getMessage().endsWith(".") ? e.getMessage().substring(0, e.getMessage().length() - 1)
-                : e.getMessage();
-        return message.isEmpty() ? message : message.substring(0, 1).toLowerCase(Locale.ROOT) + message.substring(1);
-    }
-
-    /** Levenshtein distance: insertions, deletions and substitutions of one character each cost 1. */
-    static int editDistance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
-            }
-            int[] t = previous;
-            previous = current;
-            current = t;
-        }
-        return previous[b.length()];
     }
 
     /**

@@ -12,17 +12,23 @@ import java.util.logging.SimpleFormatter;
  * Shows, while {@link Main#run} runs, the notices fastnn's library code logs through {@link System.Logger}
  * (which the JDK backs with java.util.logging): a record of a {@value #LOGGER} logger at WARNING or above is
  * one line {@code fastnn: message} on the error stream, without java.util.logging's timestamp line; INFO and
- * DEBUG records only with {@code --verbose}, as {@code fastnn: info: message}. {@link #close} removes it and
- * restores the logger's settings, so code that embeds {@code Main.run} keeps its own logging afterwards.
+ * DEBUG records only with {@code --verbose}, as {@code fastnn: info: message}. Aparapi's own records (its
+ * {@value #APARAPI} logger, such as a SEVERE line when no OpenCL library loads) say what fastnn's notices and
+ * errors already say, so they show only with {@code --verbose}, as {@code fastnn: aparapi: message}.
+ * {@link #close} removes the handler and restores the loggers' settings, so code that embeds
+ * {@code Main.run} keeps its own logging afterwards.
  */
 final class NoticeHandler extends Handler {
     static final String LOGGER = "dev.fastnn";
+    static final String APARAPI = "com.aparapi";
 
     private final PrintWriter err;
     /** Held here because java.util.logging holds loggers weakly: a collected one would lose these settings. */
     private final Logger logger;
+    private final Logger aparapi;
     private final Level previousLevel;
     private final boolean previousUseParentHandlers;
+    private final boolean previousAparapiUseParentHandlers;
     /** Only for {@link Formatter#formatMessage}: parameters and resource bundles, no decoration. */
     private final Formatter messages = new SimpleFormatter();
     private boolean verbose;
@@ -34,6 +40,11 @@ final class NoticeHandler extends Handler {
         previousUseParentHandlers = logger.getUseParentHandlers();
         logger.addHandler(this);
         logger.setUseParentHandlers(false);
+        // Aparapi sets its logger's level itself (com.aparapi.logLevel); only where its records go changes here.
+        aparapi = Logger.getLogger(APARAPI);
+        previousAparapiUseParentHandlers = aparapi.getUseParentHandlers();
+        aparapi.addHandler(this);
+        aparapi.setUseParentHandlers(false);
         verbose(false);
     }
 
@@ -48,6 +59,13 @@ final class NoticeHandler extends Handler {
     @Override
     public void publish(LogRecord record) {
         if (!isLoggable(record)) {
+            return;
+        }
+        String name = record.getLoggerName();
+        if (name != null && name.startsWith(APARAPI)) {
+            if (verbose) {
+                err.println("fastnn: aparapi: " + messages.formatMessage(record));
+            }
             return;
         }
         int level = record.getLevel().intValue();
@@ -68,6 +86,8 @@ final class NoticeHandler extends Handler {
         logger.removeHandler(this);
         logger.setLevel(previousLevel);
         logger.setUseParentHandlers(previousUseParentHandlers);
+        aparapi.removeHandler(this);
+        aparapi.setUseParentHandlers(previousAparapiUseParentHandlers);
         flush();
     }
 }

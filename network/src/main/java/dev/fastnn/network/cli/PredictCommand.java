@@ -34,9 +34,8 @@ final class PredictCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "FILE.fnn", required = true,
-            description = "The model, as train --out saved it.")
-    private Path modelFile;
+    @Mixin
+    private ModelOption modelFile;
 
     @Option(names = "--csv", paramLabel = "FILE", required = true,
             description = "A CSV file with one sample per row: the model's inputs, and the label column if "
@@ -62,10 +61,10 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() throws IOException, UsageException {
         PrintWriter out = spec.commandLine().getOut();
         CommandFiles files = new CommandFiles(out, spec.commandLine().getErr())
-                .input("--model", modelFile).input("--csv", csv).output("--out", outFile);
+                .input("--model", modelFile.path()).input("--csv", csv).output("--out", outFile);
         files.check();
         Backend backend = backendOptions.backend();
-        try (Model model = Model.of(backend, ModelFile.load(modelFile))) {
+        try (Model model = Model.of(backend, ModelFile.load(modelFile.path()))) {
             CsvReader reader = labelColumn == null ? csvFormat.reader().withoutLabels()
                     : csvFormat.reader().withLabelColumn(labelColumn).ignoringLabels();
             Dataset input = csvFormat.divided(reader.read(csv), model);

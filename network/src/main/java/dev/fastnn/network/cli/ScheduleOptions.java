@@ -45,6 +45,6 @@ final class ScheduleOptions {
             throw new UsageException("--warmup-epochs " + warmupEpochs + " leaves nothing of --epochs " + epochs
                     + " to the schedule");
         }
-        return LearningRateSchedule.parse(chosen, decays ? decay : 1, stepEpochs == null ? 1 : stepEpochs, warmupEpochs);
+        return LearningRateSchedule.parse(chosen, decays ? decay : 1f, stepEpochs == null ? 1 : stepEpochs, warmupEpochs);
     }
 }

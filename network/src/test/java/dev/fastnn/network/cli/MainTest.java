@@ -131,6 +131,32 @@ class MainTest {
         }
     }
 
+    /** The promised options the run above does not use, each in a real run. */
+    @Test
+    void theOtherPromisedTrainEvaluateAndPredictOptionsRun() throws IOException {
+        Path train = dir.resolve("train.csv");
+        Path features = dir.resolve("features.csv");
+        CliRun.writeBlobs(train, 120, 4, true);
+        CliRun.writeBlobs(features, 6, 5, false);
+        Path model = dir.resolve("m.fnn");
+        CliRun r = CliRun.of("train", "--csv", train.toString(), "--label-column", "0", "--divisor", "2", "--limit",
+                "90", "--layers", "4,6,3", "--loss", "mse", "--initializer", "he", "--lr-decay", "0.9", "--standardize",
+                "--epochs", "2", "--threads", "1", "--backend", "naive", "--out", model.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("loss=mse, initializer=he"), r.out());
+        assertTrue(r.out().contains("schedule=exponential(decay=0.9, warmup=0)") && r.out().contains("standardize=true"), r.out());
+        assertTrue(r.out().contains(": 90 training samples"), r.out());
+        // The model carries its divisor (model file v2), so evaluate and predict take undivided features.
+        CliRun eval = CliRun.of("evaluate", "--model", model.toString(), "--csv", train.toString(), "--label-column",
+                "0", "--limit", "30", "--threads", "1", "--backend", "naive");
+        assertEquals(0, eval.status(), eval.err());
+        assertTrue(eval.out().contains(": 30 samples") && eval.out().contains("of 30)"), eval.out());
+        CliRun predict = CliRun.of("predict", "--model", model.toString(), "--csv", features.toString(),
+                "--threads", "1", "--backend", "naive");
+        assertEquals(0, predict.status(), predict.err());
+        assertEquals(7, predict.out().lines().count(), predict.out());
+    }
+
     @Test
     void progressNoneShowsNoEpochsAndLinesShowsEachOnce() throws IOException {
         Path train = dir.resolve("train.csv");

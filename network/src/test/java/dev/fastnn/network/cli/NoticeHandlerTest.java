@@ -37,6 +37,13 @@ class NoticeHandlerTest {
     }
 
     @Test
+    void aparapisOwnRecordsShowOnlyWithVerbose() {
+        assertEquals("", CliRun.of("probe", "--aparapi-log", "Check your environment").err());
+        assertEquals(List.of("fastnn: aparapi: Check your environment"),
+                CliRun.of("probe", "--verbose", "--aparapi-log", "Check your environment").errLines());
+    }
+
+    @Test
     void verboseAddsTheStackTraceOfAFailure() {
         CliRun quiet = CliRun.of("probe", "--fail", "npe");
         assertEquals(1, quiet.errLines().size(), quiet.err());
@@ -60,5 +67,8 @@ class NoticeHandlerTest {
         assertEquals(parents, logger.getUseParentHandlers());
         assertEquals(handlers, Arrays.asList(logger.getHandlers()));
         assertFalse(Arrays.stream(logger.getHandlers()).anyMatch(h -> h instanceof NoticeHandler));
+        Logger aparapi = Logger.getLogger(NoticeHandler.APARAPI);
+        assertFalse(Arrays.stream(aparapi.getHandlers()).anyMatch(h -> h instanceof NoticeHandler));
+        assertTrue(aparapi.getUseParentHandlers());
     }
 }

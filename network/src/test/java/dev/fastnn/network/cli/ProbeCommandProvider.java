@@ -40,8 +40,14 @@ public final class ProbeCommandProvider implements CommandProvider {
                 description = "Log MESSAGE at a System.Logger level through a dev.fastnn logger.")
         String log;
 
+        @Option(names = "--aparapi-log", paramLabel = "MESSAGE", description = "Log MESSAGE as Aparapi does, SEVERE.")
+        String aparapiLog;
+
         @Override
         public Integer call() throws IOException {
+            if (aparapiLog != null) {
+                java.util.logging.Logger.getLogger("com.aparapi.internal.opencl.OpenCLLoader").severe(aparapiLog);
+            }
             if (log != null) {
                 String[] parts = log.split(":", 2);
                 System.getLogger("dev.fastnn.network.cli.probe").log(System.Logger.Level.valueOf(parts[0]), parts[1]);

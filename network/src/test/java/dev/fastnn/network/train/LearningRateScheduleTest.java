@@ -29,8 +29,8 @@ class LearningRateScheduleTest {
 
     static Stream<LearningRateSchedule> schedules() {
         return Stream.of(new LearningRateSchedule.Constant(0), new LearningRateSchedule.Constant(2),
-                new LearningRateSchedule.Step(2, 0.5, 0), new LearningRateSchedule.Step(1, 0.3, 1),
-                new LearningRateSchedule.Exponential(0.7, 0), new LearningRateSchedule.Exponential(0.9, 2),
+                new LearningRateSchedule.Step(2, 0.5f, 0), new LearningRateSchedule.Step(1, 0.3f, 1),
+                new LearningRateSchedule.Exponential(0.7f, 0), new LearningRateSchedule.Exponential(0.9f, 2),
                 new LearningRateSchedule.Cosine(0), new LearningRateSchedule.Cosine(1));
     }
 
@@ -75,8 +75,8 @@ class LearningRateScheduleTest {
         assertEquals(1f, cosine.factor(3, 0, BATCHES, EPOCHS));
         double last = cosine.factor(EPOCHS, BATCHES - 1, BATCHES, EPOCHS);
         assertEquals(0.5 * (1 + Math.cos(Math.PI * 11 / 12)), last, 1e-7);
-        assertThrows(IllegalArgumentException.class, () -> new LearningRateSchedule.Step(0, 0.5, 0));
-        assertThrows(IllegalArgumentException.class, () -> new LearningRateSchedule.Exponential(1.5, 0));
+        assertThrows(IllegalArgumentException.class, () -> new LearningRateSchedule.Step(0, 0.5f, 0));
+        assertThrows(IllegalArgumentException.class, () -> new LearningRateSchedule.Exponential(1.5f, 0));
         assertThrows(IllegalArgumentException.class, () -> new LearningRateSchedule.Cosine(-1));
     }
 
