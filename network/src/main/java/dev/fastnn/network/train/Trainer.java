@@ -204,6 +204,11 @@ public final class Trainer {
         if (earlyStopping != null && validation == null) {
             throw new IllegalArgumentException("early stopping watches the validation set: give validation data");
         }
+        if (earlyStopping != null && earlyStopping.monitor() == EarlyStopping.Monitor.VALIDATION_ACCURACY
+                && !validation.isClassification()) {
+            throw new IllegalArgumentException("early stopping on validationAccuracy needs class labels; "
+                    + "for regression watch validationLoss");
+        }
         List<EpochMetrics> history = new ArrayList<>();
         TrainingRun run = start(train, validation, test, from);
         try {

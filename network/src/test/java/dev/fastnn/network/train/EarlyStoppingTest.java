@@ -197,6 +197,12 @@ class EarlyStoppingTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> trainer.fit(noisy(1, 60, 0.3), noisy(2, 50, 0), TrainingListener.NONE));
         assertTrue(e.getMessage().contains("validation"), e.getMessage());
+        Trainer onAccuracy = Trainer.builder().layers(3, 4, 2).outputActivation(Activation.IDENTITY)
+                .loss(dev.fastnn.network.model.Loss.MEAN_SQUARED_ERROR).backend(new NaiveBackend())
+                .earlyStopping(new EarlyStopping(EarlyStopping.Monitor.VALIDATION_ACCURACY, 2)).build();
+        e = assertThrows(IllegalArgumentException.class,
+                () -> onAccuracy.fit(TrainerTest.waves(1), TrainerTest.waves(2), null, TrainingListener.NONE));
+        assertTrue(e.getMessage().contains("validationLoss"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new EarlyStopping(EarlyStopping.Monitor.VALIDATION_LOSS, 0));
         assertThrows(IllegalArgumentException.class,
                 () -> new EarlyStopping(EarlyStopping.Monitor.VALIDATION_LOSS, 2, -1, true));
