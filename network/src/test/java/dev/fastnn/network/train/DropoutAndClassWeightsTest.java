@@ -66,15 +66,18 @@ class DropoutAndClassWeightsTest {
     }
 
     /**
-     * Every backend draws the mask the naive one draws, so one epoch with dropout ends within float rounding of
-     * the naive run (a different mask would move about half the hidden units' weights differently).
+     * Every backend draws the mask the naive one draws, so an epoch with dropout (and class weights, both
+     * penalties and a schedule, all through Backend calls) ends within float rounding of the naive run; a
+     * different mask would move about half the hidden units' weights differently.
      */
     @ParameterizedTest
     @MethodSource("dev.fastnn.network.testing.NetworkBackends#names")
     void everyBackendTrainsTheNaiveDropoutRunUpToRounding(String name) {
         Backend backend = NetworkBackends.get(name);
         Samples data = TrainerTest.blobs(43);
-        Trainer.Builder b = builder(backend).dropout(0.5f).epochs(1).optimizer(new Optimizer.Sgd(0.05f));
+        Trainer.Builder b = builder(backend).dropout(0.5f).epochs(1).optimizer(new Optimizer.Sgd(0.05f))
+                .classWeights(ClassWeights.of(1f, 2f, 0.5f)).regularization(new Regularization(1e-3f, 1e-2f))
+                .schedule(new LearningRateSchedule.Cosine(0));
         float[] reference = predictions(b.backend(new NaiveBackend()).build().fit(data), data);
         float[] got = predictions(b.backend(backend).build().fit(data), data);
         for (int i = 0; i < got.length; i++) {

@@ -7,11 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fastnn.kernels.Activation;
+import dev.fastnn.kernels.Backend;
 import dev.fastnn.kernels.naive.NaiveBackend;
+import dev.fastnn.network.testing.NetworkBackends;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Early stopping against the validation curve it saw: a network big enough to memorize 30 % label noise in
@@ -39,9 +43,13 @@ class EarlyStoppingTest {
     }
 
     private static Trainer.Builder builder() {
+        return builder(new NaiveBackend());
+    }
+
+    private static Trainer.Builder builder(Backend backend) {
         return Trainer.builder().layers(4, 128, 128, 2).hiddenActivation(Activation.TANH)
                 .optimizer(new Optimizer.Momentum(0.05f, 0.9f)).batchSize(10).epochs(MAX_EPOCHS).seed(3)
-                .backend(new NaiveBackend());
+                .backend(backend);
     }
 
     /** Records every callback in order. */
@@ -80,11 +88,15 @@ class EarlyStoppingTest {
         }
     }
 
-    @Test
-    void stopsPatienceEpochsAfterTheBestAndRestoresTheBestEpochsWeights() {
+    /** On every backend: the best weights are kept by a copy in the backend's own storage. */
+    @ParameterizedTest
+    @MethodSource("dev.fastnn.network.testing.NetworkBackends#names")
+    void stopsPatienceEpochsAfterTheBestAndRestoresTheBestEpochsWeights(String name) {
+        Backend backend = NetworkBackends.get(name);
         Samples train = noisy(1, 60, 0.3);
         Samples validation = noisy(2, 300, 0);
-        Trainer trainer = builder().earlyStopping(new EarlyStopping(EarlyStopping.Monitor.VALIDATION_LOSS, PATIENCE)).build();
+        Trainer trainer = builder(backend).earlyStopping(new EarlyStopping(EarlyStopping.Monitor.VALIDATION_LOSS, PATIENCE))
+                .build();
         Calls calls = new Calls(-1);
         int best;
         float[] restored;
@@ -118,7 +130,7 @@ class EarlyStoppingTest {
             assertEquals(expected, calls.calls, "every callback fires on the early-stopping path");
             assertEquals(stopped * 6, calls.batches);
         }
-        try (Model atBest = builder().build().fit(train, validation, null, new Calls(best))) {
+        try (Model atBest = builder(backend).build().fit(train, validation, null, new Calls(best))) {
             assertArrayEquals(atBest.predict(validation.inputs(), validation.rows()), restored,
                     "the restored weights are those after epoch " + best);
         }
