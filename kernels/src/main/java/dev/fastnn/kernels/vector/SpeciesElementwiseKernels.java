@@ -295,7 +295,7 @@ final class SpeciesElementwiseKernels implements ElementwiseKernels {
     @Override
     public void dropout(float[] x, float[] out, int size, int key, int threshold, float scale) {
         IntVector lanes = IntVector.zero(INTS).addIndex(1);
-        FloatVector zero = all(0f);
+        FloatVector zero = FloatVector.zero(SPECIES);
         int i = 0;
         for (int end = SPECIES.loopBound(size); i < end; i += L) {
             IntVector h = lanes.add(key + i);
