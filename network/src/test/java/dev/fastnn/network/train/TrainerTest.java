@@ -20,7 +20,6 @@ import dev.fastnn.network.model.Preprocessing;
 import dev.fastnn.network.model.Task;
 import dev.fastnn.network.testing.NetworkBackends;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -189,40 +188,6 @@ class TrainerTest {
                     "read back " + perBatch + " bytes besides the final weights and the outputs in " + batches
                             + " batches");
         }
-    }
-
-    /**
-     * Buffers are reused and kernels do not box: the bytes this thread allocates per extra epoch, spread over
-     * its batches, are a few per batch (an epoch's metrics record, nothing per batch). One-thread backends, so
-     * that all the work is on this thread and counted.
-     */
-    @ParameterizedTest
-    @MethodSource("deterministicBackends")
-    void steadyStateTrainingAllocatesNothingPerBatch(String name) {
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        NetworkBackends.get(name);
-        Backend backend = Backends.create(name, 1);
-        Samples data = blobs(5);
-        int batch = 4;
-        int batchesPerEpoch = (data.rows() + batch - 1) / batch;
-        trainerFor(backend, batch, 30).fit(data).close();
-        long shortRun = allocated(threads, backend, data, batch, 10);
-        long longRun = allocated(threads, backend, data, batch, 60);
-        double perBatch = (double) (longRun - shortRun) / (50.0 * batchesPerEpoch);
-        assertTrue(perBatch < 8, "allocated " + perBatch + " bytes per batch");
-    }
-
-    private static long allocated(com.sun.management.ThreadMXBean threads, Backend backend, Samples data, int batch, int epochs) {
-        Trainer trainer = trainerFor(backend, batch, epochs);
-        long id = Thread.currentThread().getId();
-        long before = threads.getThreadAllocatedBytes(id);
-        trainer.fit(data).close();
-        return threads.getThreadAllocatedBytes(id) - before;
-    }
-
-    private static Trainer trainerFor(Backend backend, int batch, int epochs) {
-        return Trainer.builder().layers(6, 8, 3).batchSize(batch).epochs(epochs)
-                .optimizer(new Optimizer.Adam(0.01f)).backend(backend).build();
     }
 
     @Test
