@@ -1,5 +1,7 @@
 package dev.fastnn.kernels.vector;
 
+import dev.fastnn.kernels.Activation;
+
 /**
  * The vector backend's gemm: Goto's block loops around the {@link MicroKernels}, in the order BLIS names
  * them. {@code jc} walks C's columns {@value #NC} at a time, {@code pc} the inner dimension {@value #KC} at a
@@ -14,6 +16,11 @@ package dev.fastnn.kernels.vector;
  * than it saves. The tile loop then dispatches on the path with a branch that is the same for every tile of
  * the call, rather than through an interface call that would turn megamorphic once all three paths have run in
  * one JVM. Packing buffers belong to each thread and are reused, so a call allocates nothing.
+ *
+ * <p>An {@link Epilogue} finishes each tile of C right after its last block of k, while the tile is in L1:
+ * a bias and an elementwise activation (a layer's forward pass), or an activation's gradient (backprop's step
+ * through it), by the same {@link ElementwiseKernels} loops the separate operations run, so fused and unfused
+ * results are the same bits.
  */
 public final class GemmDriver implements AutoCloseable {
     /** Steps of k per packed block: A sliver and B panel of one micro-kernel call fit L1 together. */
@@ -46,14 +53,25 @@ public final class GemmDriver implements AutoCloseable {
         }
     }
 
+    /** What happens to a tile of C once it holds its final {@code alpha op(A) op(B) + beta C}. */
+    enum Epilogue {
+        NONE,
+        /** {@code C = f(C + bias)}, bias (one value per column) optional, {@code f} elementwise. */
+        BIAS_ACTIVATION,
+        /** {@code C = C f'(y)} with {@code y} laid out as C, {@code f} elementwise. */
+        ACTIVATION_GRADIENT
+    }
+
     private final MicroKernels kernels;
+    private final ElementwiseKernels elementwise;
     private final int nr;
     private final GemmPacking packing;
     /** {@code null} with one thread. */
     private final ThreadSplit split;
 
-    GemmDriver(MicroKernels kernels, int threads, String poolName) {
+    GemmDriver(MicroKernels kernels, ElementwiseKernels elementwise, int threads, String poolName) {
         this.kernels = kernels;
+        this.elementwise = elementwise;
         this.nr = kernels.nr();
         this.packing = new GemmPacking(kernels);
         this.split = threads == 1 ? null : new ThreadSplit(threads, poolName);
@@ -67,8 +85,23 @@ public final class GemmDriver implements AutoCloseable {
     /** {@code C = alpha op(A) op(B) + beta C} on row-major arrays ({@code C} is {@code m x n}, dense); arguments checked. */
     void multiply(boolean transA, boolean transB, int m, int n, int k,
                   float alpha, float[] a, int lda, float[] b, int ldb, float beta, float[] c) {
+        multiply(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, Epilogue.NONE, Activation.IDENTITY, null, null);
+    }
+
+    /**
+     * As {@link #multiply(boolean, boolean, int, int, int, float, float[], int, float[], int, float, float[])},
+     * then {@code epilogue} on every tile: {@code f} (elementwise) with {@code bias} ({@code n} values, or null)
+     * for {@link Epilogue#BIAS_ACTIVATION}, {@code f}'s gradient from {@code y} ({@code m x n}) for
+     * {@link Epilogue#ACTIVATION_GRADIENT}.
+     */
+    void multiply(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int lda,
+                  float[] b, int ldb, float beta, float[] c, Epilogue epilogue, Activation f, float[] bias, float[] y) {
         Workspace ws = WORKSPACE.get();
         Call p = ws.call.set(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, Path.of(n, nr), nr);
+        p.epilogue = epilogue;
+        p.f = f;
+        p.bias = bias;
+        p.y = y;
         int parts = split == null || (long) m * n * k < PARALLEL_MIN_MULTIPLY_ADDS ? 1 : split.threads();
         int panels = (n + nr - 1) / nr;
         int slivers = (m + MR - 1) / MR;
@@ -103,6 +136,7 @@ public final class GemmDriver implements AutoCloseable {
             for (int pc = 0; pc < p.k; pc += KC) {
                 int kc = Math.min(KC, p.k - pc);
                 float beta = pc == 0 ? p.beta : 1f;
+                boolean finalBlock = pc + kc == p.k;
                 packing.packB(p.b, p.ldb, p.transB, panel, pc, kc, jc, nc, packedB);
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
@@ -126,10 +160,27 @@ public final class GemmDriver implements AutoCloseable {
                                 kernels.multiplyStrided(kc, p.a, i * rowStride + pc * stepStride, rowStride, stepStride,
                                         packedB, bo, p.c, co, ldc, rows, cols, p.alpha, beta, tile);
                             }
+                            if (finalBlock && p.epilogue != Epilogue.NONE) {
+                                finish(p, co, ldc, rows, cols, jc + jr);
+                            }
                         }
                     }
                 }
             }
+        }
+    }
+
+    /** The call's epilogue on the {@code rows x cols} tile of C at {@code co}, whose first column is {@code j}. */
+    private void finish(Call p, int co, int ldc, int rows, int cols, int j) {
+        if (p.epilogue == Epilogue.BIAS_ACTIVATION) {
+            if (p.bias != null) {
+                elementwise.addRow(p.c, co, ldc, rows, cols, p.bias, j);
+            }
+            if (p.f != Activation.IDENTITY) {
+                elementwise.activation(p.f, p.c, p.c, co, ldc, rows, cols);
+            }
+        } else if (p.f != Activation.IDENTITY) {
+            elementwise.activationGradient(p.f, p.y, p.c, p.c, co, ldc, rows, cols);
         }
     }
 
@@ -168,6 +219,10 @@ public final class GemmDriver implements AutoCloseable {
         /** Where A is read in place: row r, step p of op(A) at {@code a[r rowStride + p stepStride]}. */
         int rowStride;
         int stepStride;
+        Epilogue epilogue;
+        Activation f;
+        float[] bias;
+        float[] y;
 
         Call set(boolean transA, boolean transB, int m, int n, int k, float alpha,
                  float[] a, int lda, float[] b, int ldb, float beta, float[] c, Path path, int nr) {
@@ -195,6 +250,8 @@ public final class GemmDriver implements AutoCloseable {
             a = null;
             b = null;
             c = null;
+            bias = null;
+            y = null;
         }
     }
 

@@ -40,7 +40,7 @@ final class SpeciesElementwiseKernels implements ElementwiseKernels {
      * scalar form for the tail: every element gets the same bits wherever it lies.
      */
     @Override
-    public void sigmoid(float[] x, float[] out, int size) {
+    public void sigmoid(float[] x, float[] out, int offset, int ld, int rows, int cols) {
         FloatVector one = FloatVector.broadcast(SPECIES, 1f);
         FloatVector log2e = FloatVector.broadcast(SPECIES, LaneMath.LOG2E);
         FloatVector round = FloatVector.broadcast(SPECIES, LaneMath.ROUND);
@@ -52,27 +52,30 @@ final class SpeciesElementwiseKernels implements ElementwiseKernels {
         FloatVector p3 = FloatVector.broadcast(SPECIES, LaneMath.P3);
         FloatVector p4 = FloatVector.broadcast(SPECIES, LaneMath.P4);
         FloatVector p5 = FloatVector.broadcast(SPECIES, LaneMath.P5);
-        int i = 0;
-        for (int end = SPECIES.loopBound(size); i < end; i += L) {
-            FloatVector v = FloatVector.fromArray(SPECIES, x, i);
-            // e = e^-|x|, LaneMath.expNonPositive lane by lane
-            FloatVector t = v.reinterpretAsInts().or(Integer.MIN_VALUE).reinterpretAsFloats().max(LaneMath.EXP_FLOOR);
-            FloatVector shifted = t.fma(log2e, round);
-            FloatVector n = shifted.sub(round);
-            FloatVector r = n.fma(ln2Lo, n.fma(ln2Hi, t));
-            FloatVector p = r.fma(p0, p1).fma(r, p2).fma(r, p3).fma(r, p4).fma(r, p5).fma(r, one).fma(r, one);
-            FloatVector e = p.mul(shifted.reinterpretAsInts().add(LaneMath.EXPONENT_BIAS)
-                    .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
-            one.blend(e, v.lt(0f)).div(one.add(e)).intoArray(out, i);
-        }
-        for (; i < size; i++) {
-            out[i] = LaneMath.sigmoid(x[i]);
+        int vectorCols = SPECIES.loopBound(cols);
+        for (int row = 0, base = offset; row < rows; row++, base += ld) {
+            int i = base;
+            for (int end = base + vectorCols; i < end; i += L) {
+                FloatVector v = FloatVector.fromArray(SPECIES, x, i);
+                // e = e^-|x|, LaneMath.expNonPositive lane by lane
+                FloatVector t = v.reinterpretAsInts().or(Integer.MIN_VALUE).reinterpretAsFloats().max(LaneMath.EXP_FLOOR);
+                FloatVector shifted = t.fma(log2e, round);
+                FloatVector n = shifted.sub(round);
+                FloatVector r = n.fma(ln2Lo, n.fma(ln2Hi, t));
+                FloatVector p = r.fma(p0, p1).fma(r, p2).fma(r, p3).fma(r, p4).fma(r, p5).fma(r, one).fma(r, one);
+                FloatVector e = p.mul(shifted.reinterpretAsInts().add(LaneMath.EXPONENT_BIAS)
+                        .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+                one.blend(e, v.lt(0f)).div(one.add(e)).intoArray(out, i);
+            }
+            for (int end = base + cols; i < end; i++) {
+                out[i] = LaneMath.sigmoid(x[i]);
+            }
         }
     }
 
     /** {@link LaneMath#tanh} in every lane (both branches computed, then blended), its scalar form for the tail. */
     @Override
-    public void tanh(float[] x, float[] out, int size) {
+    public void tanh(float[] x, float[] out, int offset, int ld, int rows, int cols) {
         FloatVector one = FloatVector.broadcast(SPECIES, 1f);
         FloatVector t0 = FloatVector.broadcast(SPECIES, LaneMath.T0);
         FloatVector t1 = FloatVector.broadcast(SPECIES, LaneMath.T1);
@@ -89,40 +92,109 @@ final class SpeciesElementwiseKernels implements ElementwiseKernels {
         FloatVector p3 = FloatVector.broadcast(SPECIES, LaneMath.P3);
         FloatVector p4 = FloatVector.broadcast(SPECIES, LaneMath.P4);
         FloatVector p5 = FloatVector.broadcast(SPECIES, LaneMath.P5);
-        int i = 0;
-        for (int end = SPECIES.loopBound(size); i < end; i += L) {
-            FloatVector v = FloatVector.fromArray(SPECIES, x, i);
-            FloatVector a = v.abs();
-            FloatVector z = v.mul(v);
-            FloatVector q = z.fma(t0, t1).fma(z, t2).fma(z, t3).fma(z, t4);
-            FloatVector small = q.mul(z).fma(v, v);
-            // e = e^-2|x|, LaneMath.expNonPositive lane by lane
-            FloatVector t = a.mul(-2f).max(LaneMath.EXP_FLOOR);
-            FloatVector shifted = t.fma(log2e, round);
-            FloatVector n = shifted.sub(round);
-            FloatVector r = n.fma(ln2Lo, n.fma(ln2Hi, t));
-            FloatVector p = r.fma(p0, p1).fma(r, p2).fma(r, p3).fma(r, p4).fma(r, p5).fma(r, one).fma(r, one);
-            FloatVector e = p.mul(shifted.reinterpretAsInts().add(LaneMath.EXPONENT_BIAS)
-                    .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
-            IntVector magnitude = one.sub(e).div(one.add(e)).reinterpretAsInts();
-            // The sign comes from v here, where it is needed: an int view of v kept live from the top of the
-            // body was boxed by C2 on every step (JMH -prof gc: 23 bytes per element).
-            FloatVector large = magnitude.or(v.reinterpretAsInts().and(Integer.MIN_VALUE)).reinterpretAsFloats();
-            large.blend(small, a.lt(LaneMath.TANH_SMALL)).intoArray(out, i);
-        }
-        for (; i < size; i++) {
-            out[i] = LaneMath.tanh(x[i]);
+        int vectorCols = SPECIES.loopBound(cols);
+        for (int row = 0, base = offset; row < rows; row++, base += ld) {
+            int i = base;
+            for (int end = base + vectorCols; i < end; i += L) {
+                FloatVector v = FloatVector.fromArray(SPECIES, x, i);
+                FloatVector a = v.abs();
+                FloatVector z = v.mul(v);
+                FloatVector q = z.fma(t0, t1).fma(z, t2).fma(z, t3).fma(z, t4);
+                FloatVector small = q.mul(z).fma(v, v);
+                // e = e^-2|x|, LaneMath.expNonPositive lane by lane
+                FloatVector t = a.mul(-2f).max(LaneMath.EXP_FLOOR);
+                FloatVector shifted = t.fma(log2e, round);
+                FloatVector n = shifted.sub(round);
+                FloatVector r = n.fma(ln2Lo, n.fma(ln2Hi, t));
+                FloatVector p = r.fma(p0, p1).fma(r, p2).fma(r, p3).fma(r, p4).fma(r, p5).fma(r, one).fma(r, one);
+                FloatVector e = p.mul(shifted.reinterpretAsInts().add(LaneMath.EXPONENT_BIAS)
+                        .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+                IntVector magnitude = one.sub(e).div(one.add(e)).reinterpretAsInts();
+                // The sign comes from v here, where it is needed: an int view of v kept live from the top of the
+                // body was boxed by C2 on every step (JMH -prof gc: 23 bytes per element).
+                FloatVector large = magnitude.or(v.reinterpretAsInts().and(Integer.MIN_VALUE)).reinterpretAsFloats();
+                large.blend(small, a.lt(LaneMath.TANH_SMALL)).intoArray(out, i);
+            }
+            for (int end = base + cols; i < end; i++) {
+                out[i] = LaneMath.tanh(x[i]);
+            }
         }
     }
 
     @Override
-    public void relu(float[] x, float[] out, int size) {
-        int i = 0;
-        for (int end = SPECIES.loopBound(size); i < end; i += L) {
-            FloatVector.fromArray(SPECIES, x, i).max(0f).intoArray(out, i);
+    public void relu(float[] x, float[] out, int offset, int ld, int rows, int cols) {
+        int vectorCols = SPECIES.loopBound(cols);
+        for (int row = 0, base = offset; row < rows; row++, base += ld) {
+            int i = base;
+            for (int end = base + vectorCols; i < end; i += L) {
+                FloatVector.fromArray(SPECIES, x, i).max(0f).intoArray(out, i);
+            }
+            for (int end = base + cols; i < end; i++) {
+                out[i] = Math.max(0f, x[i]);
+            }
         }
-        for (; i < size; i++) {
-            out[i] = Math.max(0f, x[i]);
+    }
+
+    @Override
+    public void sigmoidGradient(float[] y, float[] g, float[] out, int offset, int ld, int rows, int cols) {
+        FloatVector one = FloatVector.broadcast(SPECIES, 1f);
+        int vectorCols = SPECIES.loopBound(cols);
+        for (int row = 0, base = offset; row < rows; row++, base += ld) {
+            int i = base;
+            for (int end = base + vectorCols; i < end; i += L) {
+                FloatVector v = FloatVector.fromArray(SPECIES, y, i);
+                FloatVector.fromArray(SPECIES, g, i).mul(v).mul(one.sub(v)).intoArray(out, i);
+            }
+            for (int end = base + cols; i < end; i++) {
+                out[i] = g[i] * y[i] * (1f - y[i]);
+            }
+        }
+    }
+
+    @Override
+    public void tanhGradient(float[] y, float[] g, float[] out, int offset, int ld, int rows, int cols) {
+        FloatVector one = FloatVector.broadcast(SPECIES, 1f);
+        int vectorCols = SPECIES.loopBound(cols);
+        for (int row = 0, base = offset; row < rows; row++, base += ld) {
+            int i = base;
+            for (int end = base + vectorCols; i < end; i += L) {
+                FloatVector v = FloatVector.fromArray(SPECIES, y, i);
+                FloatVector.fromArray(SPECIES, g, i).mul(v.neg().fma(v, one)).intoArray(out, i);
+            }
+            for (int end = base + cols; i < end; i++) {
+                out[i] = g[i] * Math.fma(-y[i], y[i], 1f);
+            }
+        }
+    }
+
+    @Override
+    public void reluGradient(float[] y, float[] g, float[] out, int offset, int ld, int rows, int cols) {
+        FloatVector zero = FloatVector.zero(SPECIES);
+        int vectorCols = SPECIES.loopBound(cols);
+        for (int row = 0, base = offset; row < rows; row++, base += ld) {
+            int i = base;
+            for (int end = base + vectorCols; i < end; i += L) {
+                FloatVector v = FloatVector.fromArray(SPECIES, y, i);
+                zero.blend(FloatVector.fromArray(SPECIES, g, i), v.compare(VectorOperators.GT, 0f)).intoArray(out, i);
+            }
+            for (int end = base + cols; i < end; i++) {
+                out[i] = y[i] > 0f ? g[i] : 0f;
+            }
+        }
+    }
+
+    @Override
+    public void addRow(float[] m, int offset, int ld, int rows, int cols, float[] row, int rowOffset) {
+        int vectorCols = SPECIES.loopBound(cols);
+        for (int r = 0, base = offset; r < rows; r++, base += ld) {
+            int j = 0;
+            for (; j < vectorCols; j += L) {
+                FloatVector.fromArray(SPECIES, m, base + j).add(FloatVector.fromArray(SPECIES, row, rowOffset + j))
+                        .intoArray(m, base + j);
+            }
+            for (; j < cols; j++) {
+                m[base + j] += row[rowOffset + j];
+            }
         }
     }
 
@@ -139,61 +211,7 @@ final class SpeciesElementwiseKernels implements ElementwiseKernels {
         }
     }
 
-    @Override
-    public void sigmoidGradient(float[] y, float[] g, float[] out, int size) {
-        FloatVector one = FloatVector.broadcast(SPECIES, 1f);
-        int i = 0;
-        for (int end = SPECIES.loopBound(size); i < end; i += L) {
-            FloatVector v = FloatVector.fromArray(SPECIES, y, i);
-            FloatVector.fromArray(SPECIES, g, i).mul(v).mul(one.sub(v)).intoArray(out, i);
-        }
-        for (; i < size; i++) {
-            out[i] = g[i] * y[i] * (1f - y[i]);
-        }
-    }
-
-    @Override
-    public void tanhGradient(float[] y, float[] g, float[] out, int size) {
-        FloatVector one = FloatVector.broadcast(SPECIES, 1f);
-        int i = 0;
-        for (int end = SPECIES.loopBound(size); i < end; i += L) {
-            FloatVector v = FloatVector.fromArray(SPECIES, y, i);
-            FloatVector.fromArray(SPECIES, g, i).mul(v.neg().fma(v, one)).intoArray(out, i);
-        }
-        for (; i < size; i++) {
-            out[i] = g[i] * Math.fma(-y[i], y[i], 1f);
-        }
-    }
-
-    @Override
-    public void reluGradient(float[] y, float[] g, float[] out, int size) {
-        FloatVector zero = FloatVector.zero(SPECIES);
-        int i = 0;
-        for (int end = SPECIES.loopBound(size); i < end; i += L) {
-            FloatVector v = FloatVector.fromArray(SPECIES, y, i);
-            zero.blend(FloatVector.fromArray(SPECIES, g, i), v.compare(VectorOperators.GT, 0f)).intoArray(out, i);
-        }
-        for (; i < size; i++) {
-            out[i] = y[i] > 0f ? g[i] : 0f;
-        }
-    }
-
     // ---------------------------------------------------------------- elementwise and reductions
-
-    @Override
-    public void addRowVector(float[] m, int rows, int cols, float[] row) {
-        int end = SPECIES.loopBound(cols);
-        for (int r = 0; r < rows; r++) {
-            int base = r * cols;
-            int j = 0;
-            for (; j < end; j += L) {
-                FloatVector.fromArray(SPECIES, m, base + j).add(FloatVector.fromArray(SPECIES, row, j)).intoArray(m, base + j);
-            }
-            for (; j < cols; j++) {
-                m[base + j] += row[j];
-            }
-        }
-    }
 
     /** Column by column down the rows, in row order, as the naive loop adds them. */
     @Override

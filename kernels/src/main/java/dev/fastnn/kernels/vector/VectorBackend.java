@@ -50,8 +50,9 @@ public final class VectorBackend extends HostBackend {
         }
         this.bits = bits;
         this.threads = threads;
-        this.gemm = new GemmDriver(KernelsByWidth.microKernels(bits), threads, "fastnn-vector-" + POOLS.incrementAndGet());
         this.elementwise = KernelsByWidth.elementwise(bits);
+        this.gemm = new GemmDriver(KernelsByWidth.microKernels(bits), elementwise, threads,
+                "fastnn-vector-" + POOLS.incrementAndGet());
     }
 
     /** The widest float vector this CPU runs natively (what the JIT calls the preferred species). */
@@ -121,20 +122,42 @@ public final class VectorBackend extends HostBackend {
         gemm.multiply(transA, transB, m, n, k, alpha, data(a), a.cols(), data(b), b.cols(), beta, data(c));
     }
 
+    /**
+     * The gemm with bias and activation applied to each tile as it is finished; softmax, which needs whole rows,
+     * runs after the product.
+     */
+    @Override
+    protected void gemmBiasActivationKernel(boolean transA, boolean transB, int m, int n, int k,
+                                            Matrix a, Matrix b, Matrix bias, Activation f, Matrix out) {
+        boolean rowWise = f == Activation.SOFTMAX;
+        gemm.multiply(transA, transB, m, n, k, 1f, data(a), a.cols(), data(b), b.cols(), 0f, data(out),
+                GemmDriver.Epilogue.BIAS_ACTIVATION, rowWise ? Activation.IDENTITY : f, bias == null ? null : data(bias), null);
+        if (rowWise) {
+            activationKernel(f, out, out);
+        }
+    }
+
+    /** The gemm with the activation's gradient applied to each tile as it is finished; softmax's after the product. */
+    @Override
+    protected void gemmActivationGradientKernel(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                                Matrix a, Matrix b, Activation f, Matrix y, Matrix out) {
+        if (f == Activation.SOFTMAX) {
+            super.gemmActivationGradientKernel(transA, transB, m, n, k, alpha, a, b, f, y, out);
+            return;
+        }
+        gemm.multiply(transA, transB, m, n, k, alpha, data(a), a.cols(), data(b), b.cols(), 0f, data(out),
+                GemmDriver.Epilogue.ACTIVATION_GRADIENT, f, null, data(y));
+    }
+
     // ---------------------------------------------------------------- activations
 
+    /** Softmax, row-wise and run once per batch on a few classes, is the scalar reference loop. */
     @Override
     protected void activationKernel(Activation f, Matrix x, Matrix out) {
-        float[] xv = data(x);
-        float[] ov = data(out);
-        int size = x.size();
-        switch (f) {
-            case IDENTITY -> copyKernel(x, out);
-            case SIGMOID -> elementwise.sigmoid(xv, ov, size);
-            case TANH -> elementwise.tanh(xv, ov, size);
-            case RELU -> elementwise.relu(xv, ov, size);
-            case SOFTMAX -> ScalarKernels.softmaxRows(xv, ov, x.rows(), x.cols());
-            default -> throw new AssertionError(f);
+        if (f == Activation.SOFTMAX) {
+            ScalarKernels.softmaxRows(data(x), data(out), x.rows(), x.cols());
+        } else {
+            elementwise.activation(f, data(x), data(out), 0, x.size(), 1, x.size());
         }
     }
 
@@ -145,17 +168,10 @@ public final class VectorBackend extends HostBackend {
 
     @Override
     protected void activationGradientKernel(Activation f, Matrix y, Matrix grad, Matrix out) {
-        float[] yv = data(y);
-        float[] gv = data(grad);
-        float[] ov = data(out);
-        int size = y.size();
-        switch (f) {
-            case IDENTITY -> copyKernel(grad, out);
-            case SIGMOID -> elementwise.sigmoidGradient(yv, gv, ov, size);
-            case TANH -> elementwise.tanhGradient(yv, gv, ov, size);
-            case RELU -> elementwise.reluGradient(yv, gv, ov, size);
-            case SOFTMAX -> ScalarKernels.softmaxGradientRows(yv, gv, ov, y.rows(), y.cols());
-            default -> throw new AssertionError(f);
+        if (f == Activation.SOFTMAX) {
+            ScalarKernels.softmaxGradientRows(data(y), data(grad), data(out), y.rows(), y.cols());
+        } else {
+            elementwise.activationGradient(f, data(y), data(grad), data(out), 0, y.size(), 1, y.size());
         }
     }
 
@@ -163,7 +179,7 @@ public final class VectorBackend extends HostBackend {
 
     @Override
     protected void addRowVectorKernel(Matrix m, Matrix row) {
-        elementwise.addRowVector(data(m), m.rows(), m.cols(), data(row));
+        elementwise.addRow(data(m), 0, m.cols(), m.rows(), m.cols(), data(row), 0);
     }
 
     @Override

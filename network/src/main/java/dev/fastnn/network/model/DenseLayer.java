@@ -43,13 +43,9 @@ public final class DenseLayer implements AutoCloseable {
         return biases;
     }
 
-    /** {@code out = f(in W + b)}; {@code out} is {@code in.rows() x outputs}. */
+    /** {@code out = f(in W + b)}; {@code out} is {@code in.rows() x outputs}. One fused call (see Backend). */
     public void forward(Matrix in, Matrix out) {
-        backend.gemm(false, false, 1f, in, weights, 0f, out);
-        if (biases != null) {
-            backend.addRowVector(out, biases);
-        }
-        backend.activation(activation, out, out);
+        backend.gemmBiasActivation(false, false, in, weights, biases, activation, out);
     }
 
     /** A host copy of the parameters. */
