@@ -82,26 +82,48 @@ public abstract class Backend implements AutoCloseable {
 
     // ---------------------------------------------------------------- storage
 
-    /** A new {@code rows x cols} matrix filled with zeros. */
+    /** A new {@code rows x cols} matrix filled with zeros, for no particular use. */
     public final Matrix allocate(int rows, int cols) {
+        return allocate(rows, cols, MatrixUse.GENERAL);
+    }
+
+    /**
+     * A new {@code rows x cols} matrix filled with zeros, stored as suits {@code use} (a hint: every operation
+     * accepts the matrix whatever its use, with the same results).
+     */
+    public final Matrix allocate(int rows, int cols, MatrixUse use) {
         checkOpen();
+        Objects.requireNonNull(use, "use");
         if (rows <= 0 || cols <= 0) {
             throw new IllegalArgumentException("matrix shape must be positive, got " + rows + "x" + cols);
         }
         if ((long) rows * cols > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("matrix " + rows + "x" + cols + " has more than 2^31 - 9 elements");
         }
-        return newMatrix(rows, cols);
+        Matrix m = newMatrix(rows, cols, use);
+        m.use(use);
+        return m;
+    }
+
+    /** A new zero matrix of {@code m}'s shape and use, such as an optimizer's buffer beside a layer's weights. */
+    public final Matrix allocateLike(Matrix m) {
+        checkOwned(m, "m");
+        return allocate(m.rows(), m.cols(), m.use());
     }
 
     /** A new matrix holding a copy of {@code data} (row-major, exactly {@code rows * cols} values). */
     public final Matrix upload(float[] data, int rows, int cols) {
+        return upload(data, rows, cols, MatrixUse.GENERAL);
+    }
+
+    /** As {@link #upload(float[], int, int)}, stored as suits {@code use}. */
+    public final Matrix upload(float[] data, int rows, int cols, MatrixUse use) {
         Objects.requireNonNull(data, "data");
         if (data.length != (long) rows * cols) {
             throw new IllegalArgumentException(
                     "upload: " + data.length + " values cannot fill a " + rows + "x" + cols + " matrix");
         }
-        Matrix m = allocate(rows, cols);
+        Matrix m = allocate(rows, cols, use);
         write(m, data, 0);
         return m;
     }
@@ -412,6 +434,11 @@ public abstract class Backend implements AutoCloseable {
     // ---------------------------------------------------------------- kernels (arguments already checked)
 
     protected abstract Matrix newMatrix(int rows, int cols);
+
+    /** A matrix stored as suits {@code use}; by default the same as for any use. */
+    protected Matrix newMatrix(int rows, int cols, MatrixUse use) {
+        return newMatrix(rows, cols);
+    }
 
     /** Frees the matrix's storage; called once, by {@link Matrix#close()}. */
     protected abstract void releaseStorage(Matrix m);

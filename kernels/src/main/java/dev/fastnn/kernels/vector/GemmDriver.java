@@ -1,6 +1,7 @@
 package dev.fastnn.kernels.vector;
 
 import dev.fastnn.kernels.Activation;
+import dev.fastnn.kernels.HostMatrix;
 
 /**
  * The vector backend's gemm: Goto's block loops around the {@link MicroKernels}, in the order BLIS names
@@ -82,26 +83,47 @@ public final class GemmDriver implements AutoCloseable {
         return nr;
     }
 
-    /** {@code C = alpha op(A) op(B) + beta C} on row-major arrays ({@code C} is {@code m x n}, dense); arguments checked. */
+    /** {@code C = alpha op(A) op(B) + beta C} ({@code C} is {@code m x n}); arguments checked. */
     void multiply(boolean transA, boolean transB, int m, int n, int k,
-                  float alpha, float[] a, int lda, float[] b, int ldb, float beta, float[] c) {
-        multiply(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, Epilogue.NONE, Activation.IDENTITY, null, null);
+                  float alpha, HostMatrix a, HostMatrix b, float beta, HostMatrix c) {
+        multiply(transA, transB, m, n, k, alpha, a, b, beta, c, Epilogue.NONE, Activation.IDENTITY, null, null);
     }
 
     /**
-     * As {@link #multiply(boolean, boolean, int, int, int, float, float[], int, float[], int, float, float[])},
-     * then {@code epilogue} on every tile: {@code f} (elementwise) with {@code bias} ({@code n} values, or null)
-     * for {@link Epilogue#BIAS_ACTIVATION}, {@code f}'s gradient from {@code y} ({@code m x n}) for
-     * {@link Epilogue#ACTIVATION_GRADIENT}.
+     * Whether the operands' layouts are ones this driver reads and writes in place: A row-major or in slivers
+     * of {@link #MR} rows, B row-major or in panels of {@code nr} columns, C row-major or in panels of
+     * {@code nr} columns, {@code y} (of an epilogue, or null) laid out as C. Other layouts go through row-major
+     * copies (the caller's business).
      */
-    void multiply(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int lda,
-                  float[] b, int ldb, float beta, float[] c, Epilogue epilogue, Activation f, float[] bias, float[] y) {
+    boolean reads(HostMatrix a, HostMatrix b, HostMatrix c, HostMatrix y) {
+        return (a.layout() == HostMatrix.Layout.ROW_MAJOR || (a.layout() == HostMatrix.Layout.ROW_SLIVERS && a.block() == MR))
+                && (b.layout() == HostMatrix.Layout.ROW_MAJOR || panels(b))
+                && (c.layout() == HostMatrix.Layout.ROW_MAJOR || panels(c))
+                && (y == null || y.sameLayout(c));
+    }
+
+    private boolean panels(HostMatrix m) {
+        return m.layout() == HostMatrix.Layout.COLUMN_PANELS && m.block() == nr;
+    }
+
+    /**
+     * As {@link #multiply(boolean, boolean, int, int, int, float, HostMatrix, HostMatrix, float, HostMatrix)},
+     * then {@code epilogue} on every tile: {@code f} (elementwise) with {@code bias} ({@code n} values, or null)
+     * for {@link Epilogue#BIAS_ACTIVATION}, {@code f}'s gradient from {@code y} for
+     * {@link Epilogue#ACTIVATION_GRADIENT}. The layouts must be ones it {@link #reads}.
+     */
+    void multiply(boolean transA, boolean transB, int m, int n, int k, float alpha, HostMatrix a, HostMatrix b,
+                  float beta, HostMatrix c, Epilogue epilogue, Activation f, float[] bias, HostMatrix y) {
         Workspace ws = WORKSPACE.get();
-        Call p = ws.call.set(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, Path.of(n, nr), nr);
+        boolean aSlivers = a.layout() == HostMatrix.Layout.ROW_SLIVERS;
+        // Transposed slivers cannot be read in place (a sliver's rows are op(A)'s steps): pack them.
+        Path path = aSlivers && transA ? Path.PACKED : Path.of(n, nr);
+        Call p = ws.call.set(transA, transB, m, n, k, alpha, a.data(), a.cols(), aSlivers, b.data(), b.cols(), b.rows(),
+                panels(b), beta, c.data(), panels(c), path, nr);
         p.epilogue = epilogue;
         p.f = f;
         p.bias = bias;
-        p.y = y;
+        p.y = y == null ? null : y.data();
         int parts = split == null || (long) m * n * k < PARALLEL_MIN_MULTIPLY_ADDS ? 1 : split.threads();
         int panels = (n + nr - 1) / nr;
         int slivers = (m + MR - 1) / MR;
@@ -119,49 +141,70 @@ public final class GemmDriver implements AutoCloseable {
     }
 
     /**
+     * Steps of k per block: as even as {@link #KC} allows, so that k = 784 runs four blocks of 196 rather than
+     * three of 256 and one of 16, whose every tile would cost a full read and write of C for 16 steps.
+     */
+    static int kcBlock(int k) {
+        int blocks = (k + KC - 1) / KC;
+        return (k + blocks - 1) / blocks;
+    }
+
+    /**
      * {@code C[i0:i1, j0:j1]}, with i0 a multiple of MR and j0 of nr so that tiles fall where they would in one
-     * piece. Runs on the caller's thread or a worker's; {@code ws} is that thread's.
+     * piece. Runs on the caller's thread or a worker's; {@code ws} is that thread's. Operands already in the
+     * micro-kernels' layouts (A in slivers, B in panels) are read where they lie, for all of k, instead of
+     * being packed block by block; since tiles start at multiples of MR and nr, a tile's sliver or panel starts
+     * at {@code i k} or {@code j k} (and a C in panels has its tile at {@code j m + i nr}, rows nr apart).
      */
     private void blocks(Call p, Workspace ws, int i0, int i1, int j0, int j1) {
         Path path = p.path;
         int panel = p.panel;
         int rowStride = p.rowStride;
         int stepStride = p.stepStride;
-        float[] packedB = ws.packedB(KC * roundUp(Math.min(NC, j1 - j0), panel));
-        float[] packedA = path == Path.PACKED ? ws.packedA(MC * KC) : null;
+        boolean packedB = !(p.bPanels && !p.transB);
+        boolean packedA = path == Path.PACKED && !(p.aSlivers && !p.transA);
+        int kcMax = kcBlock(p.k);
+        float[] bBlock = packedB ? ws.packedB(kcMax * roundUp(Math.min(NC, j1 - j0), panel)) : p.b;
+        float[] aBlock = packedA ? ws.packedA(MC * kcMax) : p.a;
         float[] tile = ws.tile(MR * nr);
-        int ldc = p.n;
+        int ldc = p.cPanels ? nr : p.n;
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
-            for (int pc = 0; pc < p.k; pc += KC) {
-                int kc = Math.min(KC, p.k - pc);
+            for (int pc = 0; pc < p.k; pc += kcMax) {
+                int kc = Math.min(kcMax, p.k - pc);
                 float beta = pc == 0 ? p.beta : 1f;
                 boolean finalBlock = pc + kc == p.k;
-                packing.packB(p.b, p.ldb, p.transB, panel, pc, kc, jc, nc, packedB);
+                if (packedB) {
+                    packing.packB(p, panel, pc, kc, jc, nc, bBlock);
+                }
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
-                    if (packedA != null) {
-                        GemmPacking.packA(p.a, p.lda, p.transA, ic, mc, pc, kc, packedA);
+                    if (packedA) {
+                        packing.packA(p, ic, mc, pc, kc, aBlock);
                     }
                     for (int jr = 0; jr < nc; jr += panel) {
                         int cols = Math.min(panel, nc - jr);
-                        int bo = jr * kc;
+                        int j = jc + jr;
+                        int bo = packedB ? jr * kc : j * p.k + pc * panel;
                         for (int ir = 0; ir < mc; ir += MR) {
                             int rows = Math.min(MR, mc - ir);
                             int i = ic + ir;
-                            int co = i * ldc + jc + jr;
-                            if (path == Path.NARROW) {
-                                kernels.multiplyNarrow(kc, p.a, i * rowStride + pc * stepStride, rowStride, stepStride,
-                                        packedB, bo, p.c, co, ldc, rows, cols, p.alpha, beta, tile);
-                            } else if (path == Path.PACKED) {
-                                kernels.multiplyPacked(kc, packedA, ir * kc, packedB, bo,
+                            int co = p.cPanels ? j * p.m + i * nr : i * ldc + j;
+                            if (path == Path.PACKED) {
+                                kernels.multiplyPacked(kc, aBlock, packedA ? ir * kc : i * p.k + pc * MR, bBlock, bo,
                                         p.c, co, ldc, rows, cols, p.alpha, beta, tile);
                             } else {
-                                kernels.multiplyStrided(kc, p.a, i * rowStride + pc * stepStride, rowStride, stepStride,
-                                        packedB, bo, p.c, co, ldc, rows, cols, p.alpha, beta, tile);
+                                int ao = p.aSlivers ? i * p.k + pc * MR : i * rowStride + pc * stepStride;
+                                if (path == Path.NARROW) {
+                                    kernels.multiplyNarrow(kc, p.a, ao, rowStride, stepStride,
+                                            bBlock, bo, p.c, co, ldc, rows, cols, p.alpha, beta, tile);
+                                } else {
+                                    kernels.multiplyStrided(kc, p.a, ao, rowStride, stepStride,
+                                            bBlock, bo, p.c, co, ldc, rows, cols, p.alpha, beta, tile);
+                                }
                             }
                             if (finalBlock && p.epilogue != Epilogue.NONE) {
-                                finish(p, co, ldc, rows, cols, jc + jr);
+                                finish(p, co, ldc, rows, cols, j);
                             }
                         }
                     }
@@ -200,7 +243,7 @@ public final class GemmDriver implements AutoCloseable {
      * One call's operands and the path chosen for it. Each thread reuses its own, so a call allocates nothing;
      * workers read the caller's, which stays put until the call returns.
      */
-    private static final class Call {
+    static final class Call {
         boolean transA;
         boolean transB;
         int m;
@@ -208,15 +251,24 @@ public final class GemmDriver implements AutoCloseable {
         int k;
         float alpha;
         float[] a;
+        /** Columns of A as stored. */
         int lda;
+        /** Whether A is stored in slivers of MR rows (else row-major). */
+        boolean aSlivers;
         float[] b;
+        /** Columns and rows of B as stored. */
         int ldb;
+        int bRows;
+        /** Whether B is stored in panels of nr columns (else row-major). */
+        boolean bPanels;
         float beta;
         float[] c;
+        /** Whether C is stored in panels of nr columns (else row-major). */
+        boolean cPanels;
         Path path;
         /** Columns per packed panel of B: nr, or one vector on the narrow path. */
         int panel;
-        /** Where A is read in place: row r, step p of op(A) at {@code a[r rowStride + p stepStride]}. */
+        /** Where A is read in place: row r, step p of op(A) at {@code a[base + r rowStride + p stepStride]}. */
         int rowStride;
         int stepStride;
         Epilogue epilogue;
@@ -224,8 +276,8 @@ public final class GemmDriver implements AutoCloseable {
         float[] bias;
         float[] y;
 
-        Call set(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                 float[] a, int lda, float[] b, int ldb, float beta, float[] c, Path path, int nr) {
+        Call set(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int lda, boolean aSlivers,
+                 float[] b, int ldb, int bRows, boolean bPanels, float beta, float[] c, boolean cPanels, Path path, int nr) {
             this.transA = transA;
             this.transB = transB;
             this.m = m;
@@ -234,14 +286,19 @@ public final class GemmDriver implements AutoCloseable {
             this.alpha = alpha;
             this.a = a;
             this.lda = lda;
+            this.aSlivers = aSlivers;
             this.b = b;
             this.ldb = ldb;
+            this.bRows = bRows;
+            this.bPanels = bPanels;
             this.beta = beta;
             this.c = c;
+            this.cPanels = cPanels;
             this.path = path;
             this.panel = path == Path.NARROW ? nr / 2 : nr;
-            this.rowStride = transA ? 1 : lda;
-            this.stepStride = transA ? lda : 1;
+            // A sliver holds MR rows side by side, step after step.
+            this.rowStride = aSlivers ? 1 : transA ? 1 : lda;
+            this.stepStride = aSlivers ? MR : transA ? lda : 1;
             return this;
         }
 

@@ -3,7 +3,9 @@ package dev.fastnn.kernels.vector;
 import dev.fastnn.kernels.Activation;
 import dev.fastnn.kernels.Backends;
 import dev.fastnn.kernels.HostBackend;
+import dev.fastnn.kernels.HostMatrix;
 import dev.fastnn.kernels.Matrix;
+import dev.fastnn.kernels.MatrixUse;
 import dev.fastnn.kernels.naive.ScalarKernels;
 import java.util.ArrayList;
 import java.util.List;
@@ -114,12 +116,59 @@ public final class VectorBackend extends HostBackend {
         gemm.close();
     }
 
+    // ---------------------------------------------------------------- storage
+
+    /**
+     * A batch for the left of a product ({@link MatrixUse#GEMM_LEFT}) in slivers of {@link GemmDriver#MR} rows and
+     * weights ({@link MatrixUse#GEMM_RIGHT}) in panels of {@link #tileColumns()}: the micro-kernels' own layouts,
+     * so the products of a training step read them where they lie instead of packing them on every call. Only
+     * where the blocks divide the matrix (no padding) and the layout differs from row-major; else row-major.
+     */
+    @Override
+    protected Matrix newMatrix(int rows, int cols, MatrixUse use) {
+        if (use == MatrixUse.GEMM_LEFT && rows % GemmDriver.MR == 0 && cols > 1) {
+            return new HostMatrix(this, rows, cols, HostMatrix.Layout.ROW_SLIVERS, GemmDriver.MR);
+        }
+        int nr = gemm.nr();
+        if (use == MatrixUse.GEMM_RIGHT && cols % nr == 0 && cols > nr && rows > 1) {
+            return new HostMatrix(this, rows, cols, HostMatrix.Layout.COLUMN_PANELS, nr);
+        }
+        return new HostMatrix(this, rows, cols);
+    }
+
+    private static HostMatrix host(Matrix m) {
+        return (HostMatrix) m;
+    }
+
+    /** Whether the matrices lay out their elements alike, so that an elementwise kernel can run on the arrays. */
+    private static boolean alike(Matrix a, Matrix b) {
+        return host(a).sameLayout(host(b));
+    }
+
+    private static boolean alike(Matrix a, Matrix b, Matrix c) {
+        return alike(a, b) && alike(a, c);
+    }
+
+    private static boolean alike(Matrix a, Matrix b, Matrix c, Matrix d) {
+        return alike(a, b, c) && alike(a, d);
+    }
+
+    /** {@code m} itself when row-major, else a new row-major copy: for layouts the gemm driver does not read. */
+    private HostMatrix rowMajorCopy(HostMatrix m) {
+        if (m.layout() == HostMatrix.Layout.ROW_MAJOR) {
+            return m;
+        }
+        HostMatrix copy = new HostMatrix(this, m.rows(), m.cols());
+        m.load(copy.data());
+        return copy;
+    }
+
     // ---------------------------------------------------------------- gemm
 
     @Override
     protected void gemmKernel(boolean transA, boolean transB, int m, int n, int k,
                               float alpha, Matrix a, Matrix b, float beta, Matrix c) {
-        gemm.multiply(transA, transB, m, n, k, alpha, data(a), a.cols(), data(b), b.cols(), beta, data(c));
+        product(transA, transB, m, n, k, alpha, a, b, beta, c, GemmDriver.Epilogue.NONE, Activation.IDENTITY, null, null);
     }
 
     /**
@@ -130,8 +179,8 @@ public final class VectorBackend extends HostBackend {
     protected void gemmBiasActivationKernel(boolean transA, boolean transB, int m, int n, int k,
                                             Matrix a, Matrix b, Matrix bias, Activation f, Matrix out) {
         boolean rowWise = f == Activation.SOFTMAX;
-        gemm.multiply(transA, transB, m, n, k, 1f, data(a), a.cols(), data(b), b.cols(), 0f, data(out),
-                GemmDriver.Epilogue.BIAS_ACTIVATION, rowWise ? Activation.IDENTITY : f, bias == null ? null : data(bias), null);
+        product(transA, transB, m, n, k, 1f, a, b, 0f, out, GemmDriver.Epilogue.BIAS_ACTIVATION,
+                rowWise ? Activation.IDENTITY : f, bias == null ? null : rowMajor(bias), null);
         if (rowWise) {
             activationKernel(f, out, out);
         }
@@ -145,53 +194,96 @@ public final class VectorBackend extends HostBackend {
             super.gemmActivationGradientKernel(transA, transB, m, n, k, alpha, a, b, f, y, out);
             return;
         }
-        gemm.multiply(transA, transB, m, n, k, alpha, data(a), a.cols(), data(b), b.cols(), 0f, data(out),
-                GemmDriver.Epilogue.ACTIVATION_GRADIENT, f, null, data(y));
+        product(transA, transB, m, n, k, alpha, a, b, 0f, out, GemmDriver.Epilogue.ACTIVATION_GRADIENT, f, null, y);
+    }
+
+    /** The driver on the operands where they lie, or on row-major copies of all of them where it cannot read one. */
+    private void product(boolean transA, boolean transB, int m, int n, int k, float alpha, Matrix a, Matrix b,
+                         float beta, Matrix c, GemmDriver.Epilogue epilogue, Activation f, float[] bias, Matrix y) {
+        HostMatrix ha = host(a);
+        HostMatrix hb = host(b);
+        HostMatrix hc = host(c);
+        HostMatrix hy = y == null ? null : host(y);
+        if (gemm.reads(ha, hb, hc, hy)) {
+            gemm.multiply(transA, transB, m, n, k, alpha, ha, hb, beta, hc, epilogue, f, bias, hy);
+            return;
+        }
+        HostMatrix rc = rowMajorCopy(hc);
+        gemm.multiply(transA, transB, m, n, k, alpha, rowMajorCopy(ha), rowMajorCopy(hb), beta, rc, epilogue, f, bias,
+                hy == null ? null : rowMajorCopy(hy));
+        storeRowMajor(c, rc.data());
     }
 
     // ---------------------------------------------------------------- activations
 
-    /** Softmax, row-wise and run once per batch on a few classes, is the scalar reference loop. */
+    /**
+     * Softmax, row-wise and run once per batch on a few classes, is the scalar reference loop. Every kernel here
+     * runs on the arrays where its operands lie alike (elementwise results do not depend on where an element
+     * is) and on row-major copies otherwise, or where rows matter.
+     */
     @Override
     protected void activationKernel(Activation f, Matrix x, Matrix out) {
-        if (f == Activation.SOFTMAX) {
-            ScalarKernels.softmaxRows(data(x), data(out), x.rows(), x.cols());
-        } else {
+        if (f != Activation.SOFTMAX && alike(x, out)) {
             elementwise.activation(f, data(x), data(out), 0, x.size(), 1, x.size());
+            return;
         }
+        float[] o = rowMajor(out);
+        if (f == Activation.SOFTMAX) {
+            ScalarKernels.softmaxRows(rowMajor(x), o, x.rows(), x.cols());
+        } else {
+            elementwise.activation(f, rowMajor(x), o, 0, x.size(), 1, x.size());
+        }
+        storeRowMajor(out, o);
     }
 
     @Override
     protected void sigmoidDerivativeKernel(Matrix s, Matrix out) {
-        elementwise.sigmoidDerivative(data(s), data(out), s.size());
+        boolean raw = alike(s, out);
+        float[] o = raw ? data(out) : rowMajor(out);
+        elementwise.sigmoidDerivative(raw ? data(s) : rowMajor(s), o, s.size());
+        storeRowMajor(out, o);
     }
 
     @Override
     protected void activationGradientKernel(Activation f, Matrix y, Matrix grad, Matrix out) {
-        if (f == Activation.SOFTMAX) {
-            ScalarKernels.softmaxGradientRows(data(y), data(grad), data(out), y.rows(), y.cols());
-        } else {
+        if (f != Activation.SOFTMAX && alike(y, grad, out)) {
             elementwise.activationGradient(f, data(y), data(grad), data(out), 0, y.size(), 1, y.size());
+            return;
         }
+        float[] o = rowMajor(out);
+        if (f == Activation.SOFTMAX) {
+            ScalarKernels.softmaxGradientRows(rowMajor(y), rowMajor(grad), o, y.rows(), y.cols());
+        } else {
+            elementwise.activationGradient(f, rowMajor(y), rowMajor(grad), o, 0, y.size(), 1, y.size());
+        }
+        storeRowMajor(out, o);
     }
 
     // ---------------------------------------------------------------- elementwise
 
     @Override
     protected void addRowVectorKernel(Matrix m, Matrix row) {
-        elementwise.addRow(data(m), 0, m.cols(), m.rows(), m.cols(), data(row), 0);
+        float[] values = rowMajor(m);
+        elementwise.addRow(values, 0, m.cols(), m.rows(), m.cols(), rowMajor(row), 0);
+        storeRowMajor(m, values);
     }
 
     @Override
     protected void columnSumsKernel(Matrix m, Matrix out) {
-        elementwise.columnSums(data(m), m.rows(), m.cols(), data(out));
+        float[] o = rowMajor(out);
+        elementwise.columnSums(rowMajor(m), m.rows(), m.cols(), o);
+        storeRowMajor(out, o);
     }
 
     @Override
     protected void axpyKernel(float alpha, Matrix x, Matrix y) {
-        elementwise.axpy(alpha, data(x), data(y), x.size());
+        boolean raw = alike(x, y);
+        float[] yv = raw ? data(y) : rowMajor(y);
+        elementwise.axpy(alpha, raw ? data(x) : rowMajor(x), yv, x.size());
+        storeRowMajor(y, yv);
     }
 
+    /** Every element scaled alike: the layout does not matter. */
     @Override
     protected void scaleKernel(float alpha, Matrix x) {
         elementwise.scale(alpha, data(x), x.size());
@@ -199,44 +291,66 @@ public final class VectorBackend extends HostBackend {
 
     @Override
     protected void hadamardKernel(Matrix a, Matrix b, Matrix out) {
-        elementwise.hadamard(data(a), data(b), data(out), a.size());
+        boolean raw = alike(a, b, out);
+        float[] o = raw ? data(out) : rowMajor(out);
+        elementwise.hadamard(raw ? data(a) : rowMajor(a), raw ? data(b) : rowMajor(b), o, a.size());
+        storeRowMajor(out, o);
     }
 
     @Override
     protected void subtractKernel(Matrix a, Matrix b, Matrix out) {
-        elementwise.subtract(data(a), data(b), data(out), a.size());
+        boolean raw = alike(a, b, out);
+        float[] o = raw ? data(out) : rowMajor(out);
+        elementwise.subtract(raw ? data(a) : rowMajor(a), raw ? data(b) : rowMajor(b), o, a.size());
+        storeRowMajor(out, o);
     }
 
+    /** Reductions add in row-major order, whatever the layout, so that every layout sums to the same bits. */
     @Override
     protected double sumSquaredErrorKernel(Matrix yhat, Matrix y) {
-        return elementwise.sumSquaredError(data(yhat), data(y), y.size());
+        return elementwise.sumSquaredError(rowMajor(yhat), rowMajor(y), y.size());
     }
 
     @Override
     protected double crossEntropyKernel(Matrix p, Matrix y) {
-        return ScalarKernels.crossEntropy(data(p), data(y), y.size());
+        return ScalarKernels.crossEntropy(rowMajor(p), rowMajor(y), y.size());
     }
 
     @Override
     protected void adamKernel(Matrix w, Matrix g, Matrix m, Matrix v, float lr, float beta1, float beta2,
                               float epsilon, float correction1, float correction2) {
-        ScalarKernels.adam(data(w), data(g), data(m), data(v), w.size(), lr, beta1, beta2, epsilon, correction1, correction2);
+        if (alike(w, g, m, v)) {
+            ScalarKernels.adam(data(w), data(g), data(m), data(v), w.size(), lr, beta1, beta2, epsilon, correction1, correction2);
+            return;
+        }
+        float[] wv = rowMajor(w);
+        float[] mv = rowMajor(m);
+        float[] vv = rowMajor(v);
+        ScalarKernels.adam(wv, rowMajor(g), mv, vv, w.size(), lr, beta1, beta2, epsilon, correction1, correction2);
+        storeRowMajor(w, wv);
+        storeRowMajor(m, mv);
+        storeRowMajor(v, vv);
     }
 
+    /** The mask is drawn by row-major index. */
     @Override
     protected void dropoutKernel(Matrix x, Matrix out, int key, int threshold, float scale) {
-        elementwise.dropout(data(x), data(out), x.size(), key, threshold, scale);
+        float[] o = rowMajor(out);
+        elementwise.dropout(rowMajor(x), o, x.size(), key, threshold, scale);
+        storeRowMajor(out, o);
     }
 
     /** Rows x outputs, a few thousand floats per batch: scalar loops, as for the loss's gradient scale. */
     @Override
     protected void scaleRowsKernel(Matrix m, Matrix factors, Matrix out) {
-        ScalarKernels.scaleRows(data(m), m.rows(), m.cols(), data(factors), data(out));
+        float[] o = rowMajor(out);
+        ScalarKernels.scaleRows(rowMajor(m), m.rows(), m.cols(), rowMajor(factors), o);
+        storeRowMajor(out, o);
     }
 
     @Override
     protected double dotKernel(Matrix a, Matrix b) {
-        return ScalarKernels.dot(data(a), data(b), a.size());
+        return ScalarKernels.dot(rowMajor(a), rowMajor(b), a.size());
     }
 
     // ---------------------------------------------------------------- configuration
