@@ -3,6 +3,7 @@ package dev.fastnn.network.train;
 import dev.fastnn.kernels.Activation;
 import dev.fastnn.kernels.Backend;
 import dev.fastnn.kernels.Matrix;
+import dev.fastnn.kernels.MatrixUse;
 import dev.fastnn.network.model.DenseLayer;
 import dev.fastnn.network.model.Loss;
 import dev.fastnn.network.model.Network;
@@ -44,7 +45,7 @@ final class TrainingStep implements AutoCloseable {
         this.network = network;
         this.backend = network.backend();
         this.dropout = dropout;
-        this.x = backend.allocate(rows, network.inputs());
+        this.x = backend.allocate(rows, network.inputs(), MatrixUse.GEMM_LEFT);
         this.y = backend.allocate(rows, network.outputs());
         this.outputs = network.allocateOutputs(rows);
         this.deltas = network.allocateOutputs(rows);

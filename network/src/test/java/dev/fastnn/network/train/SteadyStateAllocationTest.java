@@ -9,6 +9,7 @@ import dev.fastnn.network.model.Loss;
 import dev.fastnn.network.testing.NetworkBackends;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
+import java.util.Arrays;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -38,33 +39,40 @@ class SteadyStateAllocationTest {
     private static final int MAX_EPOCHS = 100_000_000;
 
     /**
-     * Backend, then hidden and output activations, loss, optimizer, dropout and regularization: every path a
-     * step can take through the kernels, at sizes that leave tails at every vector width (6 inputs, 9 hidden
-     * units, 3 classes, batches of 8 and a last batch of 5 of the 301 samples).
+     * Backend, layers, then hidden activation, optimizer, dropout and regularization: every path a step can
+     * take through the kernels. 9 hidden units leave tails at every vector width; 64 are stored in panels at
+     * every width (MatrixUse.GEMM_RIGHT), with two such layers backprop multiplies by a paneled W^T. Batches
+     * are 8 (stored in slivers, GEMM_LEFT) with a last batch of 5 of the 301 samples (row-major).
      */
     static Stream<Arguments> configurations() {
+        int[] narrow = {6, 9, 3};
         return Stream.of(
-                Arguments.of(Backends.NAIVE, Activation.SIGMOID, new Optimizer.Adam(0.01f), 0f, Regularization.NONE),
-                Arguments.of(Backends.VECTOR, Activation.SIGMOID, new Optimizer.Adam(0.01f), 0f, Regularization.NONE),
-                Arguments.of(Backends.VECTOR, Activation.TANH, new Optimizer.Sgd(0.1f), 0.25f, new Regularization(1e-3f, 0f)),
-                Arguments.of(Backends.VECTOR, Activation.RELU, new Optimizer.Momentum(0.05f, 0.9f), 0f,
-                        new Regularization(0f, 1e-3f)));
+                Arguments.of(Backends.NAIVE, narrow, Activation.SIGMOID, new Optimizer.Adam(0.01f), 0f, Regularization.NONE),
+                Arguments.of(Backends.VECTOR, narrow, Activation.SIGMOID, new Optimizer.Adam(0.01f), 0f, Regularization.NONE),
+                Arguments.of(Backends.VECTOR, narrow, Activation.TANH, new Optimizer.Sgd(0.1f), 0.25f,
+                        new Regularization(1e-3f, 0f)),
+                Arguments.of(Backends.VECTOR, narrow, Activation.RELU, new Optimizer.Momentum(0.05f, 0.9f), 0f,
+                        new Regularization(0f, 1e-3f)),
+                Arguments.of(Backends.VECTOR, new int[] {6, 64, 64, 3}, Activation.SIGMOID, new Optimizer.Sgd(0.1f), 0f,
+                        Regularization.NONE),
+                Arguments.of(Backends.VECTOR, new int[] {6, 64, 3}, Activation.TANH, new Optimizer.Adam(0.01f), 0f,
+                        new Regularization(1e-3f, 1e-3f)));
     }
 
     @ParameterizedTest
     @MethodSource("configurations")
-    void aSteadyStateTrainingStepAllocatesNothing(String name, Activation hidden, Optimizer optimizer, float dropout,
-                                                  Regularization regularization) {
+    void aSteadyStateTrainingStepAllocatesNothing(String name, int[] layers, Activation hidden, Optimizer optimizer,
+                                                  float dropout, Regularization regularization) {
         NetworkBackends.get(name);
         try (Backend backend = Backends.create(name, 1)) {
-            Trainer trainer = Trainer.builder().layers(6, 9, 3).hiddenActivation(hidden)
+            Trainer trainer = Trainer.builder().layers(layers).hiddenActivation(hidden)
                     .outputActivation(Activation.SOFTMAX).loss(Loss.SOFTMAX_CROSS_ENTROPY)
                     .optimizer(optimizer).dropout(dropout).regularization(regularization)
                     .batchSize(8).epochs(MAX_EPOCHS).seed(3).backend(backend).build();
             AllocationWatch watch = new AllocationWatch();
             trainer.fit(TrainerTest.blobs(5), null, watch).close();
-            assertTrue(watch.verdict == Verdict.CLEAN, name + ", " + hidden + ", " + optimizer + ", dropout " + dropout
-                    + ": " + watch.report());
+            assertTrue(watch.verdict == Verdict.CLEAN, name + " " + Arrays.toString(layers) + ", " + hidden + ", "
+                    + optimizer + ", dropout " + dropout + ", " + regularization + ": " + watch.report());
         }
     }
 

@@ -126,6 +126,35 @@ class TrainerTest {
         assertFalse(Arrays.equals(a, c), "another seed gives another model");
     }
 
+    /**
+     * Products of 64 x 784 x 64 (above the split threshold) run on one, two and three threads, with the batch in
+     * slivers and the weights in panels (MatrixUse) and fused layer operations: the models are the same bits.
+     */
+    @Test
+    void vectorTrainingGivesBitIdenticalModelsOnOneTwoAndThreeThreads() {
+        NetworkBackends.get("vector");
+        SplittableRandom random = new SplittableRandom(9);
+        int rows = 640;
+        float[] x = new float[rows * 784];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) random.nextDouble();
+        }
+        Samples data = Samples.classification(x, rows, 784, random.ints(rows, 0, 10).toArray(), 10);
+        float[] reference = null;
+        for (int threads = 1; threads <= 3; threads++) {
+            try (Backend backend = Backends.create("vector", threads)) {
+                Trainer trainer = Trainer.builder().layers(784, 64, 64, 10).batchSize(64).epochs(2).seed(5)
+                        .optimizer(new Optimizer.Momentum(0.05f, 0.9f)).backend(backend).build();
+                float[] w = weights(trainer.fit(data));
+                if (reference == null) {
+                    reference = w;
+                } else {
+                    assertArrayEquals(reference, w, threads + " threads vs 1");
+                }
+            }
+        }
+    }
+
     @Test
     void concurrentTrainersSharingABackendGiveTheSerialModels() throws Exception {
         Backend backend = Backends.get("naive");
