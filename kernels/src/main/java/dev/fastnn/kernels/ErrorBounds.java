@@ -63,9 +63,13 @@ public final class ErrorBounds {
         return ACTIVATION_RELATIVE * Math.abs(exact) + ACTIVATION_ABSOLUTE;
     }
 
-    /** A softmax probability in a row of {@code cols}: exp's error plus the row sum's. */
+    /**
+     * A softmax probability in a row of {@code cols}: the exps' errors (the numerator's and the sum's), and the
+     * float row sum's, {@code gamma(cols)} relative: a plain running sum over a row of a thousand goes past
+     * the exps' share (PoCL's does), a pairwise or lane-wise one does not.
+     */
     public static double softmax(double exact, int cols) {
-        return 4 * ACTIVATION_RELATIVE * Math.abs(exact) + U / cols + ACTIVATION_ABSOLUTE;
+        return (4 * ACTIVATION_RELATIVE + gamma(cols)) * Math.abs(exact) + U / cols + ACTIVATION_ABSOLUTE;
     }
 
     /**
