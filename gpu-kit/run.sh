@@ -24,11 +24,21 @@ log=$results/gpu-check.log
 deadline=${FASTNN_KIT_DEADLINE:-510}
 time_limit=${FASTNN_KIT_TIME_LIMIT:-530}
 
-# Scratch space: the JVM's temp folder (Aparapi extracts its native library there), OpenCL caches, the
-# combined ICD folder. The kit itself may be read-only.
-work=$(mktemp -d "${TMPDIR:-/tmp}/fastnn-gpu-kit.XXXXXX" 2>/dev/null) \
-  || { work=$results/work.$$ && mkdir -p "$work"; } \
-  || { echo "run.sh: no writable scratch folder (tried ${TMPDIR:-/tmp} and $results)" >&2; exit 1; }
+# Scratch space: the JVM's temp folder (Aparapi extracts its native library there and loads it, so the
+# folder must allow executing), OpenCL caches, the combined ICD folder. The kit itself may be read-only.
+runs_programs() {
+  printf '#!/bin/sh\nexit 0\n' >"$1/probe" 2>/dev/null && chmod +x "$1/probe" && "$1/probe"
+}
+work=
+for base in "${TMPDIR:-/tmp}" /dev/shm "$results" "$kit"; do
+  candidate=$(mktemp -d "$base/fastnn-gpu-kit.XXXXXX" 2>/dev/null) || continue
+  if runs_programs "$candidate"; then
+    work=$candidate
+    break
+  fi
+  rm -rf "$candidate"
+done
+[ -n "$work" ] || { echo "run.sh: no writable folder that may hold programs (tried ${TMPDIR:-/tmp}, /dev/shm, $results, $kit)" >&2; exit 1; }
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/tmp" "$work/vendors" "$work/home"
 environment=$work/environment.txt
@@ -133,7 +143,13 @@ export POCL_CACHE_DIR=${POCL_CACHE_DIR:-$work/pocl-cache}
 
 # ---------------------------------------------------------------- the check
 java=$kit/runtime/bin/java
-[ -x "$java" ] || { echo "run.sh: $java is missing: rebuild the kit (gpu-kit/build.sh)" >&2; exit 1; }
+[ -f "$java" ] || { echo "run.sh: $java is missing: rebuild the kit (gpu-kit/build.sh)" >&2; exit 1; }
+if ! "$java" -version >/dev/null 2>&1; then
+  # A copy that lost its file modes, or a folder mounted without exec: run a copy from the scratch folder.
+  cp -r "$kit/runtime" "$work/runtime" && chmod -R u+x "$work/runtime/bin" "$work/runtime/lib"
+  java=$work/runtime/bin/java
+  note "runtime: the kit's could not run in place; running a copy in $work/runtime"
+fi
 # Aparapi's warnings and the OpenCL source it generates go to the log, so that a driver's build error (which
 # the driver prints there too) can be read against the source; the run has one try on the GPU.
 flags=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseG1GC -Xmx8g

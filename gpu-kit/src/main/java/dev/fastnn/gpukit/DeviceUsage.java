@@ -5,7 +5,6 @@ import com.aparapi.device.Device;
 import com.aparapi.device.OpenCLDevice;
 import com.aparapi.internal.kernel.KernelManager;
 import com.aparapi.internal.kernel.KernelProfile;
-import dev.fastnn.kernels.Backend;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,9 +68,9 @@ final class DeviceUsage {
 
     /**
      * Aparapi's record of every kernel class it profiled: the devices each ran on. Everything must have run
-     * on the OpenCL device the backend describes.
+     * on {@code device}, the backend's.
      */
-    static List<KernelDevices> kernels(Backend backend) {
+    static List<KernelDevices> kernels(OpenCLDevice device) {
         List<KernelDevices> kernels = new ArrayList<>();
         for (String line : aparapiReport().lines().toList()) {
             String name = line.strip();
@@ -90,7 +89,7 @@ final class DeviceUsage {
             List<String> strays = new ArrayList<>();
             for (Device d : profile.getDevices()) {
                 devices.add(d.getShortDescription());
-                boolean ours = d instanceof OpenCLDevice cl && backend.description().contains(cl.getName().trim());
+                boolean ours = d instanceof OpenCLDevice cl && cl.getDeviceId() == device.getDeviceId();
                 if (!ours) {
                     strays.add(d.getShortDescription());
                 }
@@ -101,8 +100,8 @@ final class DeviceUsage {
     }
 
     /** Null when every kernel so far ran on the backend's device only; else which kernel ran where else. */
-    static String offDevice(Backend backend) {
-        List<KernelDevices> kernels = kernels(backend);
+    static String offDevice(OpenCLDevice device) {
+        List<KernelDevices> kernels = kernels(device);
         if (kernels.isEmpty()) {
             return "Aparapi recorded no kernel at all: nothing ran through OpenCL";
         }

@@ -1,8 +1,11 @@
 package dev.fastnn.gpukit;
 
+import com.aparapi.device.Device;
+import com.aparapi.device.OpenCLDevice;
 import dev.fastnn.kernels.Backend;
 import dev.fastnn.kernels.BackendProvider;
 import dev.fastnn.kernels.Backends;
+import dev.fastnn.kernels.opencl.OpenClBackend;
 import dev.fastnn.network.train.Samples;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -39,6 +42,11 @@ public final class GpuCheck {
     static final int GEMM_GOAL_N = 4096;
     static final double EPOCH_GOAL_SPEEDUP = 10;
     static final int EPOCH_GOAL_BATCH = 4096;
+    private static final String GEMM_CORRECTNESS = "gemm correctness";
+    private static final String ELEMENTWISE_CORRECTNESS = "elementwise correctness";
+    private static final String GEMM_SPEED = "gemm speed";
+    private static final String TRAINING = "training at batch ";
+    private static final String DEVICE_USAGE = "device usage";
 
     private static final String HELP = String.join("\n",
             "usage: gpu-check [--sizes auto|quick|full] [--deadline-seconds S] [--report FILE] [--json FILE]",
@@ -98,6 +106,8 @@ public final class GpuCheck {
     private final Report report;
     private final Deadline deadline;
     private Backend device;
+    /** The OpenCL device of {@link #device}: where every kernel must run. */
+    private OpenCLDevice openCl;
     private Backend reference;
     private Sizes sizes;
 
@@ -175,37 +185,40 @@ public final class GpuCheck {
                 + "a batch-" + EPOCH_GOAL_BATCH + " epoch >= " + (int) EPOCH_GOAL_SPEEDUP + "x the vector backend's on the same machine");
         if (!section("devices", this::devices)) {
             String reason = "no usable OpenCL device (see 'devices')";
-            for (String name : List.of("gemm correctness", "elementwise correctness", "gemm speed", "training at batch 128",
-                    "training at batch 4096", "device usage")) {
-                report.skipped(name, reason);
+            report.skipped(GEMM_CORRECTNESS, reason);
+            report.skipped(ELEMENTWISE_CORRECTNESS, reason);
+            report.skipped(GEMM_SPEED, reason);
+            for (int batch : Sizes.BATCH_SIZES) {
+                report.skipped(TRAINING + batch, reason);
             }
+            report.skipped(DEVICE_USAGE, reason);
             return;
         }
         report.header("sizes", sizes.name());
         report.header("device", device.description());
         report.header("reference", reference.description());
-        section("gemm correctness", s -> {
+        section(GEMM_CORRECTNESS, s -> {
             new GemmCheck(device, reference, this::offDevice).correctness(s, sizes);
             return "every transpose case on " + sizes.gemmShapes().length + " shapes";
         });
-        section("elementwise correctness", s -> {
+        section(ELEMENTWISE_CORRECTNESS, s -> {
             ElementwiseCheck check = new ElementwiseCheck(device, reference, this::offDevice);
             check.run(s, sizes);
             return "every other Backend operation on " + sizes.elementwiseShapes().length + " shapes";
         });
-        section("gemm speed", s -> {
+        section(GEMM_SPEED, s -> {
             new GemmCheck(device, reference, this::offDevice).speed(s, sizes, deadline);
             return gemmSummary(s);
         });
         Samples data = TrainingCheck.generate(sizes.trainingRows(), 11);
         for (int batch : Sizes.BATCH_SIZES) {
-            section("training at batch " + batch, s -> {
+            section(TRAINING + batch, s -> {
                 new TrainingCheck(device, reference, this::offDevice).run(s, data, batch, sizes, deadline);
                 return trainingSummary(s);
             });
         }
-        section("device usage", s -> {
-            for (DeviceUsage.KernelDevices k : DeviceUsage.kernels(device)) {
+        section(DEVICE_USAGE, s -> {
+            for (DeviceUsage.KernelDevices k : DeviceUsage.kernels(openCl)) {
                 s.line("kernel " + k.kernel() + " ran on: " + String.join(", ", k.devices()));
                 s.figure(k.kernel(), k.devices());
             }
@@ -287,7 +300,8 @@ public final class GpuCheck {
         checkLoader(s);
         device = Backends.get("aparapi");
         reference = Backends.get("vector");
-        boolean gpu = aparapi.preferredByAuto();
+        openCl = ((OpenClBackend) device).device();
+        boolean gpu = openCl.getType() == Device.TYPE.GPU;
         sizes = options.sizes().equals("auto") ? (gpu ? Sizes.full() : Sizes.quick()) : Sizes.named(options.sizes());
         s.line("device under test: " + device.description());
         s.line("reference: " + reference.description());
@@ -316,7 +330,7 @@ public final class GpuCheck {
     }
 
     private String offDevice() {
-        return DeviceUsage.offDevice(device);
+        return DeviceUsage.offDevice(openCl);
     }
 
     private static BackendProvider provider(String name) {
@@ -324,10 +338,7 @@ public final class GpuCheck {
     }
 
     private String deviceName() {
-        String d = device.description();
-        int at = d.indexOf("device ");
-        int end = d.indexOf(", platform");
-        return at >= 0 && end > at ? d.substring(at + "device ".length(), end) : d;
+        return openCl.getName().trim();
     }
 
     @SuppressWarnings("unchecked")
@@ -359,7 +370,7 @@ public final class GpuCheck {
     private void goals() {
         Report.Section s = report.section("goals");
         String gemm = "not measured";
-        Object rows = report.figureOf("gemm speed", "sizes");
+        Object rows = report.figureOf(GEMM_SPEED, "sizes");
         if (rows instanceof List<?> list) {
             for (Object o : list) {
                 Map<String, Object> row = (Map<String, Object>) o;
@@ -370,7 +381,7 @@ public final class GpuCheck {
             }
         }
         String epoch = "not measured";
-        Object speedup = report.figureOf("training at batch " + EPOCH_GOAL_BATCH, "deviceOverVector");
+        Object speedup = report.figureOf(TRAINING + EPOCH_GOAL_BATCH, "deviceOverVector");
         if (speedup instanceof Double x) {
             epoch = String.format("%.2fx: %s", x, x >= EPOCH_GOAL_SPEEDUP ? "met" : "NOT met");
         }

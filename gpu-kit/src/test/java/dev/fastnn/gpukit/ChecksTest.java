@@ -30,7 +30,7 @@ class ChecksTest {
     @TempDir
     Path dir;
 
-    private final Backend reference = Backends.create("vector", 1);
+    private final Backend reference = Backends.get("vector");
 
     private Report.Section section(String name) {
         return new Report(dir.resolve("report.txt"), dir.resolve("report.json"), List.of()).section(name);
