@@ -350,7 +350,7 @@ public final class GpuCheck {
         StringBuilder sb = new StringBuilder();
         for (Object o : rows) {
             Map<String, Object> row = (Map<String, Object>) o;
-            sb.append(sb.length() == 0 ? "" : "; ").append(String.format("n=%d device %.0f GFLOP/s, vector %.0f",
+            sb.append(sb.length() == 0 ? "" : "; ").append(String.format("n=%d device %.4g GFLOP/s, vector %.4g",
                     row.get("n"), row.get("deviceGflops"), row.get("vectorGflops")));
         }
         return sb.toString();
