@@ -7,43 +7,44 @@ import dev.fastnn.network.train.Evaluation;
 import dev.fastnn.network.train.Model;
 import dev.fastnn.network.train.Samples;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.file.Path;
-import java.util.HashSet;
+import java.io.PrintWriter;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** {@code fastnn evaluate}: a saved model's accuracy and confusion matrix on labelled data. */
-final class EvaluateCommand implements Main.Command {
-    private final Path modelFile;
-    private final DataOptions data;
-    private final Backend backend;
+@Command(name = "evaluate", sortOptions = false, abbreviateSynopsis = true,
+        description = "Print a saved model's accuracy, loss and confusion matrix on Fashion-MNIST's test set "
+                + "(--dataset) or a labelled CSV file (--csv).")
+final class EvaluateCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
 
-    private EvaluateCommand(Path modelFile, DataOptions data, Backend backend) {
-        this.modelFile = modelFile;
-        this.data = data;
-        this.backend = backend;
-    }
+    @Mixin
+    private ModelOption modelFile;
 
-    static EvaluateCommand parse(String[] args) throws UsageException {
-        Set<String> valued = new HashSet<>(DataOptions.OPTIONS);
-        valued.addAll(List.of("model", "backend", "threads"));
-        Arguments a = Arguments.parse("evaluate", args, 1, valued, Set.of());
-        if (a.has("test-csv")) {
-            throw new UsageException("evaluate reads one set: give it with --csv");
-        }
-        Path model = Path.of(a.required("model"));
-        return new EvaluateCommand(model, DataOptions.parse(a), a.backend());
-    }
+    @Mixin
+    private DataOptions data;
+
+    @Mixin
+    private BackendOptions backendOptions;
 
     @Override
-    public int run(PrintStream out, PrintStream err) throws IOException {
-        try (Model model = Model.of(backend, ModelFile.load(modelFile))) {
+    public Integer call() throws IOException, UsageException {
+        data.check();
+        PrintWriter out = spec.commandLine().getOut();
+        new CommandFiles(out, spec.commandLine().getErr()).input("--model", modelFile.path()).input("--csv", data.csv())
+                .check();
+        Backend backend = backendOptions.backend();
+        try (Model model = Model.of(backend, ModelFile.load(modelFile.path()))) {
             Samples samples = Samples.of(data.evaluationSet(), model.network().outputs());
             Evaluation e = model.evaluate(samples);
-            out.println("model: " + modelFile + " (" + model.network().inputs() + " inputs, "
+            out.println("model: " + modelFile.path() + " (" + model.network().inputs() + " inputs, "
                     + model.network().outputs() + " outputs) on " + backend.description());
-            out.println("data: " + data.describe() + ": " + samples.rows() + " samples");
+            out.println("data: " + data.describe(null) + ": " + samples.rows() + " samples");
             out.printf("accuracy: %.2f%% (%d of %d)%n", 100 * e.accuracy(), Math.round(e.accuracy() * samples.rows()),
                     samples.rows());
             out.printf("loss (%s): %.6g%n", model.network().loss().id(), e.loss());
@@ -54,7 +55,7 @@ final class EvaluateCommand implements Main.Command {
     }
 
     /** Rows are the true classes, columns the predicted ones. */
-    static void printConfusion(int[][] confusion, List<String> names, PrintStream out) {
+    static void printConfusion(int[][] confusion, List<String> names, PrintWriter out) {
         int k = confusion.length;
         int width = 6;
         for (int[] row : confusion) {

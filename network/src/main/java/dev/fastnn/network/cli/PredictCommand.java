@@ -2,49 +2,61 @@ package dev.fastnn.network.cli;
 
 import dev.fastnn.kernels.Activation;
 import dev.fastnn.kernels.Backend;
-import dev.fastnn.network.data.CsvReader;
 import dev.fastnn.network.data.Dataset;
+import dev.fastnn.network.io.AtomicFile;
 import dev.fastnn.network.io.ModelFile;
 import dev.fastnn.network.train.Model;
-import java.io.BufferedOutputStream;
+import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code fastnn predict}: a saved model's outputs for each row of a CSV file of features. A classifier
  * (softmax output) writes {@code row,predicted,p0..pK-1}; any other model {@code row,y0..yK-1}.
  */
-final class PredictCommand implements Main.Command {
-    private final Path modelFile;
-    private final Path csv;
-    private final Path outFile;
-    private final float divisor;
-    private final Backend backend;
+@Command(name = "predict", sortOptions = false, abbreviateSynopsis = true,
+        description = "Write a saved model's predictions for the rows of a CSV file of features: for a classifier "
+                + "row,predicted,p0..pK-1, else row,y0..yK-1.")
+final class PredictCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
 
-    private PredictCommand(Path modelFile, Path csv, Path outFile, float divisor, Backend backend) {
-        this.modelFile = modelFile;
-        this.csv = csv;
-        this.outFile = outFile;
-        this.divisor = divisor;
-        this.backend = backend;
-    }
+    @Mixin
+    private ModelOption modelFile;
 
-    static PredictCommand parse(String[] args) throws UsageException {
-        Arguments a = Arguments.parse("predict", args, 1, Set.of("model", "csv", "out", "divisor", "backend", "threads"),
-                Set.of());
-        return new PredictCommand(Path.of(a.required("model")), Path.of(a.required("csv")), a.path("out"),
-                a.positiveFloat("divisor", 1f), a.backend());
-    }
+    @Option(names = "--csv", paramLabel = "FILE", required = true,
+            description = "A CSV file of features only, one sample per row, as many columns as the model has inputs.")
+    private Path csv;
+
+    @Mixin
+    private CsvOptions csvFormat;
+
+    @Option(names = "--out", paramLabel = "FILE.csv", description = "Write the predictions there instead of to "
+            + "standard output.")
+    private Path outFile;
+
+    @Mixin
+    private BackendOptions backendOptions;
 
     @Override
-    public int run(PrintStream out, PrintStream err) throws IOException {
-        try (Model model = Model.of(backend, ModelFile.load(modelFile))) {
-            Dataset input = CsvReader.defaults().withoutLabels().withDivisor(divisor).read(csv);
+    public Integer call() throws IOException, UsageException {
+        PrintWriter out = spec.commandLine().getOut();
+        CommandFiles files = new CommandFiles(out, spec.commandLine().getErr())
+                .input("--model", modelFile.path()).input("--csv", csv).output("--out", outFile);
+        files.check();
+        Backend backend = backendOptions.backend();
+        try (Model model = Model.of(backend, ModelFile.load(modelFile.path()))) {
+            Dataset input = csvFormat.reader().withoutLabels().read(csv);
             int features = model.network().inputs();
             if (input.cols() != features) {
                 throw new IllegalArgumentException(csv + " has " + input.cols() + " columns but the model takes "
@@ -52,37 +64,27 @@ final class PredictCommand implements Main.Command {
             }
             float[] y = model.predict(input.features(), input.rows());
             boolean classifier = model.network().outputLayer().activation() == Activation.SOFTMAX;
+            int k = model.network().outputs();
             if (outFile == null) {
-                write(out, y, input.rows(), model.network().outputs(), classifier);
+                write(out, y, input.rows(), k, classifier);
                 out.flush();
             } else {
-                // Written beside the target and renamed, so a reader never sees half a file.
-                Path tmp = Files.createTempFile(outFile.toAbsolutePath().getParent(), ".predict", ".csv");
-                try {
-                    try (PrintStream ps = new PrintStream(new BufferedOutputStream(Files.newOutputStream(tmp)), false,
-                            StandardCharsets.UTF_8)) {
-                        write(ps, y, input.rows(), model.network().outputs(), classifier);
-                        if (ps.checkError()) {
-                            throw new IOException("could not write " + tmp);
-                        }
-                    }
-                    Files.move(tmp, outFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                } finally {
-                    Files.deleteIfExists(tmp);
-                }
-                out.println(input.rows() + " predictions written to " + outFile);
+                files.write(outFile, input.rows() + " predictions", () -> AtomicFile.write(outFile, stream -> {
+                    Writer w = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
+                    write(w, y, input.rows(), k, classifier);
+                    w.flush();
+                }));
             }
         }
-        return 0;
+        return files.status();
     }
 
-    private static void write(PrintStream out, float[] y, int rows, int k, boolean classifier) {
-        StringBuilder header = new StringBuilder(classifier ? "row,predicted" : "row");
+    private static void write(Writer out, float[] y, int rows, int k, boolean classifier) throws IOException {
+        StringBuilder line = new StringBuilder(classifier ? "row,predicted" : "row");
         for (int j = 0; j < k; j++) {
-            header.append(classifier ? ",p" : ",y").append(j);
+            line.append(classifier ? ",p" : ",y").append(j);
         }
-        out.println(header);
-        StringBuilder line = new StringBuilder();
+        out.write(line.append(System.lineSeparator()).toString());
         for (int i = 0; i < rows; i++) {
             line.setLength(0);
             line.append(i);
@@ -98,7 +100,7 @@ final class PredictCommand implements Main.Command {
             for (int j = 0; j < k; j++) {
                 line.append(',').append(y[i * k + j]);
             }
-            out.println(line);
+            out.write(line.append(System.lineSeparator()).toString());
         }
     }
 }

@@ -32,6 +32,11 @@ public sealed interface Optimizer {
             requirePositive("learning rate", learningRate);
         }
 
+        /** {@code new Sgd(0.5)}: the rate rounded to float32, the precision of the weights it moves. */
+        public Sgd(double learningRate) {
+            this((float) learningRate);
+        }
+
         @Override
         public LayerUpdater updater(Backend backend, DenseLayer layer) {
             Matrix biasGradient = layer.biases() == null ? null : backend.allocate(1, layer.outputs());
@@ -68,6 +73,11 @@ public sealed interface Optimizer {
             if (!(momentum >= 0 && momentum < 1)) {
                 throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
             }
+        }
+
+        /** {@code new Momentum(0.1, 0.9)}, rounded to float32. */
+        public Momentum(double learningRate, double momentum) {
+            this((float) learningRate, (float) momentum);
         }
 
         @Override
@@ -116,9 +126,19 @@ public sealed interface Optimizer {
             }
         }
 
+        /** {@code new Adam(0.001, 0.9, 0.999, 1e-8)}, rounded to float32. */
+        public Adam(double learningRate, double beta1, double beta2, double epsilon) {
+            this((float) learningRate, (float) beta1, (float) beta2, (float) epsilon);
+        }
+
         /** The paper's defaults: beta1 0.9, beta2 0.999, epsilon 1e-8. */
         public Adam(float learningRate) {
             this(learningRate, 0.9f, 0.999f, 1e-8f);
+        }
+
+        /** {@code new Adam(0.001)} with the paper's defaults, the rate rounded to float32. */
+        public Adam(double learningRate) {
+            this((float) learningRate);
         }
 
         @Override

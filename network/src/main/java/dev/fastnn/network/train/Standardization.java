@@ -1,83 +1,56 @@
 package dev.fastnn.network.train;
 
-import dev.fastnn.network.model.LayerParameters;
-import dev.fastnn.network.model.ModelParameters;
-import java.util.ArrayList;
-import java.util.List;
+import dev.fastnn.network.model.Preprocessing;
 
 /**
- * Per-feature standardization {@code x' = (x - mean) / (std + 0.01)}, with statistics from the training set.
- * The 0.01 keeps features that never vary (Fashion-MNIST's always-black corner pixels) from being blown up.
- * Because it is affine it can be folded into the first layer after training ({@link #foldInto}), so the
- * model that comes out takes raw features and nobody has to remember to standardize before predicting.
+ * The statistics behind a {@link Preprocessing}: per feature, after the divisor, the training set's mean and
+ * {@code 1 / standard deviation}. Affine, so it is folded into the first layer after training and the model
+ * takes raw features.
+ *
+ * <p>The rule for a feature that does not vary depends on nothing but the feature itself, so that scaling a
+ * feature by any factor changes nothing: a deviation of at most {@link #RELATIVE_NOISE} of the feature's
+ * largest magnitude is float32 rounding, not information (Fashion-MNIST's always-black corner pixels, an id
+ * column stored as floats), and such a feature keeps scale 1 instead of being blown up. Deviations are
+ * computed in two passes in double, so a constant feature has deviation exactly 0.
  */
-record Standardization(float[] mean, float[] scale) {
-    private static final double FLOOR = 0.01;
+final class Standardization {
+    /** About 16 float32 ulps of the feature's magnitude. */
+    static final double RELATIVE_NOISE = 1e-6;
 
-    /** Means and standard deviations of each feature of {@code samples}, in double. */
-    static Standardization of(Samples samples) {
+    private Standardization() {
+    }
+
+    /** Divides by {@code divisor} and, when {@code standardize}, standardizes with statistics of {@code samples}. */
+    static Preprocessing of(Samples samples, float divisor, boolean standardize) {
+        if (!standardize) {
+            return Preprocessing.divisor(divisor);
+        }
         int d = samples.features();
         int n = samples.rows();
-        double[] sum = new double[d];
-        double[] sumSquares = new double[d];
         float[] x = samples.inputs();
+        double[] sum = new double[d];
+        double[] largest = new double[d];
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < d; j++) {
-                double v = x[i * d + j];
+                float v = x[i * d + j] / divisor;
                 sum[j] += v;
-                sumSquares[j] += v * v;
+                largest[j] = Math.max(largest[j], Math.abs(v));
+            }
+        }
+        double[] squares = new double[d];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) {
+                double deviation = x[i * d + j] / divisor - sum[j] / n;
+                squares[j] += deviation * deviation;
             }
         }
         float[] mean = new float[d];
         float[] scale = new float[d];
         for (int j = 0; j < d; j++) {
-            double m = sum[j] / n;
-            double variance = Math.max(sumSquares[j] / n - m * m, 0);
-            mean[j] = (float) m;
-            scale[j] = (float) (1 / (Math.sqrt(variance) + FLOOR));
+            double std = Math.sqrt(squares[j] / n);
+            mean[j] = (float) (sum[j] / n);
+            scale[j] = std > RELATIVE_NOISE * largest[j] ? (float) (1 / std) : 1f;
         }
-        return new Standardization(mean, scale);
-    }
-
-    /** A standardized copy (the input's arrays are left alone). */
-    Samples apply(Samples s) {
-        int d = s.features();
-        float[] x = s.inputs();
-        float[] out = new float[x.length];
-        for (int i = 0; i < s.rows(); i++) {
-            for (int j = 0; j < d; j++) {
-                out[i * d + j] = (x[i * d + j] - mean[j]) * scale[j];
-            }
-        }
-        return new Samples(out, s.rows(), d, s.labels(), s.targets(), s.outputs());
-    }
-
-    /**
-     * The same network for raw inputs: the first layer's {@code W'[k][j] = scale_k W[k][j]} and
-     * {@code b'[j] = b[j] - sum_k mean_k scale_k W[k][j]} (summed in double).
-     */
-    ModelParameters foldInto(ModelParameters model) {
-        LayerParameters first = model.layers().get(0);
-        if (!first.hasBiases()) {
-            throw new IllegalArgumentException("standardization is folded into the first layer's biases; it has none");
-        }
-        int in = first.inputs();
-        int out = first.outputs();
-        float[] w = new float[in * out];
-        double[] shift = new double[out];
-        for (int k = 0; k < in; k++) {
-            for (int j = 0; j < out; j++) {
-                float wkj = first.weights()[k * out + j];
-                w[k * out + j] = wkj * scale[k];
-                shift[j] += (double) mean[k] * scale[k] * wkj;
-            }
-        }
-        float[] b = new float[out];
-        for (int j = 0; j < out; j++) {
-            b[j] = (float) (first.biases()[j] - shift[j]);
-        }
-        List<LayerParameters> layers = new ArrayList<>(model.layers());
-        layers.set(0, new LayerParameters(in, out, first.activation(), w, b));
-        return new ModelParameters(layers, model.metadata());
+        return Preprocessing.standardized(divisor, mean, scale);
     }
 }

@@ -4,10 +4,12 @@ import dev.fastnn.kernels.Activation;
 import dev.fastnn.kernels.Backend;
 import dev.fastnn.kernels.Backends;
 import dev.fastnn.network.model.Initializer;
+import dev.fastnn.network.model.LayerParameters;
 import dev.fastnn.network.model.LayerSpec;
 import dev.fastnn.network.model.Loss;
 import dev.fastnn.network.model.ModelParameters;
 import dev.fastnn.network.model.Network;
+import dev.fastnn.network.model.Preprocessing;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -48,8 +50,13 @@ public final class Trainer {
     /** Samples per step; the last batch of an epoch holds the remainder. */
     private final int batchSize;
     /**
-     * Whether to train on standardized features (per-feature mean and deviation of the training set); the
-     * returned model has the transformation folded into its first layer and takes raw features.
+     * Features are divided by this before training (e.g. 255 for raw pixels); the returned model has the
+     * division folded into its first layer and takes raw features.
+     */
+    private final float divisor;
+    /**
+     * Whether to train on standardized features (per-feature mean and deviation of the training set, after
+     * the divisor); folded into the first layer like the divisor.
      */
     private final boolean standardize;
     /** Passes over the training data. */
@@ -74,6 +81,7 @@ public final class Trainer {
         this.optimizer = b.optimizer;
         this.learningRateDecay = b.learningRateDecay;
         this.batchSize = b.batchSize;
+        this.divisor = b.divisor;
         this.standardize = b.standardize;
         this.epochs = b.epochs;
         this.shuffle = b.shuffle;
@@ -100,16 +108,30 @@ public final class Trainer {
         return LayerSpec.stack(layers, hiddenActivation, outputActivation, biases);
     }
 
-    /** {@link #fit(Samples, Samples, TrainingListener)} without test data or listener. */
+    /** {@link #fit(Samples, Samples, Samples, TrainingListener)} on {@code train} alone. */
     public Model fit(Samples train) {
-        return fit(train, null, TrainingListener.NONE);
+        return fit(train, null, null, TrainingListener.NONE);
+    }
+
+    /** {@link #fit(Samples, Samples, Samples, TrainingListener)} with test data (may be null), no listener. */
+    public Model fit(Samples train, Samples test) {
+        return fit(train, null, test, TrainingListener.NONE);
+    }
+
+    /** {@link #fit(Samples, Samples, Samples, TrainingListener)} with test data (may be null), no validation set. */
+    public Model fit(Samples train, Samples test, TrainingListener listener) {
+        return fit(train, null, test, listener);
     }
 
     /**
-     * Trains a new network on {@code train} for {@link Builder#epochs} epochs, evaluating test accuracy on
-     * {@code test} (may be {@code null}) after each epoch, and reports to {@code listener}.
+     * Trains a new network on {@code train} for {@link Builder#epochs} epochs and reports to {@code listener}.
+     * After each epoch the network is scored on {@code validation} (loss and accuracy) and {@code test}
+     * (accuracy), either of which may be {@code null}; without both, the training accuracy is counted from
+     * the epoch's forward passes instead. Preprocessing statistics come from {@code train} alone.
+     *
+     * @throws TrainingDivergedException when a batch's loss, or a weight at the end, is NaN or infinite
      */
-    public Model fit(Samples train, Samples test, TrainingListener listener) {
+    public Model fit(Samples train, Samples validation, Samples test, TrainingListener listener) {
         Objects.requireNonNull(train, "train");
         Objects.requireNonNull(listener, "listener");
         if (standardize && !biases) {
@@ -119,9 +141,11 @@ public final class Trainer {
             throw new IllegalArgumentException("training data has " + train.features() + " features and "
                     + train.outputs() + " outputs but the layers are " + layersText());
         }
-        if (test != null && (test.features() != train.features() || test.outputs() != train.outputs())) {
-            throw new IllegalArgumentException("test data has " + test.features() + " features and " + test.outputs()
-                    + " outputs but the training data " + train.features() + " and " + train.outputs());
+        if (validation != null) {
+            train.checkCompatible(validation, "validation");
+        }
+        if (test != null) {
+            train.checkCompatible(test, "test");
         }
         SplittableRandom run;
         synchronized (random) {
@@ -129,78 +153,199 @@ public final class Trainer {
         }
         SplittableRandom initRandom = run.split();
         SplittableRandom shuffleRandom = run.split();
-        Standardization standardization = standardize ? Standardization.of(train) : null;
-        if (standardization != null) {
-            train = standardization.apply(train);
-            test = test == null ? null : standardization.apply(test);
-        }
+        Preprocessing preprocessing = Standardization.of(train, divisor, standardize);
         Network network = Network.initialize(backend, architecture(), loss, initializer, initRandom);
         try {
-            List<EpochMetrics> history = train(network, train, test, listener, shuffleRandom);
-            if (standardization != null) {
-                ModelParameters folded = standardization.foldInto(network.parameters(Map.of()));
-                network.close();
-                network = Network.fromParameters(backend, folded);
+            List<EpochMetrics> history;
+            try (Epochs epochs = new Epochs(network, preprocessed(train, preprocessing),
+                    preprocessed(validation, preprocessing), preprocessed(test, preprocessing), shuffleRandom)) {
+                history = epochs.run(listener);
             }
-            Map<String, String> metadata = new HashMap<>();
-            metadata.put("trainer", toString());
-            metadata.put("backend", backend.description());
-            return new Model(network, history, metadata);
+            ModelParameters trained = network.parameters(metadata());
+            checkFinite(trained, history.size(), epochsBatches(train.rows()));
+            List<LayerParameters> folded = new ArrayList<>(trained.layers());
+            folded.set(0, preprocessing.foldInto(folded.get(0)));
+            ModelParameters model = new ModelParameters(folded, train.classLabels(), train.featureNames(),
+                    preprocessing, trained.metadata());
+            if (!preprocessing.isIdentity()) {
+                network.close();
+                network = Network.fromParameters(backend, model);
+            }
+            return new Model(network, history, model);
         } catch (RuntimeException | Error e) {
             network.close();
             throw e;
         }
     }
 
-    private List<EpochMetrics> train(Network network, Samples train, Samples test, TrainingListener listener,
-                                     SplittableRandom shuffleRandom) {
-        int n = train.rows();
-        int fullRows = Math.min(batchSize, n);
-        int tailRows = n % fullRows;
-        int batches = n / fullRows + (tailRows == 0 ? 0 : 1);
-        int[] order = new int[n];
-        Arrays.setAll(order, i -> i);
-        float[] hostX = new float[fullRows * train.features()];
-        float[] hostY = new float[fullRows * train.outputs()];
-        List<EpochMetrics> history = new ArrayList<>();
-        Optimizer.LayerUpdater[] updaters = new Optimizer.LayerUpdater[network.layers().size()];
-        TrainingStep full = null;
-        TrainingStep tail = null;
-        Evaluator evaluator = null;
-        try {
-            for (int l = 0; l < updaters.length; l++) {
-                updaters[l] = optimizer.updater(backend, network.layers().get(l));
+    private Map<String, String> metadata() {
+        Map<String, String> metadata = new HashMap<>();
+        metadata.put("trainer", toString());
+        metadata.put("backend", backend.description());
+        return metadata;
+    }
+
+    private static Samples preprocessed(Samples samples, Preprocessing preprocessing) {
+        if (samples == null || preprocessing.isIdentity()) {
+            return samples;
+        }
+        return samples.withInputs(preprocessing.apply(samples.inputs(), samples.rows(), samples.features()));
+    }
+
+    /** A step's loss being finite does not make its update finite: the last update is checked here. */
+    private static void checkFinite(ModelParameters trained, int epoch, int batch) {
+        for (int l = 0; l < trained.layers().size(); l++) {
+            LayerParameters layer = trained.layers().get(l);
+            if (!allFinite(layer.weights()) || layer.hasBiases() && !allFinite(layer.biases())) {
+                throw new TrainingDivergedException(epoch, batch, l);
             }
-            full = new TrainingStep(network, fullRows);
-            tail = tailRows == 0 ? null : new TrainingStep(network, tailRows);
-            evaluator = test != null && test.isClassification() ? new Evaluator(network, test.rows()) : null;
+        }
+    }
+
+    private static boolean allFinite(float[] values) {
+        for (float v : values) {
+            if (!Float.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private int epochsBatches(int rows) {
+        int full = Math.min(batchSize, rows);
+        return (rows + full - 1) / full;
+    }
+
+    /**
+     * One training run's buffers (steps for full and tail batches, optimizer state, evaluators, the shuffle
+     * order), allocated once, and the epoch loop over them.
+     */
+    private final class Epochs implements AutoCloseable {
+        private final Network network;
+        private final Samples train;
+        private final Samples validation;
+        private final Samples test;
+        private final SplittableRandom shuffleRandom;
+        private final int fullRows;
+        private final int batches;
+        private final int[] order;
+        private final float[] hostX;
+        private final float[] hostY;
+        /** The outputs of a batch, read back only to count training accuracy. */
+        private final float[] hostOut;
+        private final Optimizer.LayerUpdater[] updaters;
+        private TrainingStep full;
+        private TrainingStep tail;
+        private Evaluator validationEvaluator;
+        private Evaluator testEvaluator;
+
+        Epochs(Network network, Samples train, Samples validation, Samples test, SplittableRandom shuffleRandom) {
+            this.network = network;
+            this.train = train;
+            this.validation = validation;
+            this.test = test;
+            this.shuffleRandom = shuffleRandom;
+            int n = train.rows();
+            this.fullRows = Math.min(batchSize, n);
+            int tailRows = n % fullRows;
+            this.batches = n / fullRows + (tailRows == 0 ? 0 : 1);
+            this.order = new int[n];
+            Arrays.setAll(order, i -> i);
+            this.hostX = new float[fullRows * train.features()];
+            this.hostY = new float[fullRows * train.outputs()];
+            boolean countTraining = validation == null && test == null && train.isClassification();
+            this.hostOut = countTraining ? new float[fullRows * train.outputs()] : null;
+            this.updaters = new Optimizer.LayerUpdater[network.layers().size()];
+            try {
+                for (int l = 0; l < updaters.length; l++) {
+                    updaters[l] = optimizer.updater(backend, network.layers().get(l));
+                }
+                full = new TrainingStep(network, fullRows);
+                tail = tailRows == 0 ? null : new TrainingStep(network, tailRows);
+                validationEvaluator = validation == null ? null : new Evaluator(network, validation.rows());
+                testEvaluator = test != null && test.isClassification() ? new Evaluator(network, test.rows()) : null;
+            } catch (RuntimeException | Error e) {
+                close();
+                throw e;
+            }
+        }
+
+        List<EpochMetrics> run(TrainingListener listener) {
+            List<EpochMetrics> history = new ArrayList<>();
             for (int epoch = 1; epoch <= epochs; epoch++) {
-                if (shuffle) {
-                    shuffle(order, shuffleRandom);
-                }
-                float rate = (float) Math.pow(learningRateDecay, epoch - 1);
-                listener.epochStarted(epoch, batches);
-                long started = System.nanoTime();
-                double lossSum = 0;
-                long samples = 0;
-                for (int batch = 0; batch < batches; batch++) {
-                    int from = batch * fullRows;
-                    TrainingStep step = batch == batches - 1 && tail != null ? tail : full;
-                    int rows = step.rows();
-                    loadBatch(step, train, order, from, rows, hostX, hostY);
-                    double batchLoss = step.run(updaters, rate);
-                    lossSum += loss.isMean() ? batchLoss * rows : batchLoss;
-                    samples += rows;
-                    listener.batchFinished(epoch, batch + 1, batches, samples, batchLoss);
-                }
-                double seconds = (System.nanoTime() - started) / 1e9;
-                double accuracy = evaluator == null ? Double.NaN : evaluator.evaluate(test).accuracy();
-                EpochMetrics metrics = new EpochMetrics(epoch, seconds, loss.isMean() ? lossSum / n : lossSum, accuracy);
+                EpochMetrics metrics = epoch(epoch, listener);
                 history.add(metrics);
                 listener.epochFinished(metrics);
             }
             return history;
-        } finally {
+        }
+
+        /** One pass over the training data, then the scores on validation and test data. */
+        EpochMetrics epoch(int epoch, TrainingListener listener) {
+            if (shuffle) {
+                shuffle(order, shuffleRandom);
+            }
+            float rate = (float) Math.pow(learningRateDecay, epoch - 1);
+            listener.epochStarted(epoch, batches);
+            long started = System.nanoTime();
+            double lossSum = 0;
+            long samples = 0;
+            long correct = 0;
+            for (int batch = 0; batch < batches; batch++) {
+                int from = batch * fullRows;
+                TrainingStep step = batch == batches - 1 && tail != null ? tail : full;
+                int rows = step.rows();
+                loadBatch(step, from, rows);
+                double batchLoss = step.run(updaters, rate);
+                if (!Double.isFinite(batchLoss)) {
+                    throw new TrainingDivergedException(epoch, batch + 1, batches, batchLoss);
+                }
+                if (hostOut != null) {
+                    correct += countCorrect(step, from, rows);
+                }
+                lossSum += loss.isMean() ? batchLoss * rows : batchLoss;
+                samples += rows;
+                listener.batchFinished(epoch, batch + 1, batches, samples, batchLoss);
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            double trainingAccuracy = hostOut == null ? Double.NaN : (double) correct / train.rows();
+            Evaluation v = validationEvaluator == null ? null : validationEvaluator.evaluate(validation);
+            double testAccuracy = testEvaluator == null ? Double.NaN : testEvaluator.evaluate(test).accuracy();
+            return new EpochMetrics(epoch, seconds, loss.isMean() ? lossSum / train.rows() : lossSum, trainingAccuracy,
+                    v == null ? Double.NaN : v.loss(), v == null ? Double.NaN : v.accuracy(), testAccuracy);
+        }
+
+        /** Moves one batch into the step's input and target buffers; in order, straight from the data arrays. */
+        private void loadBatch(TrainingStep step, int from, int rows) {
+            if (shuffle) {
+                train.gatherInputs(order, from, rows, hostX);
+                backend.write(step.x(), hostX, 0);
+            } else {
+                backend.write(step.x(), train.inputs(), from * train.features());
+            }
+            if (train.isClassification() || shuffle) {
+                train.gatherTargets(order, from, rows, hostY);
+                backend.write(step.y(), hostY, 0);
+            } else {
+                backend.write(step.y(), train.targets(), from * train.outputs());
+            }
+        }
+
+        /** How many rows of the batch just stepped the network classified right (before the batch's update). */
+        private int countCorrect(TrainingStep step, int from, int rows) {
+            backend.read(step.output(), hostOut);
+            int k = train.outputs();
+            int right = 0;
+            for (int i = 0; i < rows; i++) {
+                if (Evaluator.argmax(hostOut, i * k, k) == train.labels()[order[from + i]]) {
+                    right++;
+                }
+            }
+            return right;
+        }
+
+        @Override
+        public void close() {
             for (Optimizer.LayerUpdater u : updaters) {
                 if (u != null) {
                     u.close();
@@ -212,25 +357,12 @@ public final class Trainer {
             if (tail != null) {
                 tail.close();
             }
-            if (evaluator != null) {
-                evaluator.close();
+            if (validationEvaluator != null) {
+                validationEvaluator.close();
             }
-        }
-    }
-
-    /** Moves one batch into the step's input and target buffers; in order, straight from the data arrays. */
-    private void loadBatch(TrainingStep step, Samples train, int[] order, int from, int rows, float[] hostX, float[] hostY) {
-        if (shuffle) {
-            train.gatherInputs(order, from, rows, hostX);
-            backend.write(step.x(), hostX, 0);
-        } else {
-            backend.write(step.x(), train.inputs(), from * train.features());
-        }
-        if (train.isClassification() || shuffle) {
-            train.gatherTargets(order, from, rows, hostY);
-            backend.write(step.y(), hostY, 0);
-        } else {
-            backend.write(step.y(), train.targets(), from * train.outputs());
+            if (testEvaluator != null) {
+                testEvaluator.close();
+            }
         }
     }
 
@@ -243,7 +375,6 @@ public final class Trainer {
             order[j] = t;
         }
     }
-
     private String layersText() {
         return Arrays.stream(layers).mapToObj(Integer::toString).collect(Collectors.joining(","));
     }
@@ -260,6 +391,7 @@ public final class Trainer {
                 + ", optimizer=" + optimizer
                 + ", learningRateDecay=" + learningRateDecay
                 + ", batchSize=" + batchSize
+                + ", divisor=" + divisor
                 + ", standardize=" + standardize
                 + ", epochs=" + epochs
                 + ", shuffle=" + shuffle
@@ -278,6 +410,7 @@ public final class Trainer {
         private Optimizer optimizer = new Optimizer.Sgd(0.5f);
         private float learningRateDecay = 1f;
         private int batchSize = 128;
+        private float divisor = 1f;
         private boolean standardize;
         private int epochs = 10;
         private boolean shuffle = true;
@@ -355,7 +488,23 @@ public final class Trainer {
             return this;
         }
 
-        /** Train on standardized features, folded back into the first layer at the end; default false. */
+        /**
+         * Divide every feature by {@code divisor} before training (e.g. 255 for raw pixels), folded into the
+         * first layer at the end, so the model takes undivided features; default 1.
+         */
+        public Builder divisor(double divisor) {
+            float d = (float) divisor;
+            if (!(Float.isFinite(d) && d != 0)) {
+                throw new IllegalArgumentException("divisor must be finite and non-zero, got " + divisor);
+            }
+            this.divisor = d;
+            return this;
+        }
+
+        /**
+         * Train on standardized features (after the divisor), folded back into the first layer at the end;
+         * default false.
+         */
         public Builder standardize(boolean standardize) {
             this.standardize = standardize;
             return this;

@@ -45,6 +45,11 @@ final class TrainingStep implements AutoCloseable {
         return y;
     }
 
+    /** The network's output for the batch of the last {@link #run} (computed before its update). */
+    Matrix output() {
+        return outputs[outputs.length - 1];
+    }
+
     /**
      * One step on the batch in {@link #x()}, {@link #y()} with the learning rates multiplied by {@code rate};
      * returns the loss before the update.
