@@ -6,7 +6,6 @@ import dev.fastnn.kernels.Backend;
 import dev.fastnn.kernels.BackendProvider;
 import dev.fastnn.kernels.Backends;
 import dev.fastnn.kernels.opencl.OpenClBackend;
-import dev.fastnn.network.train.Samples;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -210,7 +209,7 @@ public final class GpuCheck {
             new GemmCheck(device, reference, this::offDevice).speed(s, sizes, deadline);
             return gemmSummary(s);
         });
-        Samples data = TrainingCheck.generate(sizes.trainingRows(), 11);
+        TrainingCheck.Data data = TrainingCheck.generate(sizes.trainingRows(), 11);
         for (int batch : Sizes.BATCH_SIZES) {
             section(TRAINING + batch, s -> {
                 new TrainingCheck(device, reference, this::offDevice).run(s, data, batch, sizes, deadline);

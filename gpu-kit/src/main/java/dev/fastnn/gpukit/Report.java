@@ -1,13 +1,11 @@
 package dev.fastnn.gpukit;
 
 import dev.fastnn.network.cli.Json;
+import dev.fastnn.network.io.AtomicFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,7 +14,7 @@ import java.util.Map;
 
 /**
  * What the check found, section by section: the text report and its JSON copy, both rewritten (atomically,
- * temp file and rename) after every section, so that whatever stops the run leaves a complete record of
+ * by {@link AtomicFile}) after every section, so that whatever stops the run leaves a complete record of
  * what was done. All methods are synchronized: the watchdog writes from its own thread.
  */
 final class Report {
@@ -226,14 +224,8 @@ final class Report {
     }
 
     private static void writeAtomically(Path file, String content) {
-        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
-            Files.writeString(temp, content, StandardCharsets.UTF_8);
-            try {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFile.write(file, out -> out.write(content.getBytes(StandardCharsets.UTF_8)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }

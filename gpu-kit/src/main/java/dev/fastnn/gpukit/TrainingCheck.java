@@ -10,16 +10,19 @@ import dev.fastnn.network.train.Samples;
 import dev.fastnn.network.train.Trainer;
 import dev.fastnn.network.train.TrainingListener;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 
 /**
  * The 784-256-10 MLP of the benchmarks (sigmoid hidden layer, softmax and cross-entropy, plain steps at
  * learning rate 0.5, shuffled batches) trained on generated data on the device and on the vector backend
- * with the same seed, so both see the same initial weights and the same batches:
+ * with the same seed, so both see the same initial weights and the same batches. Each fit is scored on
+ * held-out data after every epoch, as the README's embedding example trains; without held-out data the
+ * trainer counts training accuracy instead, which reads every batch's outputs back:
  * <ul>
  * <li>the two must agree: every epoch's loss within {@value #LOSS_RELATIVE} relative, and the trained
  *     weights and biases of each layer within {@value #PARAMETERS_RELATIVE} relative (2-norm of the
@@ -58,8 +61,22 @@ final class TrainingCheck {
     private record Fit(List<EpochMetrics> epochs, ModelParameters parameters, int[] stepRows, long[] stepIn, long[] stepOut) {
     }
 
-    /** 784 "pixels" in [0, 1]: one of ten random prototypes, blurred by noise; learnable, but not in one step. */
-    static Samples generate(int rows, long seed) {
+    /** Training data and held-out data (a sixth as many rows) from one distribution. */
+    record Data(Samples train, Samples test) {
+    }
+
+    /** {@code rows} training samples and {@code rows / 6} held-out ones, drawn together. */
+    static Data generate(int rows, long seed) {
+        int heldOut = Math.max(1, rows / 6);
+        Samples all = draw(rows + heldOut, seed);
+        int features = all.features();
+        float[] x = Arrays.copyOfRange(all.inputs(), rows * features, (rows + heldOut) * features);
+        int[] labels = Arrays.copyOfRange(all.labels(), rows, rows + heldOut);
+        return new Data(all.limit(rows), Samples.classification(x, heldOut, features, labels, all.outputs()));
+    }
+
+    /** 784 "pixels" in [0, 1]: one of ten random prototypes, blurred by noise. */
+    private static Samples draw(int rows, long seed) {
         int features = LAYERS[0];
         int classes = LAYERS[LAYERS.length - 1];
         SplittableRandom random = new SplittableRandom(seed);
@@ -82,18 +99,20 @@ final class TrainingCheck {
         return Samples.classification(x, rows, features, labels, classes);
     }
 
-    void run(Report.Section section, Samples data, int batch, Sizes sizes, Deadline deadline) {
+    void run(Report.Section section, Data all, int batch, Sizes sizes, Deadline deadline) {
+        Samples data = all.train();
         section.line(String.format("784-256-10, sigmoid hidden, softmax + cross-entropy, SGD lr 0.5, shuffled, seed %d; "
-                + "%d generated samples, batch %d (%d steps per epoch)", SEED, data.rows(), batch, steps(data, batch)));
-        Fit deviceWarmUp = fit(device, data, batch, 1);
-        Fit cpuWarmUp = fit(reference, data, batch, 1);
+                + "%d generated samples, batch %d (%d steps per epoch); %d held-out samples scored after each epoch",
+                SEED, data.rows(), batch, steps(data, batch), all.test().rows()));
+        Fit deviceWarmUp = fit(device, all, batch, 1);
+        Fit cpuWarmUp = fit(reference, all, batch, 1);
         double epochSeconds = Math.max(deviceWarmUp.epochs().get(0).seconds(), cpuWarmUp.epochs().get(0).seconds());
         int epochs = (int) Math.max(1, Math.min(sizes.timedEpochs(), Math.floor(deadline.remainingSeconds() / 4 / (2 * epochSeconds))));
         if (epochs < sizes.timedEpochs()) {
             section.line("timed epochs cut from " + sizes.timedEpochs() + " to " + epochs + " to stay inside the deadline");
         }
-        Fit onDevice = fit(device, data, batch, epochs);
-        Fit onCpu = fit(reference, data, batch, epochs);
+        Fit onDevice = fit(device, all, batch, epochs);
+        Fit onCpu = fit(reference, all, batch, epochs);
 
         String stray = offDevice.get();
         if (stray != null) {
@@ -117,6 +136,11 @@ final class TrainingCheck {
         section.figure("deviceEpoch", deviceTime.figures());
         section.figure("vectorEpoch", cpuTime.figures());
         section.figure("deviceOverVector", speedup);
+        double deviceAccuracy = onDevice.epochs().get(epochs - 1).testAccuracy();
+        double cpuAccuracy = onCpu.epochs().get(epochs - 1).testAccuracy();
+        section.line(String.format("held-out accuracy after the timed fit: device %.4f, vector %.4f", deviceAccuracy, cpuAccuracy));
+        section.figure("deviceTestAccuracy", deviceAccuracy);
+        section.figure("vectorTestAccuracy", cpuAccuracy);
         section.figure("deviceLosses", losses(onDevice));
         section.figure("vectorLosses", losses(onCpu));
     }
@@ -125,7 +149,8 @@ final class TrainingCheck {
         return (data.rows() + batch - 1) / batch;
     }
 
-    private static Fit fit(Backend backend, Samples data, int batch, int epochs) {
+    private static Fit fit(Backend backend, Data all, int batch, int epochs) {
+        Samples data = all.train();
         int steps = epochs * steps(data, batch);
         int[] rows = new int[steps];
         long[] in = new long[steps];
@@ -159,7 +184,7 @@ final class TrainingCheck {
         };
         Trainer trainer = Trainer.builder().layers(LAYERS).batchSize(batch).epochs(epochs).seed(SEED)
                 .backend(backend).build();
-        try (Model model = trainer.fit(data, null, listener)) {
+        try (Model model = trainer.fit(data, all.test(), listener)) {
             return new Fit(model.history(), model.parameters(), rows, in, out);
         }
     }

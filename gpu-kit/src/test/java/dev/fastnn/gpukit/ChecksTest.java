@@ -7,7 +7,6 @@ import dev.fastnn.kernels.Activation;
 import dev.fastnn.kernels.Backend;
 import dev.fastnn.kernels.Backends;
 import dev.fastnn.kernels.Matrix;
-import dev.fastnn.network.train.Samples;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Supplier;
@@ -103,7 +102,7 @@ class ChecksTest {
 
     @Test
     void trainingCheckPassesNaiveAgainstVectorWithOnlyBatchesMovingIn() {
-        Samples data = TrainingCheck.generate(SMALL.trainingRows(), 3);
+        TrainingCheck.Data data = TrainingCheck.generate(SMALL.trainingRows(), 3);
         Report.Section s = section("training");
         new TrainingCheck(new DelegatingBackend(), reference, ON_DEVICE).run(s, data, 128, SMALL, new Deadline(600));
         assertFalse(s.failed(), s.figures().toString());
@@ -122,7 +121,7 @@ class ChecksTest {
                 }
             }
         };
-        Samples data = TrainingCheck.generate(SMALL.trainingRows(), 3);
+        TrainingCheck.Data data = TrainingCheck.generate(SMALL.trainingRows(), 3);
         Report.Section s = section("training");
         new TrainingCheck(leaky, reference, ON_DEVICE).run(s, data, 128, SMALL, new Deadline(600));
         assertTrue(s.failed());
@@ -138,7 +137,7 @@ class ChecksTest {
                 scaleKernel(0.5f, out);
             }
         };
-        Samples data = TrainingCheck.generate(SMALL.trainingRows(), 3);
+        TrainingCheck.Data data = TrainingCheck.generate(SMALL.trainingRows(), 3);
         Report.Section s = section("training");
         new TrainingCheck(wrong, reference, ON_DEVICE).run(s, data, 128, SMALL, new Deadline(600));
         assertTrue(s.failed(), s.figures().toString());
