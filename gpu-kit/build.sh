@@ -53,6 +53,8 @@ fi
 # ---------------------------------------------------------------- the check's jars
 if ! $skip_maven; then
   echo "gpu-kit/build.sh: building the check (mvn package -pl gpu-kit -am)"
+  # copy-dependencies adds to the folder; an old version of a jar left there would join the class path.
+  rm -rf "$here/target/kit-lib"
   (cd "$root" && mvn -B -q -pl gpu-kit -am package -DskipTests)
 fi
 check_jar=$(ls "$here"/target/fastnn-gpu-kit-*.jar 2>/dev/null | head -1)
