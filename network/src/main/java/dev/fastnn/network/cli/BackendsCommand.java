@@ -9,8 +9,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code fastnn backends}: what each backend would run on here, or why it cannot, and what auto picks. */
-@Command(name = "backends", description = "List the backends, whether each can run here (and why not), and what "
-        + Backends.AUTO + " picks.")
+@Command(name = "backends", abbreviateSynopsis = true,
+        description = "List the backends, whether each can run here (and why not), and what " + Backends.AUTO
+                + " picks.")
 final class BackendsCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;

@@ -20,6 +20,8 @@ package dev.fastnn.network.cli;
  *   <li>any other exception prints one line ({@code fastnn: } and the message; an {@code IOException} about a
  *       file names the file and the reason) and exits with status 1; no stack trace unless {@code --verbose}.</li>
  * </ul>
+ * Files it writes should go through {@link dev.fastnn.network.io.AtomicFile}, checked with
+ * {@link dev.fastnn.network.io.AtomicFile#checkWritable} before its work starts.
  */
 public interface CommandProvider {
     /** The subcommand's name, e.g. {@code export}; a name a built-in command has is refused with a warning. */

@@ -12,13 +12,11 @@ import dev.fastnn.network.train.Model;
 import dev.fastnn.network.train.Samples;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code fastnn evaluate}: a saved model's accuracy and confusion matrix on labelled data. */
@@ -30,9 +28,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "FILE.fnn", required = true,
-            description = "The model, as train --out saved it.")
-    private Path modelFile;
+    @Mixin
+    private ModelOption modelFile;
 
     @Mixin
     private DataOptions data;
@@ -43,13 +40,15 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, UsageException {
         data.check();
-        Backend backend = backendOptions.backend();
         PrintWriter out = spec.commandLine().getOut();
-        try (Model model = Model.of(backend, ModelFile.load(modelFile))) {
+        new CommandFiles(out, spec.commandLine().getErr()).input("--model", modelFile.path()).input("--csv", data.csv())
+                .check();
+        Backend backend = backendOptions.backend();
+        try (Model model = Model.of(backend, ModelFile.load(modelFile.path()))) {
             Dataset set = data.evaluationSet(model);
             Samples samples = data.isFashionMnist() ? Samples.of(set, model.network().outputs()) : Samples.of(set);
             Evaluation e = model.evaluate(samples);
-            out.println("model: " + modelFile + " (" + model.network().inputs() + " inputs, "
+            out.println("model: " + modelFile.path() + " (" + model.network().inputs() + " inputs, "
                     + model.network().outputs() + " outputs, " + model.task().id() + ") on " + backend.description());
             out.println("data: " + data.describe(null) + ": " + samples.rows() + " samples");
             if (model.task() == Task.REGRESSION) {

@@ -1,14 +1,13 @@
 package dev.fastnn.network.cli;
 
+import java.io.Console;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.Writer;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Properties;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
@@ -17,16 +16,15 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The {@code fastnn} command line, on picocli: each option is declared once, in its command or in a shared
  * mixin ({@link DataOptions}, {@link CsvOptions}, {@link BackendOptions}), and the help, the suggestions for
- * misspelt names and the checks of values come from those declarations. Modules add subcommands through
+ * misspelt names and the checks of values come from those declarations (picocli's complaints are worded by
+ * {@link UsageMessages}, failures by {@link ErrorMessages}). Modules add subcommands through
  * {@link CommandProvider}.
  *
  * <p>{@link #run} does the work and returns the exit status (0 done, 1 the work failed, 2 bad arguments), so
@@ -54,9 +52,19 @@ public final class Main implements Callable<Integer> {
     private CommandSpec spec;
 
     private final boolean outIsSystemOut;
+    private final NoticeHandler notices;
+    private boolean verbose;
 
-    private Main(boolean outIsSystemOut) {
+    private Main(boolean outIsSystemOut, NoticeHandler notices) {
         this.outIsSystemOut = outIsSystemOut;
+        this.notices = notices;
+    }
+
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+            description = "Also show fastnn's info and debug notices, and the stack trace of a failure.")
+    private void verbose(boolean on) {
+        verbose = on;
+        notices.verbose(on);
     }
 
     public static void main(String[] args) {
@@ -67,17 +75,20 @@ public final class Main implements Callable<Integer> {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         PrintWriter outWriter = writer(out);
         PrintWriter errWriter = writer(err);
+        NoticeHandler notices = new NoticeHandler(errWriter);
+        Main root = new Main(out == System.out, notices);
         try {
-            CommandLine cli = commandLine(new Main(out == System.out), errWriter);
+            CommandLine cli = commandLine(root, errWriter);
             cli.setOut(outWriter);
             cli.setErr(errWriter);
-            cli.setParameterExceptionHandler((e, a) -> usageError(e.getCommandLine(), describe(e)));
+            cli.setParameterExceptionHandler((e, a) -> usageError(e.getCommandLine(), UsageMessages.describe(e)));
             cli.setExecutionExceptionHandler((e, command, parsed) -> e instanceof UsageException
-                    ? usageError(command, e.getMessage()) : failure(command.getErr(), e));
+                    ? usageError(command, e.getMessage()) : root.failure(errWriter, e));
             return cli.execute(args);
         } catch (RuntimeException | Error e) {
-            return failure(errWriter, e);
+            return root.failure(errWriter, e);
         } finally {
+            notices.close();
             outWriter.flush();
             errWriter.flush();
         }
@@ -92,7 +103,26 @@ public final class Main implements Callable<Integer> {
 
     /** Whether this run writes to the process's standard output and that is a terminal (for progress bars). */
     boolean writesToTerminal() {
-        return outIsSystemOut && System.console() != null;
+        return outIsSystemOut && stdoutIsTerminal();
+    }
+
+    /**
+     * Up to JDK 21 {@link System#console()} exists only when standard input and output are a terminal. From
+     * JDK 22 it exists even when they are redirected, and {@code Console.isTerminal()} (new in 22, so called
+     * reflectively: fastnn compiles for 17) tells.
+     */
+    static boolean stdoutIsTerminal() {
+        Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+        } catch (NoSuchMethodException e) {
+            return true;
+        } catch (ReflectiveOperationException e) {
+            return false;
+        }
     }
 
     /** The built-in commands, then those of every {@link CommandProvider} on the class path, then help. */
@@ -149,72 +179,13 @@ public final class Main implements Callable<Integer> {
         return 2;
     }
 
-    private static int failure(PrintWriter err, Throwable e) {
-        err.println("fastnn: " + (e.getMessage() != null ? e.getMessage() : e.getClass().getName()));
+    private int failure(PrintWriter err, Throwable e) {
+        String line = "fastnn: " + ErrorMessages.describe(e);
+        err.println(verbose || !ErrorMessages.isUnexpected(e) ? line : line + " (--verbose shows where)");
+        if (verbose) {
+            e.printStackTrace(err);
+        }
         return 1;
-    }
-
-    /** Picocli's complaint in one line, with its suggestions for a misspelt option or command. */
-    static String describe(ParameterException e) {
-        // Picocli checks required options before it reports unknown ones, but a misspelt name is the real news.
-        List<String> unmatched = e.getCommandLine().getUnmatchedArguments();
-        if (!(e instanceof UnmatchedArgumentException) && !unmatched.isEmpty()) {
-            return describe(new UnmatchedArgumentException(e.getCommandLine(), unmatched));
-        }
-        if (e instanceof CommandLine.OverwrittenOptionException o) {
-            String name = o.getOverwritten() instanceof OptionSpec option ? option.longestName()
-                    : o.getOverwritten().paramLabel();
-            return "'" + name + "' is given more than once";
-        }
-        if (e instanceof UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
-            String arg = u.getUnmatched().get(0);
-            String typed = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
-            String what;
-            if (arg.startsWith("-")) {
-                what = "unknown option '" + typed + "'";
-            } else if (!u.getCommandLine().getSubcommands().isEmpty()) {
-                what = "unknown command '" + arg + "'";
-            } else {
-                what = "unexpected argument '" + arg + "'";
-            }
-            // Picocli suggests every name that looks alike; the nearest ones by edit distance are the ones meant.
-            int nearest = Integer.MAX_VALUE;
-            List<String> quoted = new ArrayList<>();
-            for (String s : u.getSuggestions()) {
-                int d = editDistance(typed, s);
-                if (d < nearest) {
-                    nearest = d;
-                    quoted.clear();
-                }
-                if (d == nearest) {
-                    quoted.add("'" + s + "'");
-                }
-            }
-            return quoted.isEmpty() ? what : what + "; did you mean " + String.join(" or ", quoted) + "?";
-        }
-        String message = e.getMessage().endsWith(".") ? e.getMessage().substring(0, e.getMessage().length() - 1)
-                : e.getMessage();
-        return message.isEmpty() ? message : message.substring(0, 1).toLowerCase(Locale.ROOT) + message.substring(1);
-    }
-
-    /** Levenshtein distance: insertions, deletions and substitutions of one character each cost 1. */
-    static int editDistance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
-            }
-            int[] t = previous;
-            previous = current;
-            current = t;
-        }
-        return previous[b.length()];
     }
 
     /**

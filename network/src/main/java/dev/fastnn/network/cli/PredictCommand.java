@@ -34,9 +34,8 @@ final class PredictCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "FILE.fnn", required = true,
-            description = "The model, as train --out saved it.")
-    private Path modelFile;
+    @Mixin
+    private ModelOption modelFile;
 
     @Option(names = "--csv", paramLabel = "FILE", required = true,
             description = "A CSV file with one sample per row: the model's inputs, and the label column if "
@@ -60,9 +59,12 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, UsageException {
-        Backend backend = backendOptions.backend();
         PrintWriter out = spec.commandLine().getOut();
-        try (Model model = Model.of(backend, ModelFile.load(modelFile))) {
+        CommandFiles files = new CommandFiles(out, spec.commandLine().getErr())
+                .input("--model", modelFile.path()).input("--csv", csv).output("--out", outFile);
+        files.check();
+        Backend backend = backendOptions.backend();
+        try (Model model = Model.of(backend, ModelFile.load(modelFile.path()))) {
             CsvReader reader = labelColumn == null ? csvFormat.reader().withoutLabels()
                     : csvFormat.reader().withLabelColumn(labelColumn).ignoringLabels();
             Dataset input = csvFormat.divided(reader.read(csv), model);
@@ -79,15 +81,14 @@ final class PredictCommand implements Callable<Integer> {
                 write(out, y, input.rows(), k, classes);
                 out.flush();
             } else {
-                AtomicFile.write(outFile, stream -> {
+                files.write(outFile, input.rows() + " predictions", () -> AtomicFile.write(outFile, stream -> {
                     Writer w = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
                     write(w, y, input.rows(), k, classes);
                     w.flush();
-                });
-                out.println(input.rows() + " predictions written to " + outFile);
+                }));
             }
         }
-        return 0;
+        return files.status();
     }
 
     /** {@code classes} is null for a regression model. */

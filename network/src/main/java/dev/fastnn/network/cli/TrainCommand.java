@@ -4,6 +4,7 @@ import dev.fastnn.kernels.Activation;
 import dev.fastnn.kernels.Backend;
 import dev.fastnn.network.data.Dataset;
 import dev.fastnn.network.data.FashionMnist;
+import dev.fastnn.network.io.AtomicFile;
 import dev.fastnn.network.io.ModelFile;
 import dev.fastnn.network.model.Initializer;
 import dev.fastnn.network.model.Loss;
@@ -18,7 +19,6 @@ import dev.fastnn.network.train.Trainer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -135,6 +135,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--plot", paramLabel = "FILE.png", description = "Draw the training curves as a PNG.")
     private Path plot;
 
+    @Option(names = "--progress", paramLabel = "MODE", defaultValue = "auto",
+            converter = ProgressReporter.Mode.Converter.class, completionCandidates = ProgressReporter.Mode.Names.class,
+            description = "Progress on the standard output: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}, a bar "
+                    + "on a terminal and one line per epoch elsewhere).")
+    private ProgressReporter.Mode progress;
+
     @Override
     public Integer call() throws IOException, UsageException {
         data.check();
@@ -151,8 +157,12 @@ final class TrainCommand implements Callable<Integer> {
         if (task == Task.REGRESSION && data.given("--loss") && loss == Loss.SOFTMAX_CROSS_ENTROPY) {
             throw new UsageException("--loss cross-entropy is for classes; --task regression trains with mse or sse");
         }
-        Backend backend = backendOptions.backend();
         PrintWriter out = spec.commandLine().getOut();
+        CommandFiles files = new CommandFiles(out, spec.commandLine().getErr())
+                .input("--csv", data.csv()).input("--test-csv", testCsv)
+                .output("--out", modelOut).output("--metrics", metrics).output("--plot", plot);
+        files.check();
+        Backend backend = backendOptions.backend();
         Dataset[] sets = data.trainAndTest(testCsv, task);
         Dataset trainSet = sets[0];
         Dataset validationSet = null;
@@ -193,23 +203,26 @@ final class TrainCommand implements Callable<Integer> {
                 + (validation == null ? "" : ", " + validation.rows() + " validation samples (held out, stratified)")
                 + (test == null ? "" : ", " + test.rows() + " test samples")
                 + (train.isClassification() ? ", classes " + train.classLabels().values() : ""));
-        ProgressReporter progress = new ProgressReporter(out, root.writesToTerminal(), trainer.epochs());
-        try (Model model = trainer.fit(train, validation, test, progress)) {
-            List<EpochMetrics> history = model.history();
-            if (metrics != null) {
-                Files.writeString(metrics, Json.write(metricsJson(history)) + "\n", StandardCharsets.UTF_8);
-                out.println("metrics written to " + metrics);
-            }
-            if (plot != null) {
-                Charts.trainingCurves("fastnn train: " + data.describe(testCsv), history, plot);
-                out.println("plot written to " + plot);
-            }
-            if (modelOut != null) {
-                ModelFile.save(model.parameters(), modelOut);
-                out.println("model written to " + modelOut);
-            }
+        ProgressReporter reporter = new ProgressReporter(out, progress, root.writesToTerminal(), trainer.epochs(),
+                trainer.loss().isMean());
+        Model trained;
+        try {
+            trained = trainer.fit(train, validation, test, reporter);
+        } catch (RuntimeException | Error e) {
+            // Training that fails (a diverged loss, memory) leaves no output behind: nothing is written yet.
+            reporter.clearBar();
+            throw e;
         }
-        return 0;
+        try (Model model = trained) {
+            List<EpochMetrics> history = model.history();
+            // The model first: it is what took the time.
+            files.write(modelOut, "model", () -> ModelFile.save(model.parameters(), modelOut));
+            byte[] json = (Json.write(metricsJson(history)) + "\n").getBytes(StandardCharsets.UTF_8);
+            files.write(metrics, "metrics", () -> AtomicFile.write(metrics, stream -> stream.write(json)));
+            files.write(plot, "plot", () -> Charts.trainingCurves("fastnn train: " + data.describe(testCsv), history,
+                    plot));
+        }
+        return files.status();
     }
 
     /** Samples of a set read for this run: one output per class (as many as --layers says), or one target. */

@@ -18,14 +18,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code fastnn xor}: the article's example, as a table, as JSON, and as a loss curve. */
-@Command(name = "xor", description = "Train the article's network (3-4-1 sigmoid, no biases, sum of squared errors, "
-        + "learning rate 1, full batch) on its XOR table and print the predictions.")
+@Command(name = "xor", sortOptions = false, abbreviateSynopsis = true,
+        description = "Train the article's network (3-4-1 sigmoid, no biases, sum of squared errors, learning rate 1, "
+                + "full batch) on its XOR table and print the predictions.")
 final class XorCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
-
-    @Mixin
-    private BackendOptions backendOptions;
 
     @Option(names = "--iterations", paramLabel = "N", defaultValue = "" + XorExample.ITERATIONS,
             converter = OptionConverters.PositiveInt.class, description = "Training steps (default: ${DEFAULT-VALUE}).")
@@ -42,10 +40,16 @@ final class XorCommand implements Callable<Integer> {
     @Option(names = "--plot", paramLabel = "FILE.png", description = "Also draw the loss curve as a PNG.")
     private Path plot;
 
+    @Mixin
+    private BackendOptions backendOptions;
+
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws IOException, UsageException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        // With --json the standard output is the JSON alone.
+        CommandFiles files = new CommandFiles(json ? err : out, err).output("--plot", plot);
+        files.check();
         Backend backend = backendOptions.backend();
         XorExample.Result r = XorExample.run(backend, iterations, seed);
         if (json) {
@@ -53,12 +57,9 @@ final class XorCommand implements Callable<Integer> {
         } else {
             printTable(r, out);
         }
-        if (plot != null) {
-            Charts.lossCurve("fastnn xor: the article's 3-4-1 network, seed " + seed + ", backend " + backend.name(),
-                    r.lossHistory(), plot);
-            (json ? err : out).println("loss curve written to " + plot);
-        }
-        return 0;
+        files.write(plot, "loss curve", () -> Charts.lossCurve("fastnn xor: the article's 3-4-1 network, seed " + seed
+                + ", backend " + backend.name(), r.lossHistory(), plot));
+        return files.status();
     }
 
     private static Map<String, Object> toJson(XorExample.Result r) {

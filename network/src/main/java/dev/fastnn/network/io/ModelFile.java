@@ -12,9 +12,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,7 +22,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.zip.CRC32;
 
 /**
@@ -32,8 +29,8 @@ import java.util.zip.CRC32;
  * byte by byte in {@code docs/model-format.md}. Floats are stored as their IEEE 754 bits, so a loaded model
  * is bit-identical to the saved one and gives identical predictions on the same backend.
  *
- * <p>{@link #save} writes a temporary file next to the target, forces it to disk and renames it over the
- * target, so a crash or a full disk leaves either the old file or the new one, never half of one.
+ * <p>{@link #save} writes through {@link AtomicFile}: a temporary file next to the target, forced to disk and
+ * renamed over the target, so a crash or a full disk leaves either the old file or the new one, never half of one.
  * {@link #load} checks the magic, the version, the length and the checksum before it trusts a single size,
  * and checks every size against the bytes that are really there before allocating for it.
  */
@@ -55,47 +52,11 @@ public final class ModelFile {
     private ModelFile() {
     }
 
-    /** Writes {@code model} to {@code file} atomically, replacing what was there. */
+    /** Writes {@code model} to {@code file} atomically (see {@link AtomicFile}), replacing what was there. */
     public static void save(ModelParameters model, Path file) throws IOException {
         Objects.requireNonNull(model, "model");
         byte[] bytes = encode(model);
-        Path target = file.toAbsolutePath();
-        Path dir = target.getParent();
-        if (Files.isDirectory(target)) {
-            throw new IOException(file + ": is a directory, cannot save a model there");
-        }
-        // Same directory, so the rename stays on one file system and is atomic; the name is hidden and
-        // unique, so concurrent saves to one target do not collide. CREATE_NEW (not createTempFile) keeps the
-        // umask's permissions, which the final file should have.
-        String unique = Long.toHexString(ThreadLocalRandom.current().nextLong());
-        Path temp = dir.resolve("." + target.getFileName() + "." + unique + ".tmp");
-        boolean moved = false;
-        try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(true);
-            }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            moved = true;
-            forceDirectory(dir);
-        } finally {
-            if (!moved) {
-                Files.deleteIfExists(temp);
-            }
-        }
-    }
-
-    /** The rename is only durable once the directory entry is on disk too. */
-    private static void forceDirectory(Path dir) {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException e) {
-            // Some platforms (Windows) cannot open a directory as a channel; the file itself is already safe.
-        }
+        AtomicFile.write(file, out -> out.write(bytes));
     }
 
     /** Reads a model saved by {@link #save} (any supported version). */

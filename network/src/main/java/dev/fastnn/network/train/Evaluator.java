@@ -1,5 +1,6 @@
 package dev.fastnn.network.train;
 
+import dev.fastnn.kernels.CrossEntropy;
 import dev.fastnn.network.model.Loss;
 import dev.fastnn.network.model.Network;
 
@@ -54,18 +55,15 @@ final class Evaluator implements AutoCloseable {
         return new Evaluation(loss, accuracy, confusion);
     }
 
-    /** The row's loss term: squared error or {@code -ln p} of the target class (clamped as the backends do). */
+    /** The row's loss term: squared error or the {@link CrossEntropy} of the target class, as the backends compute it. */
     private double rowLoss(float[] p, int offset, int k, int label, float[] targets, int targetOffset) {
         if (network.loss() == Loss.SOFTMAX_CROSS_ENTROPY) {
             if (label >= 0) {
-                return -Math.log(Math.max(p[offset + label], 1e-30));
+                return CrossEntropy.term(1f, p[offset + label]);
             }
             double sum = 0;
             for (int j = 0; j < k; j++) {
-                float y = targets[targetOffset + j];
-                if (y != 0f) {
-                    sum -= y * Math.log(Math.max(p[offset + j], 1e-30));
-                }
+                sum += CrossEntropy.term(targets[targetOffset + j], p[offset + j]);
             }
             return sum;
         }

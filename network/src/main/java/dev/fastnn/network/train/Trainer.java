@@ -111,6 +111,11 @@ public final class Trainer {
         return epochs;
     }
 
+    /** What training minimizes. */
+    public Loss loss() {
+        return loss;
+    }
+
     Optimizer optimizer() {
         return optimizer;
     }

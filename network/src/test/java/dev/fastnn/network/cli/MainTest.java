@@ -131,6 +131,53 @@ class MainTest {
         }
     }
 
+    /** The promised options the run above does not use, each in a real run. */
+    @Test
+    void theOtherPromisedTrainEvaluateAndPredictOptionsRun() throws IOException {
+        Path train = dir.resolve("train.csv");
+        Path features = dir.resolve("features.csv");
+        CliRun.writeBlobs(train, 120, 4, true);
+        CliRun.writeBlobs(features, 6, 5, false);
+        Path model = dir.resolve("m.fnn");
+        CliRun r = CliRun.of("train", "--csv", train.toString(), "--label-column", "0", "--divisor", "2", "--limit",
+                "90", "--layers", "4,6,3", "--loss", "mse", "--initializer", "he", "--lr-decay", "0.9", "--standardize",
+                "--epochs", "2", "--threads", "1", "--backend", "naive", "--out", model.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("loss=mse, initializer=he"), r.out());
+        assertTrue(r.out().contains("learningRateDecay=0.9") && r.out().contains("standardize=true"), r.out());
+        assertTrue(r.out().contains(": 90 training samples"), r.out());
+        CliRun eval = CliRun.of("evaluate", "--model", model.toString(), "--csv", train.toString(), "--label-column",
+                "0", "--divisor", "2", "--limit", "30", "--threads", "1", "--backend", "naive");
+        assertEquals(0, eval.status(), eval.err());
+        assertTrue(eval.out().contains(": 30 samples") && eval.out().contains("of 30)"), eval.out());
+        CliRun predict = CliRun.of("predict", "--model", model.toString(), "--csv", features.toString(), "--divisor", "2",
+                "--threads", "1", "--backend", "naive");
+        assertEquals(0, predict.status(), predict.err());
+        assertEquals(7, predict.out().lines().count(), predict.out());
+    }
+
+    @Test
+    void progressNoneShowsNoEpochsAndLinesShowsEachOnce() throws IOException {
+        Path train = dir.resolve("train.csv");
+        CliRun.writeBlobs(train, 50, 1, true);
+        String[] args = {"train", "--csv", train.toString(), "--layers", "4,3", "--epochs", "3", "--backend", "naive",
+                "--progress"};
+        CliRun none = CliRun.of(concat(args, "none"));
+        assertEquals(0, none.status(), none.err());
+        assertEquals(0, none.out().lines().filter(l -> l.startsWith("epoch")).count(), none.out());
+        CliRun lines = CliRun.of(concat(args, "lines"));
+        assertEquals(3, lines.out().lines().filter(l -> l.matches("epoch \\d/3  loss .*")).count(), lines.out());
+        assertTrue(!lines.out().contains("\r"), lines.out());
+        CliRun bar = CliRun.of(concat(args, "bar"));
+        assertTrue(bar.out().contains("\repoch 3/3 ["), bar.out());
+    }
+
+    private static String[] concat(String[] a, String last) {
+        String[] all = Arrays.copyOf(a, a.length + 1);
+        all[a.length] = last;
+        return all;
+    }
+
     @Test
     void failuresAtRunTimeExitWithStatus1AndAMessage() {
         CliRun missing = CliRun.of("evaluate", "--model", dir.resolve("none.fnn").toString(), "--csv", "x.csv", "--backend", "naive");

@@ -76,6 +76,7 @@ class UsageTest {
                 new String[] {"train", "--dataset", "fashion-mnist", "--layers", "784,10", "--test-csv", "t.csv"},
                 new String[] {"train", "--dataset", "fashion-mnist", "--layers", "784,100000,10", "--batch", "100000"},
                 new String[] {"train", "--csv", "a.csv", "--layers", "784,10", "--label-column", "first"},
+                new String[] {"train", "--csv", "a.csv", "--layers", "784,10", "--progress", "fancy"},
                 new String[] {"train", "--csv", "a.csv", "--layers", "784,10", "--data-dir", "/tmp"},
                 new String[] {"evaluate", "--dataset", "fashion-mnist"},
                 new String[] {"evaluate", "--model", "m.fnn", "--csv", "a.csv", "--test-csv", "b.csv"},
@@ -148,7 +149,7 @@ class UsageTest {
         CliRun r = CliRun.of(option);
         assertEquals(0, r.status(), r.err());
         assertEquals("", r.err());
-        assertTrue(r.out().startsWith("Usage: fastnn [-hV] COMMAND"), r.out());
+        assertTrue(r.out().startsWith("Usage: fastnn [-hvV] COMMAND"), r.out());
         for (String command : COMMANDS) {
             assertTrue(r.out().lines().anyMatch(l -> l.startsWith("  " + command + " ")), command + " in " + r.out());
         }
