@@ -3,6 +3,8 @@ package dev.fastnn.network.cli;
 import dev.fastnn.network.data.CsvReader;
 import dev.fastnn.network.data.Dataset;
 import dev.fastnn.network.data.FashionMnist;
+import dev.fastnn.network.model.Task;
+import dev.fastnn.network.train.Model;
 import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine.Mixin;
@@ -34,7 +36,8 @@ final class DataOptions {
 
     @Option(names = "--label-column", paramLabel = "N|last", defaultValue = "0",
             converter = OptionConverters.Column.class,
-            description = "The CSV column that holds the class, from 0, or last (default: ${DEFAULT-VALUE}).")
+            description = "The CSV column that holds the class (any integers or names) or, for regression, the "
+                    + "target: a column number from 0, or last (default: ${DEFAULT-VALUE}).")
     private int labelColumn;
 
     @Option(names = "--limit", paramLabel = "N", converter = OptionConverters.PositiveInt.class,
@@ -49,8 +52,10 @@ final class DataOptions {
         if ((dataset != null) == (csv != null)) {
             throw new UsageException("give either --dataset " + FashionMnist.NAME + " or --csv FILE");
         }
-        if (dataset != null && (given("--label-column") || given("--divisor"))) {
-            throw new UsageException("--label-column and --divisor go with --csv, not --dataset");
+        for (String option : new String[] {"--label-column", "--divisor", "--delimiter", "--header"}) {
+            if (dataset != null && given(option)) {
+                throw new UsageException(option + " goes with --csv, not --dataset");
+            }
         }
         if (csv != null && given("--data-dir")) {
             throw new UsageException("--data-dir goes with --dataset " + FashionMnist.NAME);
@@ -75,28 +80,47 @@ final class DataOptions {
         return csvFormat.reader().withLabelColumn(labelColumn);
     }
 
+    /** {@code --divisor}: training folds it into the model; evaluation divides the data by it. */
+    float divisor() {
+        return csvFormat.divisor();
+    }
+
     /** What is being read, for the log. */
     String describe(Path testCsv) {
         return csv != null ? "CSV " + csv + (testCsv != null ? " (test: " + testCsv + ")" : "")
                 : FashionMnist.NAME + " from " + dataDir;
     }
 
-    /** The training set and the test set: Fashion-MNIST's, or the CSV file and {@code testCsv} (may be null). */
-    Dataset[] trainAndTest(Path testCsv) throws IOException {
+    /**
+     * The training set and the test set: Fashion-MNIST's, or the CSV file and {@code testCsv} (may be null) for
+     * {@code task}, the test file read with the training file's class labels.
+     */
+    Dataset[] trainAndTest(Path testCsv, Task task) throws IOException {
         if (csv != null) {
-            CsvReader reader = csvReader();
+            CsvReader reader = csvReader().withTask(task);
             Dataset train = limited(reader.read(csv));
-            Dataset test = testCsv == null ? null : limited(reader.read(testCsv));
+            Dataset test = testCsv == null ? null : limited((train.hasLabels()
+                    ? reader.withClassLabels(train.classLabels()) : reader).read(testCsv));
             return new Dataset[] {train, test};
         }
         FashionMnist f = FashionMnist.load(dataDir);
         return new Dataset[] {limited(f.train()), limited(f.test())};
     }
 
-    /** The set to evaluate on: Fashion-MNIST's test set, or the CSV file. */
-    Dataset evaluationSet() throws IOException {
-        return limited(csv != null ? csvReader().read(csv) : FashionMnist.loadTest(dataDir));
+    /**
+     * The set to evaluate {@code model} on: Fashion-MNIST's test set, or the CSV file read for the model's task
+     * and class labels, divided by {@code --divisor}.
+     */
+    Dataset evaluationSet(Model model) throws IOException, UsageException {
+        if (csv == null) {
+            return limited(FashionMnist.loadTest(dataDir));
+        }
+        CsvReader reader = csvReader().withTask(model.task());
+        Dataset d = limited(model.classLabels() == null ? reader.read(csv)
+                : reader.withClassLabels(model.classLabels()).read(csv));
+        return csvFormat.divided(d, model);
     }
+
 
     boolean isFashionMnist() {
         return csv == null;

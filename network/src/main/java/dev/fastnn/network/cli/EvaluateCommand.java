@@ -1,8 +1,12 @@
 package dev.fastnn.network.cli;
 
 import dev.fastnn.kernels.Backend;
+import dev.fastnn.network.data.Dataset;
 import dev.fastnn.network.data.FashionMnist;
 import dev.fastnn.network.io.ModelFile;
+import dev.fastnn.network.model.ClassLabels;
+import dev.fastnn.network.model.Loss;
+import dev.fastnn.network.model.Task;
 import dev.fastnn.network.train.Evaluation;
 import dev.fastnn.network.train.Model;
 import dev.fastnn.network.train.Samples;
@@ -18,7 +22,8 @@ import picocli.CommandLine.Spec;
 /** {@code fastnn evaluate}: a saved model's accuracy and confusion matrix on labelled data. */
 @Command(name = "evaluate", sortOptions = false, abbreviateSynopsis = true,
         description = "Print a saved model's accuracy, loss and confusion matrix on Fashion-MNIST's test set "
-                + "(--dataset) or a labelled CSV file (--csv).")
+                + "(--dataset) or a labelled CSV file (--csv), whose labels are read as the model's classes; for "
+                + "a regression model, its loss.")
 final class EvaluateCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -40,16 +45,26 @@ final class EvaluateCommand implements Callable<Integer> {
                 .check();
         Backend backend = backendOptions.backend();
         try (Model model = Model.of(backend, ModelFile.load(modelFile.path()))) {
-            Samples samples = Samples.of(data.evaluationSet(), model.network().outputs());
+            Dataset set = data.evaluationSet(model);
+            Samples samples = data.isFashionMnist() ? Samples.of(set, model.network().outputs()) : Samples.of(set);
             Evaluation e = model.evaluate(samples);
             out.println("model: " + modelFile.path() + " (" + model.network().inputs() + " inputs, "
-                    + model.network().outputs() + " outputs) on " + backend.description());
+                    + model.network().outputs() + " outputs, " + model.task().id() + ") on " + backend.description());
             out.println("data: " + data.describe(null) + ": " + samples.rows() + " samples");
+            if (model.task() == Task.REGRESSION) {
+                out.printf("loss (%s): %.6g%n", model.network().loss().id(), e.loss());
+                if (model.network().loss() == Loss.MEAN_SQUARED_ERROR) {
+                    out.printf("root mean squared error: %.6g%n", Math.sqrt(e.loss()));
+                }
+                return 0;
+            }
             out.printf("accuracy: %.2f%% (%d of %d)%n", 100 * e.accuracy(), Math.round(e.accuracy() * samples.rows()),
                     samples.rows());
             out.printf("loss (%s): %.6g%n", model.network().loss().id(), e.loss());
             out.println();
-            printConfusion(e.confusion(), data.isFashionMnist() ? FashionMnist.CLASS_NAMES : null, out);
+            ClassLabels labels = model.classLabels();
+            printConfusion(e.confusion(), data.isFashionMnist() ? FashionMnist.CLASS_NAMES
+                    : labels.isIndices() ? null : labels.values(), out);
         }
         return 0;
     }

@@ -6,6 +6,7 @@ import dev.fastnn.network.data.CsvReader;
 import dev.fastnn.network.data.FashionMnist;
 import dev.fastnn.network.model.Initializer;
 import dev.fastnn.network.model.Loss;
+import dev.fastnn.network.model.Task;
 import dev.fastnn.network.train.Optimizer;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -79,6 +80,62 @@ final class OptionConverters {
                 throw new TypeConversionException("must be in (0, 1], got '" + value + "'");
             }
             return f;
+        }
+    }
+
+    /** A fraction strictly between 0 and 1, such as a share of rows to hold out. */
+    static final class OpenFraction implements ITypeConverter<Double> {
+        @Override
+        public Double convert(String value) {
+            double f = doubleNumber(value);
+            if (!(f > 0 && f < 1)) {
+                throw new TypeConversionException("must be between 0 and 1 (exclusive), got '" + value + "'");
+            }
+            return f;
+        }
+    }
+
+    /** One character between CSV cells; {@code tab} (or {@code \t}) for a tab. */
+    static final class Delimiter implements ITypeConverter<Character> {
+        @Override
+        public Character convert(String value) {
+            char c;
+            if (value.equalsIgnoreCase("tab") || value.equals("\\t")) {
+                c = '\t';
+            } else if (value.length() == 1) {
+                c = value.charAt(0);
+            } else {
+                throw new TypeConversionException("needs one character (or 'tab'), got '" + value + "'");
+            }
+            parsed(String.valueOf(c), text -> CsvReader.defaults().withDelimiter(text.charAt(0)));
+            return c;
+        }
+    }
+
+    /** {@code yes}, {@code no} or {@code auto}. */
+    static final class HeaderMode implements ITypeConverter<CsvReader.Header> {
+        @Override
+        public CsvReader.Header convert(String value) {
+            for (CsvReader.Header h : CsvReader.Header.values()) {
+                if (h.name().equalsIgnoreCase(value.trim())) {
+                    return h;
+                }
+            }
+            throw new TypeConversionException("must be yes, no or auto, got '" + value + "'");
+        }
+    }
+
+    static final class TaskName implements ITypeConverter<Task> {
+        @Override
+        public Task convert(String value) {
+            return parsed(value, Task::parse);
+        }
+    }
+
+    static final class TaskNames implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return java.util.Arrays.stream(Task.values()).map(Task::id).iterator();
         }
     }
 
@@ -223,6 +280,14 @@ final class OptionConverters {
     private static float number(String value) {
         try {
             return Float.parseFloat(value.trim());
+        } catch (NumberFormatException e) {
+            throw new TypeConversionException("needs a number, got '" + value + "'");
+        }
+    }
+
+    private static double doubleNumber(String value) {
+        try {
+            return Double.parseDouble(value.trim());
         } catch (NumberFormatException e) {
             throw new TypeConversionException("needs a number, got '" + value + "'");
         }

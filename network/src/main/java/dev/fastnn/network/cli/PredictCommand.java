@@ -1,10 +1,11 @@
 package dev.fastnn.network.cli;
 
-import dev.fastnn.kernels.Activation;
 import dev.fastnn.kernels.Backend;
+import dev.fastnn.network.data.CsvReader;
 import dev.fastnn.network.data.Dataset;
 import dev.fastnn.network.io.AtomicFile;
 import dev.fastnn.network.io.ModelFile;
+import dev.fastnn.network.model.ClassLabels;
 import dev.fastnn.network.train.Model;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -21,12 +22,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code fastnn predict}: a saved model's outputs for each row of a CSV file of features. A classifier
- * (softmax output) writes {@code row,predicted,p0..pK-1}; any other model {@code row,y0..yK-1}.
+ * {@code fastnn predict}: a saved model's outputs for each row of a CSV file of features. A classifier writes
+ * {@code row,predicted,p_LABEL...}: the predicted class as the training data spelled it and each class's
+ * probability (score, for a non-softmax output); a regression model {@code row,y0..yK-1}.
  */
 @Command(name = "predict", sortOptions = false, abbreviateSynopsis = true,
-        description = "Write a saved model's predictions for the rows of a CSV file of features: for a classifier "
-                + "row,predicted,p0..pK-1, else row,y0..yK-1.")
+        description = "Write a saved model's predictions for the rows of a CSV file: for a classifier "
+                + "row,predicted,p_LABEL... (the predicted label as the training data spelled it, then each class's "
+                + "probability), for a regression model row,y0..yK-1.")
 final class PredictCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -35,8 +38,14 @@ final class PredictCommand implements Callable<Integer> {
     private ModelOption modelFile;
 
     @Option(names = "--csv", paramLabel = "FILE", required = true,
-            description = "A CSV file of features only, one sample per row, as many columns as the model has inputs.")
+            description = "A CSV file with one sample per row: the model's inputs, and the label column if "
+                    + "--label-column says where it is.")
     private Path csv;
+
+    @Option(names = "--label-column", paramLabel = "N|last", converter = OptionConverters.Column.class,
+            description = "A column (from 0, or last) to leave out, such as the labels of a file the model was "
+                    + "trained on (default: every column is an input).")
+    private Integer labelColumn;
 
     @Mixin
     private CsvOptions csvFormat;
@@ -56,22 +65,25 @@ final class PredictCommand implements Callable<Integer> {
         files.check();
         Backend backend = backendOptions.backend();
         try (Model model = Model.of(backend, ModelFile.load(modelFile.path()))) {
-            Dataset input = csvFormat.reader().withoutLabels().read(csv);
+            CsvReader reader = labelColumn == null ? csvFormat.reader().withoutLabels()
+                    : csvFormat.reader().withLabelColumn(labelColumn).ignoringLabels();
+            Dataset input = csvFormat.divided(reader.read(csv), model);
             int features = model.network().inputs();
             if (input.cols() != features) {
-                throw new IllegalArgumentException(csv + " has " + input.cols() + " columns but the model takes "
-                        + features + " features");
+                throw new IllegalArgumentException(csv + " has " + input.cols() + " input columns"
+                        + (labelColumn == null ? "" : " besides the label column") + " but the model takes " + features
+                        + (labelColumn == null ? " (if one column is the label, say --label-column)" : ""));
             }
-            float[] y = model.predict(input.features(), input.rows());
-            boolean classifier = model.network().outputLayer().activation() == Activation.SOFTMAX;
+            float[] y = model.predict(input);
+            ClassLabels classes = model.classLabels();
             int k = model.network().outputs();
             if (outFile == null) {
-                write(out, y, input.rows(), k, classifier);
+                write(out, y, input.rows(), k, classes);
                 out.flush();
             } else {
                 files.write(outFile, input.rows() + " predictions", () -> AtomicFile.write(outFile, stream -> {
                     Writer w = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
-                    write(w, y, input.rows(), k, classifier);
+                    write(w, y, input.rows(), k, classes);
                     w.flush();
                 }));
             }
@@ -79,28 +91,36 @@ final class PredictCommand implements Callable<Integer> {
         return files.status();
     }
 
-    private static void write(Writer out, float[] y, int rows, int k, boolean classifier) throws IOException {
-        StringBuilder line = new StringBuilder(classifier ? "row,predicted" : "row");
+    /** {@code classes} is null for a regression model. */
+    private static void write(Writer out, float[] y, int rows, int k, ClassLabels classes) throws IOException {
+        StringBuilder line = new StringBuilder(classes != null ? "row,predicted" : "row");
         for (int j = 0; j < k; j++) {
-            line.append(classifier ? ",p" : ",y").append(j);
+            line.append(',').append(classes != null ? cell("p_" + classes.get(j)) : "y" + j);
         }
         out.write(line.append(System.lineSeparator()).toString());
         for (int i = 0; i < rows; i++) {
             line.setLength(0);
             line.append(i);
-            if (classifier) {
+            if (classes != null) {
                 int best = 0;
                 for (int j = 1; j < k; j++) {
                     if (y[i * k + j] > y[i * k + best]) {
                         best = j;
                     }
                 }
-                line.append(',').append(best);
+                line.append(',').append(cell(classes.get(best)));
             }
             for (int j = 0; j < k; j++) {
                 line.append(',').append(y[i * k + j]);
             }
             out.write(line.append(System.lineSeparator()).toString());
         }
+    }
+
+    /** A label as a CSV cell: quoted when it holds a comma, a quote, a line break or surrounding blanks. */
+    static String cell(String text) {
+        boolean quote = text.isEmpty() || !text.strip().equals(text) || text.chars().anyMatch(
+                c -> c == ',' || c == '"' || c == '\n' || c == '\r');
+        return quote ? '"' + text.replace("\"", "\"\"") + '"' : text;
     }
 }

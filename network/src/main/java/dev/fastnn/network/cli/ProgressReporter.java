@@ -115,9 +115,20 @@ final class ProgressReporter implements TrainingListener {
             return;
         }
         clearBar();
-        String accuracy = Double.isNaN(m.testAccuracy()) ? ""
-                : String.format("  test accuracy %.2f%%", 100 * m.testAccuracy());
-        out.printf("epoch %d/%d  loss %.4f%s  %.3f s%n", m.epoch(), epochs, m.loss(), accuracy, m.seconds());
+        StringBuilder scores = new StringBuilder();
+        if (!Double.isNaN(m.trainingAccuracy())) {
+            scores.append(String.format("  training accuracy %.2f%%", 100 * m.trainingAccuracy()));
+        }
+        if (!Double.isNaN(m.validationLoss())) {
+            scores.append(String.format("  validation loss %.4f", m.validationLoss()));
+        }
+        if (!Double.isNaN(m.validationAccuracy())) {
+            scores.append(String.format(" accuracy %.2f%%", 100 * m.validationAccuracy()));
+        }
+        if (!Double.isNaN(m.testAccuracy())) {
+            scores.append(String.format("  test accuracy %.2f%%", 100 * m.testAccuracy()));
+        }
+        out.printf("epoch %d/%d  loss %.4f%s  %.3f s%n", m.epoch(), epochs, m.loss(), scores, m.seconds());
         out.flush();
     }
 

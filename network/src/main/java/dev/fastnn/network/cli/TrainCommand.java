@@ -1,16 +1,20 @@
 package dev.fastnn.network.cli;
 
 import dev.fastnn.kernels.Activation;
+import dev.fastnn.kernels.Backend;
 import dev.fastnn.network.data.Dataset;
+import dev.fastnn.network.data.FashionMnist;
 import dev.fastnn.network.io.AtomicFile;
 import dev.fastnn.network.io.ModelFile;
 import dev.fastnn.network.model.Initializer;
 import dev.fastnn.network.model.Loss;
+import dev.fastnn.network.model.Task;
 import dev.fastnn.network.plot.Charts;
 import dev.fastnn.network.train.EpochMetrics;
 import dev.fastnn.network.train.Model;
 import dev.fastnn.network.train.Optimizer;
 import dev.fastnn.network.train.Samples;
+import dev.fastnn.network.train.TabularDefaults;
 import dev.fastnn.network.train.Trainer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -32,6 +36,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "train", sortOptions = false, abbreviateSynopsis = true, description = {
         "Train a network on Fashion-MNIST (--dataset) or a CSV file (--csv), showing progress, and save the model, "
                 + "the metrics per epoch and the training curves.",
+        "For --csv, every training option not given comes from the data and is printed first: layer sizes from "
+                + "its columns and classes, standardized features, one ReLU hidden layer, Adam, and epochs for about "
+                + "1000 steps. The defaults shown below are those of --dataset.",
+        "Example: fastnn train --csv wine.csv --label-column last --validation-split 0.2 --out wine.fnn",
         "Example: fastnn train --dataset fashion-mnist --layers 784,256,10 --activation relu --initializer he "
                 + "--optimizer adam --lr 0.001 --standardize --out model.fnn"})
 final class TrainCommand implements Callable<Integer> {
@@ -48,8 +56,20 @@ final class TrainCommand implements Callable<Integer> {
             description = "A CSV file of test samples (same format as --csv): accuracy on it after each epoch.")
     private Path testCsv;
 
-    @Option(names = "--layers", paramLabel = "SIZES", required = true, converter = OptionConverters.Layers.class,
-            description = "Layer sizes, inputs first and outputs (classes) last, e.g. 784,256,10.")
+    @Option(names = "--task", paramLabel = "NAME", defaultValue = "classification",
+            converter = OptionConverters.TaskName.class, completionCandidates = OptionConverters.TaskNames.class,
+            description = "What the CSV label column holds: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; "
+                    + "regression: a number per row, an identity output and mean squared error).")
+    private Task task;
+
+    @Option(names = "--validation-split", paramLabel = "F", converter = OptionConverters.OpenFraction.class,
+            description = "Hold out this fraction of the training rows (stratified by class, drawn from --seed) "
+                    + "and report validation loss and accuracy after each epoch.")
+    private Double validationSplit;
+
+    @Option(names = "--layers", paramLabel = "SIZES", converter = OptionConverters.Layers.class,
+            description = "Layer sizes, inputs first and outputs (classes) last, e.g. 784,256,10; required with "
+                    + "--dataset, from the data for --csv.")
     private LayerSizes layers;
 
     @Option(names = "--activation", paramLabel = "NAME", defaultValue = "sigmoid",
@@ -92,8 +112,9 @@ final class TrainCommand implements Callable<Integer> {
             description = "Passes over the training set (default: ${DEFAULT-VALUE}).")
     private int epochs;
 
-    @Option(names = "--standardize", description = "Train on standardized features; the saved model folds that in "
-            + "and takes raw features.")
+    @Option(names = "--standardize", negatable = true, description = "Train on standardized features (default: off "
+            + "for --dataset, on for --csv; --no-standardize turns it off); the saved model folds that in and takes "
+            + "raw features.")
     private boolean standardize;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
@@ -107,7 +128,8 @@ final class TrainCommand implements Callable<Integer> {
     private Path modelOut;
 
     @Option(names = "--metrics", paramLabel = "FILE.json",
-            description = "Save one JSON entry per epoch: epoch, seconds, loss, testAccuracy.")
+            description = "Save one JSON entry per epoch: epoch, seconds, loss, trainingAccuracy, validationLoss, "
+                    + "validationAccuracy, testAccuracy (null where not measured).")
     private Path metrics;
 
     @Option(names = "--plot", paramLabel = "FILE.png", description = "Draw the training curves as a PNG.")
@@ -125,51 +147,138 @@ final class TrainCommand implements Callable<Integer> {
         if (testCsv != null && !data.isCsv()) {
             throw new UsageException("--test-csv goes with --csv");
         }
-        layers.checkBatch(batch);
+        if (!data.isCsv() && task == Task.REGRESSION) {
+            throw new UsageException("--task regression goes with --csv; " + FashionMnist.NAME + " is a set of classes");
+        }
+        if (!data.isCsv() && layers == null) {
+            throw new UsageException("--layers is required with --dataset, e.g. --layers 784,256,10 (for --csv the sizes "
+                    + "come from the data)");
+        }
+        if (task == Task.REGRESSION && data.given("--loss") && loss == Loss.SOFTMAX_CROSS_ENTROPY) {
+            throw new UsageException("--loss cross-entropy is for classes; --task regression trains with mse or sse");
+        }
         PrintWriter out = spec.commandLine().getOut();
         CommandFiles files = new CommandFiles(out, spec.commandLine().getErr())
                 .input("--csv", data.csv()).input("--test-csv", testCsv)
                 .output("--out", modelOut).output("--metrics", metrics).output("--plot", plot);
         files.check();
-        Trainer trainer = Trainer.builder()
-                .layers(layers.sizes())
-                .hiddenActivation(activation)
-                .loss(loss)
-                .initializer(initializer)
-                .optimizer(Optimizer.parse(optimizer, learningRate))
+        Backend backend = backendOptions.backend();
+        Dataset[] sets = data.trainAndTest(testCsv, task);
+        Dataset trainSet = sets[0];
+        Dataset validationSet = null;
+        if (validationSplit != null) {
+            Dataset.Split split = trainSet.split(validationSplit, seed);
+            trainSet = split.train();
+            validationSet = split.validation();
+        }
+        Samples train = samples(trainSet);
+        Samples validation = validationSet == null ? null : samples(validationSet);
+        Samples test = sets[1] == null ? null : samples(sets[1]);
+        Trainer.Builder builder;
+        if (data.isCsv()) {
+            TabularDefaults defaults = TabularDefaults.of(train);
+            out.println("defaults for this data: " + defaults);
+            builder = defaults.builder();
+            overrideGiven(builder, defaults);
+        } else {
+            layers.checkBatch(batch);
+            builder = Trainer.builder()
+                    .layers(layers.sizes())
+                    .hiddenActivation(activation)
+                    .loss(loss)
+                    .initializer(initializer)
+                    .optimizer(Optimizer.parse(optimizer, learningRate))
+                    .standardize(standardize)
+                    .batchSize(batch)
+                    .epochs(epochs);
+        }
+        Trainer trainer = builder
                 .learningRateDecay(learningRateDecay)
-                .standardize(standardize)
-                .batchSize(batch)
-                .epochs(epochs)
+                .divisor(data.divisor())
                 .seed(seed)
-                .backend(backendOptions.backend())
+                .backend(backend)
                 .build();
         out.println(trainer);
-        Dataset[] sets = data.trainAndTest(testCsv);
-        Samples train = Samples.of(sets[0], layers.outputs());
-        Samples test = sets[1] == null ? null : Samples.of(sets[1], layers.outputs());
         out.println("data: " + data.describe(testCsv) + ": " + train.rows() + " training samples"
-                + (test == null ? "" : ", " + test.rows() + " test samples"));
+                + (validation == null ? "" : ", " + validation.rows() + " validation samples (held out, stratified)")
+                + (test == null ? "" : ", " + test.rows() + " test samples")
+                + (train.isClassification() ? ", classes " + train.classLabels().values() : ""));
         ProgressReporter reporter = new ProgressReporter(out, progress, root.writesToTerminal(), trainer.epochs(),
-                loss.isMean());
+                trainer.loss().isMean());
         Model trained;
         try {
-            trained = trainer.fit(train, test, reporter);
+            trained = trainer.fit(train, validation, test, reporter);
         } catch (RuntimeException | Error e) {
             // Training that fails (a diverged loss, memory) leaves no output behind: nothing is written yet.
             reporter.clearBar();
             throw e;
         }
         try (Model model = trained) {
+            List<EpochMetrics> history = model.history();
             // The model first: it is what took the time.
             files.write(modelOut, "model", () -> ModelFile.save(model.parameters(), modelOut));
-            List<EpochMetrics> history = model.history();
             byte[] json = (Json.write(metricsJson(history)) + "\n").getBytes(StandardCharsets.UTF_8);
             files.write(metrics, "metrics", () -> AtomicFile.write(metrics, stream -> stream.write(json)));
             files.write(plot, "plot", () -> Charts.trainingCurves("fastnn train: " + data.describe(testCsv), history,
                     plot));
         }
         return files.status();
+    }
+
+    /** Samples of a set read for this run: one output per class (as many as --layers says), or one target. */
+    private Samples samples(Dataset d) throws UsageException {
+        if (layers == null) {
+            return Samples.of(d);
+        }
+        int features = layers.sizes()[0];
+        if (features != d.cols()) {
+            throw new UsageException("--layers " + layers + " takes " + features + " inputs but the data has " + d.cols()
+                    + " feature columns");
+        }
+        if (d.hasTargets()) {
+            if (layers.outputs() != 1) {
+                throw new UsageException("--layers " + layers + " ends in " + layers.outputs()
+                        + " outputs; a regression has one target");
+            }
+            return Samples.of(d);
+        }
+        if (layers.outputs() < d.classes()) {
+            throw new UsageException("--layers " + layers + " ends in " + layers.outputs() + " outputs but the data has "
+                    + d.classes() + " classes " + d.classLabels().values());
+        }
+        return Samples.of(d, layers.outputs());
+    }
+
+    /** For CSV data: the options the command line names replace what the data's defaults picked. */
+    private void overrideGiven(Trainer.Builder builder, TabularDefaults defaults) throws UsageException {
+        if (layers != null) {
+            builder.layers(layers.sizes());
+        }
+        if (data.given("--activation")) {
+            builder.hiddenActivation(activation);
+        }
+        if (data.given("--loss")) {
+            builder.loss(loss).outputActivation(loss == Loss.SOFTMAX_CROSS_ENTROPY ? Activation.SOFTMAX
+                    : task == Task.REGRESSION ? Activation.IDENTITY : Activation.SIGMOID);
+        }
+        if (data.given("--initializer")) {
+            builder.initializer(initializer);
+        }
+        if (data.given("--optimizer") || data.given("--lr")) {
+            builder.optimizer(Optimizer.parse(data.given("--optimizer") ? optimizer : "adam",
+                    data.given("--lr") ? learningRate : (float) defaults.learningRate()));
+        }
+        if (data.given("--standardize") || data.given("--no-standardize")) {
+            builder.standardize(standardize);
+        }
+        int batchSize = data.given("--batch") ? batch : defaults.batchSize();
+        builder.batchSize(batchSize);
+        if (layers != null) {
+            layers.checkBatch(batchSize);
+        }
+        if (data.given("--epochs")) {
+            builder.epochs(epochs);
+        }
     }
 
     static List<Map<String, Object>> metricsJson(List<EpochMetrics> history) {
@@ -179,6 +288,9 @@ final class TrainCommand implements Callable<Integer> {
             e.put("epoch", m.epoch());
             e.put("seconds", m.seconds());
             e.put("loss", m.loss());
+            e.put("trainingAccuracy", m.trainingAccuracy());
+            e.put("validationLoss", m.validationLoss());
+            e.put("validationAccuracy", m.validationAccuracy());
             e.put("testAccuracy", m.testAccuracy());
             entries.add(e);
         }

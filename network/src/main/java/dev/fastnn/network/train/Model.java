@@ -10,6 +10,7 @@ import dev.fastnn.network.model.Task;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A trained network, ready to predict and evaluate: what {@link Trainer#fit} returns and what a model file
@@ -24,18 +25,29 @@ public final class Model implements AutoCloseable {
     private final List<EpochMetrics> history;
     /** What the model was built from; its weights are read back from {@link #network} when asked for. */
     private final ModelParameters description;
+    private final TrainingState trainingState;
 
-    Model(Network network, List<EpochMetrics> history, ModelParameters description) {
+    Model(Network network, List<EpochMetrics> history, ModelParameters description, TrainingState trainingState) {
         this.network = network;
         this.history = List.copyOf(history);
         Map<String, String> metadata = new HashMap<>(description.metadata());
         metadata.put(Network.LOSS_KEY, network.loss().id());
         this.description = description.withMetadata(metadata);
+        this.trainingState = trainingState;
     }
 
     /** A model from host parameters (a loaded model file), on {@code backend}. */
     public static Model of(Backend backend, ModelParameters parameters) {
-        return new Model(Network.fromParameters(backend, parameters), List.of(), parameters);
+        return new Model(Network.fromParameters(backend, parameters), List.of(), parameters, null);
+    }
+
+    /**
+     * Where training ended, on the host: what {@link Trainer#fit(Samples, Samples, TrainingListener, TrainingState)}
+     * continues from (its parameters are the last epoch's, in training space, even where the model holds the
+     * best epoch's); empty for a loaded model.
+     */
+    public Optional<TrainingState> trainingState() {
+        return Optional.ofNullable(trainingState);
     }
 
     public Network network() {

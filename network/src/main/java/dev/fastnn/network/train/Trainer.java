@@ -25,10 +25,12 @@ import java.util.stream.Collectors;
  * to be embedded: no global state, nothing printed (progress goes to a {@link TrainingListener}), no
  * {@code System.exit}.
  *
- * <p>Reproducibility: each {@link #fit} splits its own random source from the trainer's
- * ({@link SplittableRandom#split()}), and from that one for the initial weights and one for shuffling. So
- * the n-th fit of trainers built with the same settings gives a bit-identical model on the same backend
- * with the same thread count, and several fits may run at once, on one trainer or many, sharing a backend.
+ * <p>Reproducibility: each fresh {@link #fit} splits its own run seed from the trainer's random source
+ * ({@link SplittableRandom#split()}), and every random choice of the run derives from that seed and counters
+ * ({@link Seeds}). So the n-th fit of trainers built with the same settings gives a bit-identical model on the
+ * same backend with the same thread count, several fits may run at once, on one trainer or many, sharing a
+ * backend, and a run continued from a {@link TrainingState} (warm start, resume) is bit-identical to one that
+ * never stopped.
  */
 public final class Trainer {
     /** Layer sizes, inputs first: {@code [784, 256, 10]} is one hidden layer of 256. */
@@ -45,13 +47,17 @@ public final class Trainer {
     private final Initializer initializer;
     /** How parameters move: plain steps, momentum or Adam, each with its learning rate. */
     private final Optimizer optimizer;
-    /** Factor applied to the learning rate after each epoch: epoch {@code e} (from 1) uses {@code lr decay^(e-1)}. */
-    private final float learningRateDecay;
+    /** The learning-rate factor of each batch. */
+    private final LearningRateSchedule schedule;
+    /** L2 penalty and decoupled weight decay on the weights. */
+    private final Regularization regularization;
+    /** When to stop on the validation set, or null to train every epoch. */
+    private final EarlyStopping earlyStopping;
     /** Samples per step; the last batch of an epoch holds the remainder. */
     private final int batchSize;
     /**
      * Features are divided by this before training (e.g. 255 for raw pixels); the returned model has the
-     * division folded into its first layer and takes raw features.
+     * division folded into its first layer and takes undivided features.
      */
     private final float divisor;
     /**
@@ -79,7 +85,9 @@ public final class Trainer {
         this.biases = b.biases;
         this.initializer = b.initializer;
         this.optimizer = b.optimizer;
-        this.learningRateDecay = b.learningRateDecay;
+        this.schedule = b.schedule;
+        this.regularization = b.regularization;
+        this.earlyStopping = b.earlyStopping;
         this.batchSize = b.batchSize;
         this.divisor = b.divisor;
         this.standardize = b.standardize;
@@ -101,6 +109,31 @@ public final class Trainer {
 
     public int epochs() {
         return epochs;
+    }
+
+    /** What training minimizes. */
+    public Loss loss() {
+        return loss;
+    }
+
+    Optimizer optimizer() {
+        return optimizer;
+    }
+
+    Regularization regularization() {
+        return regularization;
+    }
+
+    LearningRateSchedule schedule() {
+        return schedule;
+    }
+
+    int batchSize() {
+        return batchSize;
+    }
+
+    boolean shuffle() {
+        return shuffle;
     }
 
     /** The layers this trainer builds. */
@@ -125,71 +158,62 @@ public final class Trainer {
 
     /**
      * Trains a new network on {@code train} for {@link Builder#epochs} epochs and reports to {@code listener}.
-     * After each epoch the network is scored on {@code validation} (loss and accuracy) and {@code test}
-     * (accuracy), either of which may be {@code null}; without both, the training accuracy is counted from
-     * the epoch's forward passes instead. Preprocessing statistics come from {@code train} alone.
+     * After each epoch the network is scored on {@code validation} (loss and accuracy) and on {@code test}
+     * (accuracy), either of which may be {@code null}; with neither, the training accuracy of a classifier is
+     * counted from the epoch's forward passes instead (no extra pass, but each batch's outputs are read back,
+     * as the loss is). Standardization statistics come from {@code train} alone. The returned
+     * model's {@link Model#trainingState()} continues the run.
      *
      * @throws TrainingDivergedException when a batch's loss, or a weight at the end, is NaN or infinite
      */
     public Model fit(Samples train, Samples validation, Samples test, TrainingListener listener) {
         Objects.requireNonNull(train, "train");
+        return fit(train, validation, test, listener,
+                initialState(standardize ? Standardization.of(train, divisor) : null));
+    }
+
+    /** Warm start without a validation set: {@link #fit(Samples, Samples, Samples, TrainingListener, TrainingState)}. */
+    public Model fit(Samples train, Samples test, TrainingListener listener, TrainingState from) {
+        return fit(train, null, test, listener, from);
+    }
+
+    /**
+     * Warm start: continues the run {@code from} describes (its parameters, optimizer state, epoch count,
+     * run seed and early-stopping progress) up to {@link Builder#epochs} epochs in all, as if it had never
+     * stopped: training 4 epochs in one fit, or 2 and then 2 more from the first fit's
+     * {@link Model#trainingState()}, gives bit-identical models on the same backend and thread count. The
+     * trainer's settings must describe the same network and optimizer as the state. The model keeps the class
+     * labels and feature names of {@code train}.
+     *
+     * @throws TrainingDivergedException when a batch's loss, or a weight at the end, is NaN or infinite
+     */
+    public Model fit(Samples train, Samples validation, Samples test, TrainingListener listener, TrainingState from) {
         Objects.requireNonNull(listener, "listener");
-        if (standardize && !biases) {
-            throw new IllegalArgumentException("standardize needs biases: it is folded into the first layer's");
-        }
-        if (train.features() != layers[0] || train.outputs() != layers[layers.length - 1]) {
-            throw new IllegalArgumentException("training data has " + train.features() + " features and "
-                    + train.outputs() + " outputs but the layers are " + layersText());
-        }
-        if (validation != null) {
-            train.checkCompatible(validation, "validation");
-        }
-        if (test != null) {
-            train.checkCompatible(test, "test");
-        }
-        SplittableRandom run;
-        synchronized (random) {
-            run = random.split();
-        }
-        SplittableRandom initRandom = run.split();
-        SplittableRandom shuffleRandom = run.split();
-        Preprocessing preprocessing = Standardization.of(train, divisor, standardize);
-        Network network = Network.initialize(backend, architecture(), loss, initializer, initRandom);
+        List<EpochMetrics> history = new ArrayList<>();
+        TrainingRun run = start(train, validation, test, from);
         try {
-            List<EpochMetrics> history;
-            try (Epochs epochs = new Epochs(network, preprocessed(train, preprocessing),
-                    preprocessed(validation, preprocessing), preprocessed(test, preprocessing), shuffleRandom)) {
-                history = epochs.run(listener);
-            }
-            ModelParameters trained = network.parameters(metadata());
-            checkFinite(trained, history.size(), epochsBatches(train.rows()));
+            StopReason reason = run.train(epochs, from.runSeed(), listener, history);
+            TrainingState end = run.state();
+            ModelParameters best = earlyStopping != null && earlyStopping.restoreBest() && end.earlyStopping() != null
+                    && end.earlyStopping().bestParameters() != null ? end.earlyStopping().bestParameters() : null;
+            ModelParameters trained = best != null ? best : end.parameters();
+            checkFinite(trained, end.epochsCompleted(), run.batches());
+            Preprocessing preprocessing = end.standardization() == null ? Preprocessing.divisor(divisor)
+                    : end.standardization().preprocessing(divisor);
             List<LayerParameters> folded = new ArrayList<>(trained.layers());
             folded.set(0, preprocessing.foldInto(folded.get(0)));
             ModelParameters model = new ModelParameters(folded, train.classLabels(), train.featureNames(),
-                    preprocessing, trained.metadata());
-            if (!preprocessing.isIdentity()) {
+                    preprocessing, metadata(end, reason));
+            Network network = run.releaseNetwork();
+            if (best != null || !preprocessing.isIdentity()) {
                 network.close();
-                network = Network.fromParameters(backend, model);
+                network = Network.fromParameters(backend, withLoss(model));
             }
-            return new Model(network, history, model);
-        } catch (RuntimeException | Error e) {
-            network.close();
-            throw e;
+            listener.trainingFinished(end.epochsCompleted(), reason);
+            return new Model(network, history, model, end);
+        } finally {
+            run.close();
         }
-    }
-
-    private Map<String, String> metadata() {
-        Map<String, String> metadata = new HashMap<>();
-        metadata.put("trainer", toString());
-        metadata.put("backend", backend.description());
-        return metadata;
-    }
-
-    private static Samples preprocessed(Samples samples, Preprocessing preprocessing) {
-        if (samples == null || preprocessing.isIdentity()) {
-            return samples;
-        }
-        return samples.withInputs(preprocessing.apply(samples.inputs(), samples.rows(), samples.features()));
     }
 
     /** A step's loss being finite does not make its update finite: the last update is checked here. */
@@ -211,170 +235,154 @@ public final class Trainer {
         return true;
     }
 
-    private int epochsBatches(int rows) {
-        int full = Math.min(batchSize, rows);
-        return (rows + full - 1) / full;
+    /**
+     * A fresh run's starting point: a run seed split from this trainer's random source (so the n-th call on
+     * trainers built alike returns the same state), weights drawn from it, zeroed optimizer buffers, no
+     * epochs done. {@code standardization} is the statistics the inputs will be standardized with, or null
+     * to train on raw inputs; it must be given exactly when the trainer standardizes.
+     */
+    public TrainingState initialState(Standardization standardization) {
+        if (standardize && !biases) {
+            throw new IllegalArgumentException("standardize needs biases: it is folded into the first layer's");
+        }
+        if (standardize != (standardization != null)) {
+            throw new IllegalArgumentException(standardize ? "this trainer standardizes: give the statistics"
+                    : "this trainer does not standardize, but statistics were given");
+        }
+        long runSeed;
+        synchronized (random) {
+            runSeed = Seeds.freshRunSeed(random);
+        }
+        SplittableRandom init = Seeds.initialization(runSeed);
+        List<LayerParameters> layers = new ArrayList<>();
+        for (LayerSpec spec : architecture()) {
+            float[] w = initializer.weights(spec.inputs(), spec.outputs(), init);
+            float[] b = spec.biases() ? new float[spec.outputs()] : null;
+            layers.add(new LayerParameters(spec.inputs(), spec.outputs(), spec.activation(), w, b));
+        }
+        ModelParameters parameters = withLoss(new ModelParameters(layers, Map.of()));
+        List<float[]> buffers = new ArrayList<>();
+        for (LayerSpec spec : architecture()) {
+            for (int[] shape : optimizer.stateShapes(spec)) {
+                buffers.add(new float[shape[0] * shape[1]]);
+            }
+        }
+        return new TrainingState(parameters, standardization, new OptimizerState(optimizer.id(), 0, buffers), 0, 0,
+                runSeed, earlyStopping == null ? null : EarlyStopping.Progress.START);
     }
 
     /**
-     * One training run's buffers (steps for full and tail batches, optimizer state, evaluators, the shuffle
-     * order), allocated once, and the epoch loop over them.
+     * {@code epochs} more epochs from {@code from}, with every random choice (shuffles, dropout) drawn from
+     * {@code seed} instead of the state's run seed, and no evaluation or early stopping: the local work of
+     * one partition in a data-parallel round (see {@link Seeds#partition}). {@code train} holds raw inputs;
+     * the state's standardization is applied here. The learning-rate schedule runs over this trainer's
+     * {@link Builder#epochs} in all, so the state may not go beyond them. Returns the state after those
+     * epochs, with the run seed of {@code from}.
      */
-    private final class Epochs implements AutoCloseable {
-        private final Network network;
-        private final Samples train;
-        private final Samples validation;
-        private final Samples test;
-        private final SplittableRandom shuffleRandom;
-        private final int fullRows;
-        private final int batches;
-        private final int[] order;
-        private final float[] hostX;
-        private final float[] hostY;
-        /** The outputs of a batch, read back only to count training accuracy. */
-        private final float[] hostOut;
-        private final Optimizer.LayerUpdater[] updaters;
-        private TrainingStep full;
-        private TrainingStep tail;
-        private Evaluator validationEvaluator;
-        private Evaluator testEvaluator;
-
-        Epochs(Network network, Samples train, Samples validation, Samples test, SplittableRandom shuffleRandom) {
-            this.network = network;
-            this.train = train;
-            this.validation = validation;
-            this.test = test;
-            this.shuffleRandom = shuffleRandom;
-            int n = train.rows();
-            this.fullRows = Math.min(batchSize, n);
-            int tailRows = n % fullRows;
-            this.batches = n / fullRows + (tailRows == 0 ? 0 : 1);
-            this.order = new int[n];
-            Arrays.setAll(order, i -> i);
-            this.hostX = new float[fullRows * train.features()];
-            this.hostY = new float[fullRows * train.outputs()];
-            boolean countTraining = validation == null && test == null && train.isClassification();
-            this.hostOut = countTraining ? new float[fullRows * train.outputs()] : null;
-            this.updaters = new Optimizer.LayerUpdater[network.layers().size()];
-            try {
-                for (int l = 0; l < updaters.length; l++) {
-                    updaters[l] = optimizer.updater(backend, network.layers().get(l));
-                }
-                full = new TrainingStep(network, fullRows);
-                tail = tailRows == 0 ? null : new TrainingStep(network, tailRows);
-                validationEvaluator = validation == null ? null : new Evaluator(network, validation.rows());
-                testEvaluator = test != null && test.isClassification() ? new Evaluator(network, test.rows()) : null;
-            } catch (RuntimeException | Error e) {
-                close();
-                throw e;
-            }
+    public TrainingState trainEpochs(Samples train, TrainingState from, int epochs, long seed, TrainingListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        if (epochs < 1 || from.epochsCompleted() + (long) epochs > this.epochs) {
+            throw new IllegalArgumentException("cannot train " + epochs + " epoch(s) from epoch " + from.epochsCompleted()
+                    + ": the trainer's schedule covers epochs 1.." + this.epochs);
         }
-
-        List<EpochMetrics> run(TrainingListener listener) {
-            List<EpochMetrics> history = new ArrayList<>();
-            for (int epoch = 1; epoch <= epochs; epoch++) {
-                EpochMetrics metrics = epoch(epoch, listener);
-                history.add(metrics);
-                listener.epochFinished(metrics);
-            }
-            return history;
-        }
-
-        /** One pass over the training data, then the scores on validation and test data. */
-        EpochMetrics epoch(int epoch, TrainingListener listener) {
-            if (shuffle) {
-                shuffle(order, shuffleRandom);
-            }
-            float rate = (float) Math.pow(learningRateDecay, epoch - 1);
-            listener.epochStarted(epoch, batches);
-            long started = System.nanoTime();
-            double lossSum = 0;
-            long samples = 0;
-            long correct = 0;
-            for (int batch = 0; batch < batches; batch++) {
-                int from = batch * fullRows;
-                TrainingStep step = batch == batches - 1 && tail != null ? tail : full;
-                int rows = step.rows();
-                loadBatch(step, from, rows);
-                double batchLoss = step.run(updaters, rate);
-                if (!Double.isFinite(batchLoss)) {
-                    throw new TrainingDivergedException(epoch, batch + 1, batches, batchLoss);
-                }
-                if (hostOut != null) {
-                    correct += countCorrect(step, from, rows);
-                }
-                lossSum += loss.isMean() ? batchLoss * rows : batchLoss;
-                samples += rows;
-                listener.batchFinished(epoch, batch + 1, batches, samples, batchLoss);
-            }
-            double seconds = (System.nanoTime() - started) / 1e9;
-            double trainingAccuracy = hostOut == null ? Double.NaN : (double) correct / train.rows();
-            Evaluation v = validationEvaluator == null ? null : validationEvaluator.evaluate(validation);
-            double testAccuracy = testEvaluator == null ? Double.NaN : testEvaluator.evaluate(test).accuracy();
-            return new EpochMetrics(epoch, seconds, loss.isMean() ? lossSum / train.rows() : lossSum, trainingAccuracy,
-                    v == null ? Double.NaN : v.loss(), v == null ? Double.NaN : v.accuracy(), testAccuracy);
-        }
-
-        /** Moves one batch into the step's input and target buffers; in order, straight from the data arrays. */
-        private void loadBatch(TrainingStep step, int from, int rows) {
-            if (shuffle) {
-                train.gatherInputs(order, from, rows, hostX);
-                backend.write(step.x(), hostX, 0);
-            } else {
-                backend.write(step.x(), train.inputs(), from * train.features());
-            }
-            if (train.isClassification() || shuffle) {
-                train.gatherTargets(order, from, rows, hostY);
-                backend.write(step.y(), hostY, 0);
-            } else {
-                backend.write(step.y(), train.targets(), from * train.outputs());
-            }
-        }
-
-        /** How many rows of the batch just stepped the network classified right (before the batch's update). */
-        private int countCorrect(TrainingStep step, int from, int rows) {
-            backend.read(step.output(), hostOut);
-            int k = train.outputs();
-            int right = 0;
-            for (int i = 0; i < rows; i++) {
-                if (Evaluator.argmax(hostOut, i * k, k) == train.labels()[order[from + i]]) {
-                    right++;
-                }
-            }
-            return right;
-        }
-
-        @Override
-        public void close() {
-            for (Optimizer.LayerUpdater u : updaters) {
-                if (u != null) {
-                    u.close();
-                }
-            }
-            if (full != null) {
-                full.close();
-            }
-            if (tail != null) {
-                tail.close();
-            }
-            if (validationEvaluator != null) {
-                validationEvaluator.close();
-            }
-            if (testEvaluator != null) {
-                testEvaluator.close();
-            }
+        try (TrainingRun run = start(train, null, null, from)) {
+            StopReason reason = run.train(from.epochsCompleted() + epochs, seed, listener, new ArrayList<>());
+            TrainingState end = run.state();
+            listener.trainingFinished(end.epochsCompleted(), reason);
+            return end;
         }
     }
 
-    /** Fisher-Yates, in place. */
-    private static void shuffle(int[] order, SplittableRandom random) {
-        for (int i = order.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
+    /** Checks data and state against the settings and sets up the network and buffers of a run from {@code from}. */
+    private TrainingRun start(Samples train, Samples validation, Samples test, TrainingState from) {
+        Objects.requireNonNull(train, "train");
+        Objects.requireNonNull(from, "from");
+        if (train.features() != layers[0] || train.outputs() != layers[layers.length - 1]) {
+            throw new IllegalArgumentException("training data has " + train.features() + " features and "
+                    + train.outputs() + " outputs but the layers are " + layersText());
+        }
+        if (validation != null) {
+            train.checkCompatible(validation, "validation");
+        }
+        if (test != null) {
+            train.checkCompatible(test, "test");
+        }
+        checkContinues(from);
+        Standardization st = from.standardization();
+        Preprocessing preprocessing = st == null ? Preprocessing.divisor(divisor) : st.preprocessing(divisor);
+        Network network = Network.fromParameters(backend, withLoss(from.parameters()));
+        try {
+            return new TrainingRun(this, network, preprocessed(train, preprocessing),
+                    preprocessed(validation, preprocessing), preprocessed(test, preprocessing), from);
+        } catch (RuntimeException | Error e) {
+            network.close();
+            throw e;
         }
     }
+
+    private static Samples preprocessed(Samples samples, Preprocessing preprocessing) {
+        if (samples == null || preprocessing.isIdentity()) {
+            return samples;
+        }
+        return samples.withInputs(preprocessing.apply(samples.inputs(), samples.rows(), samples.features()));
+    }
+
+    /** Throws, naming the difference, unless {@code state} is a run of this trainer's network and optimizer. */
+    private void checkContinues(TrainingState state) {
+        List<LayerParameters> got = state.parameters().layers();
+        List<LayerSpec> specs = got.stream()
+                .map(p -> new LayerSpec(p.inputs(), p.outputs(), p.activation(), p.hasBiases())).toList();
+        if (!specs.equals(architecture())) {
+            throw new IllegalArgumentException("the training state's network " + specs
+                    + " is not this trainer's " + architecture());
+        }
+        if (!state.optimizer().optimizer().equals(optimizer.id())) {
+            throw new IllegalArgumentException("the training state is of optimizer " + state.optimizer().optimizer()
+                    + " but this trainer uses " + optimizer.id());
+        }
+        List<int[]> shapes = new ArrayList<>();
+        for (LayerSpec layer : specs) {
+            shapes.addAll(optimizer.stateShapes(layer));
+        }
+        List<float[]> buffers = state.optimizer().buffers();
+        if (buffers.size() != shapes.size()) {
+            throw new IllegalArgumentException("the training state has " + buffers.size() + " optimizer buffers, "
+                    + optimizer.id() + " on this network needs " + shapes.size());
+        }
+        for (int i = 0; i < shapes.size(); i++) {
+            if (buffers.get(i).length != shapes.get(i)[0] * shapes.get(i)[1]) {
+                throw new IllegalArgumentException("optimizer buffer " + i + " of the training state has "
+                        + buffers.get(i).length + " values, not " + shapes.get(i)[0] + "x" + shapes.get(i)[1]);
+            }
+        }
+        if (standardize != (state.standardization() != null)) {
+            throw new IllegalArgumentException("the training state " + (standardize ? "has no standardization but"
+                    : "is standardized but not") + " this trainer standardizes");
+        }
+        if (state.epochsCompleted() > epochs) {
+            throw new IllegalArgumentException("the training state has " + state.epochsCompleted()
+                    + " epochs done, more than the trainer's " + epochs);
+        }
+    }
+
+    private ModelParameters withLoss(ModelParameters p) {
+        Map<String, String> metadata = new HashMap<>(p.metadata());
+        metadata.put(Network.LOSS_KEY, loss.id());
+        return p.withMetadata(metadata);
+    }
+
+    private Map<String, String> metadata(TrainingState end, StopReason reason) {
+        Map<String, String> metadata = new HashMap<>();
+        metadata.put("trainer", toString());
+        metadata.put("backend", backend.description());
+        metadata.put("epochsTrained", Integer.toString(end.epochsCompleted()));
+        metadata.put("stopReason", reason.name().toLowerCase(Locale.ROOT));
+        if (end.earlyStopping() != null && end.earlyStopping().bestEpoch() > 0) {
+            metadata.put("bestEpoch", Integer.toString(end.earlyStopping().bestEpoch()));
+        }
+        return metadata;
+    }
+
     private String layersText() {
         return Arrays.stream(layers).mapToObj(Integer::toString).collect(Collectors.joining(","));
     }
@@ -389,7 +397,9 @@ public final class Trainer {
                 + ", loss=" + loss.id()
                 + ", initializer=" + initializer.id()
                 + ", optimizer=" + optimizer
-                + ", learningRateDecay=" + learningRateDecay
+                + ", schedule=" + schedule
+                + ", " + regularization
+                + ", earlyStopping=" + (earlyStopping == null ? "none" : earlyStopping)
                 + ", batchSize=" + batchSize
                 + ", divisor=" + divisor
                 + ", standardize=" + standardize
@@ -408,7 +418,9 @@ public final class Trainer {
         private Loss loss = Loss.SOFTMAX_CROSS_ENTROPY;
         private Initializer initializer = Initializer.XAVIER;
         private Optimizer optimizer = new Optimizer.Sgd(0.5f);
-        private float learningRateDecay = 1f;
+        private LearningRateSchedule schedule = new LearningRateSchedule.Constant(0);
+        private Regularization regularization = Regularization.NONE;
+        private EarlyStopping earlyStopping;
         private int batchSize = 128;
         private float divisor = 1f;
         private boolean standardize;
@@ -470,12 +482,29 @@ public final class Trainer {
             return this;
         }
 
-        /** Learning-rate factor per epoch, in (0, 1]; default 1 (a constant rate). */
+        /** How the learning rate moves batch by batch; default constant, no warm-up. */
+        public Builder schedule(LearningRateSchedule schedule) {
+            this.schedule = Objects.requireNonNull(schedule);
+            return this;
+        }
+
+        /**
+         * Shorthand for {@code schedule(new LearningRateSchedule.Exponential(decay, 0))}: the rate falls by
+         * {@code decay} in (0, 1] per epoch, continuously over its batches.
+         */
         public Builder learningRateDecay(float decay) {
-            if (!(decay > 0 && decay <= 1)) {
-                throw new IllegalArgumentException("learning-rate decay must be in (0, 1], got " + decay);
-            }
-            this.learningRateDecay = decay;
+            return schedule(new LearningRateSchedule.Exponential(decay, 0));
+        }
+
+        /** L2 penalty and decoupled weight decay on the weights (not the biases); default none. */
+        public Builder regularization(Regularization regularization) {
+            this.regularization = Objects.requireNonNull(regularization);
+            return this;
+        }
+
+        /** Stop when the validation metric stops improving; default none (train every epoch). */
+        public Builder earlyStopping(EarlyStopping earlyStopping) {
+            this.earlyStopping = Objects.requireNonNull(earlyStopping);
             return this;
         }
 

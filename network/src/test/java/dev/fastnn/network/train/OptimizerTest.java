@@ -1,6 +1,7 @@
 package dev.fastnn.network.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.fastnn.kernels.Activation;
 import dev.fastnn.kernels.Backend;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -56,7 +58,7 @@ class OptimizerTest {
             backend.write(step.x(), x, 0);
             backend.write(step.y(), y, 0);
             for (int s = 0; s < STEPS; s++) {
-                step.run(new Optimizer.LayerUpdater[] {updater}, rate);
+                step.run(new Optimizer.LayerUpdater[] {updater}, rate, s + 1);
             }
             LayerParameters end = network.parameters(Map.of()).layers().get(0);
             for (int i = 0; i < IN * OUT; i++) {
@@ -111,5 +113,14 @@ class OptimizerTest {
             }
         }
         return theta;
+    }
+
+    @Test
+    void doubleLiteralsGiveTheFloatOptimizers() {
+        assertEquals(new Optimizer.Sgd(0.5f), new Optimizer.Sgd(0.5));
+        assertEquals(new Optimizer.Momentum(0.1f, 0.9f), new Optimizer.Momentum(0.1, 0.9));
+        assertEquals(new Optimizer.Adam(0.001f), new Optimizer.Adam(0.001));
+        assertEquals(new Optimizer.Adam(0.01f, 0.8f, 0.99f, 1e-7f), new Optimizer.Adam(0.01, 0.8, 0.99, 1e-7));
+        assertThrows(IllegalArgumentException.class, () -> new Optimizer.Sgd(1e-60), "0 as a float");
     }
 }
