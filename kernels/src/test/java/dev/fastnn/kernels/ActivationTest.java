@@ -13,18 +13,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Activations and their gradients on every backend against float64 references.
  *
- * <p>Error bounds, stated once: every backend's sigmoid and tanh must be within {@value #REL_BOUND_TEXT}
- * relative error of the float64 function (about 4 to 8 float ulps; a fast polynomial exp is allowed, a
- * wrong range reduction is not), plus {@link Float#MIN_NORMAL} absolute where the true value is subnormal.
- * Derivatives from the output are products of exact inputs and must be within the same relative bound
- * of the float64 product, except where they subtract (tanh's {@code 1 - y^2}, softmax's
- * {@code g_j - g.y}), whose bound scales with the magnitude of the terms instead of the result.
+ * <p>Error bounds, stated once in {@link ErrorBounds}: every backend's sigmoid and tanh must be within
+ * {@value ErrorBounds#ACTIVATION_RELATIVE_TEXT} relative error of the float64 function (about 4 to 8 float
+ * ulps; a fast polynomial exp is allowed, a wrong range reduction is not), plus {@link Float#MIN_NORMAL}
+ * absolute where the true value is subnormal. Derivatives from the output are products of exact inputs and
+ * must be within the same relative bound of the float64 product, except where they subtract (tanh's
+ * {@code 1 - y^2}, softmax's {@code g_j - g.y}), whose bound scales with the magnitude of the terms instead
+ * of the result.
  */
 class ActivationTest {
-    static final double REL = 0x1p-21;
-    static final String REL_BOUND_TEXT = "2^-21";
-    static final double ABS = Float.MIN_NORMAL;
-
     /** Shapes whose sizes are 1, 3, 17, 1000 and others that are no multiple of any vector width. */
     static final int[][] SHAPES = {{1, 1}, {1, 3}, {3, 1}, {1, 17}, {17, 1}, {3, 17}, {1, 1000}, {1000, 1}, {7, 143}, {33, 31}};
 
@@ -169,7 +166,7 @@ class ActivationTest {
                 for (int j = 0; j < cols; j++) {
                     int at = r * cols + j;
                     double ref = Math.exp(x[at] - max) / sum;
-                    double bound = 4 * REL * ref + 0x1p-24 / cols + ABS;
+                    double bound = ErrorBounds.softmax(ref, cols);
                     within(backend, "softmax " + rows + "x" + cols + " at " + at, x[at], got[at], ref, bound);
                     within(backend, "softmax in place " + rows + "x" + cols + " at " + at, x[at], inPlace[at], ref, bound);
                 }
@@ -206,20 +203,14 @@ class ActivationTest {
                         int at = r * cols + j;
                         double gj = g[at];
                         double yj = y[at];
-                        switch (f) {
-                            case IDENTITY -> ref[at] = gj;
-                            case SIGMOID -> ref[at] = gj * yj * (1 - yj);
-                            case TANH -> {
-                                ref[at] = gj * (1 - yj * yj);
-                                bound[at] = REL * Math.abs(gj) * (1 + yj * yj);
-                            }
-                            case RELU -> ref[at] = yj > 0 ? gj : 0;
-                            case SOFTMAX -> {
-                                ref[at] = yj * (gj - dot);
-                                bound[at] = (cols + 4) * 0x1p-24 * Math.abs(yj) * (Math.abs(gj) + absDot);
-                            }
-                        }
-                        bound[at] += REL * Math.abs(ref[at]) + ABS;
+                        ref[at] = switch (f) {
+                            case IDENTITY -> gj;
+                            case SIGMOID -> gj * yj * (1 - yj);
+                            case TANH -> gj * (1 - yj * yj);
+                            case RELU -> yj > 0 ? gj : 0;
+                            case SOFTMAX -> yj * (gj - dot);
+                        };
+                        bound[at] = ErrorBounds.activationGradient(f, ref[at], yj, gj, cols, absDot);
                     }
                 }
                 String what = f + " gradient " + rows + "x" + cols;
@@ -253,7 +244,7 @@ class ActivationTest {
     static void checkElementwise(Backend backend, String what, float[] x, float[] got, DoubleUnaryOperator f) {
         for (int i = 0; i < x.length; i++) {
             double ref = f.applyAsDouble(x[i]);
-            within(backend, what + " at " + i, x[i], got[i], ref, REL * Math.abs(ref) + ABS);
+            within(backend, what + " at " + i, x[i], got[i], ref, ErrorBounds.activation(ref));
         }
     }
 

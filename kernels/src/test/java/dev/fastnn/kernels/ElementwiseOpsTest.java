@@ -14,14 +14,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The small operations around gemm on every backend against float64, on shapes that are no multiple of any
  * vector width, in place where the API allows it.
  *
- * <p>Bounds: one float rounding is {@code u = 2^-24} relative; an operation combining terms is allowed
- * {@code 2u} times the sum of the magnitudes of its terms (so an FMA and a separate multiply-add both pass),
- * a float sum of {@code r} terms {@code (r + 2) u} times the sum of their magnitudes. Reductions returned as
- * double must be within {@code 1e-6} relative: float lanes summed to double per chunk is fine, a float
- * accumulator over a million terms is not.
+ * <p>Bounds ({@link ErrorBounds}): one float rounding is {@code u = 2^-24} relative; an operation combining
+ * terms is allowed {@code 2u} times the sum of the magnitudes of its terms (so an FMA and a separate
+ * multiply-add both pass), a float sum of {@code r} terms {@code (r + 2) u} times the sum of their
+ * magnitudes. Reductions returned as double must be within {@code 1e-6} relative: float lanes summed to
+ * double per chunk is fine, a float accumulator over a million terms is not.
  */
 class ElementwiseOpsTest {
-    private static final double U = 0x1p-24;
     private static final int[][] SHAPES = ActivationTest.SHAPES;
 
     @ParameterizedTest
@@ -37,7 +36,7 @@ class ElementwiseOpsTest {
             double[] bound = new double[size];
             for (int i = 0; i < size; i++) {
                 ref[i] = y[i] + (double) alpha * x[i];
-                bound[i] = 2 * U * (Math.abs(y[i]) + Math.abs((double) alpha * x[i])) + Float.MIN_VALUE;
+                bound[i] = ErrorBounds.combined(Math.abs(y[i]) + Math.abs((double) alpha * x[i]));
             }
             try (Matrix xm = backend.upload(x, s[0], s[1]); Matrix ym = backend.upload(y, s[0], s[1])) {
                 backend.axpy(alpha, xm, ym);
@@ -47,14 +46,14 @@ class ElementwiseOpsTest {
                 backend.axpy(alpha, ym, ym);
                 for (int i = 0; i < size; i++) {
                     ref[i] = y[i] * (1.0 + alpha);
-                    bound[i] = 2 * U * Math.abs(y[i]) * (1 + Math.abs(alpha)) + Float.MIN_VALUE;
+                    bound[i] = ErrorBounds.combined(Math.abs(y[i]) * (1 + Math.abs(alpha)));
                 }
                 checkAgainst(backend, "axpy in place (x = y) " + s[0] + "x" + s[1], backend.download(ym), ref, bound);
 
                 backend.scale(3.5f, xm);
                 for (int i = 0; i < size; i++) {
                     ref[i] = 3.5 * x[i];
-                    bound[i] = U * Math.abs(ref[i]);
+                    bound[i] = ErrorBounds.rounded(ref[i]);
                 }
                 checkAgainst(backend, "scale " + s[0] + "x" + s[1], backend.download(xm), ref, bound);
 
@@ -85,9 +84,9 @@ class ElementwiseOpsTest {
             double[] differenceBound = new double[size];
             for (int i = 0; i < size; i++) {
                 product[i] = (double) a[i] * b[i];
-                productBound[i] = U * Math.abs(product[i]) + Float.MIN_VALUE;
+                productBound[i] = ErrorBounds.rounded(product[i]);
                 difference[i] = (double) a[i] - b[i];
-                differenceBound[i] = U * Math.abs(difference[i]);
+                differenceBound[i] = ErrorBounds.rounded(difference[i]);
             }
             String shape = " " + s[0] + "x" + s[1];
             try (Matrix am = backend.upload(a, s[0], s[1]); Matrix bm = backend.upload(b, s[0], s[1]);
@@ -125,13 +124,13 @@ class ElementwiseOpsTest {
                 for (int j = 0; j < cols; j++) {
                     int at = i * cols + j;
                     added[at] = (double) m[at] + row[j];
-                    addedBound[at] = U * Math.abs(added[at]);
+                    addedBound[at] = ErrorBounds.rounded(added[at]);
                     sums[j] += m[at];
                     sumsBound[j] += Math.abs(m[at]);
                 }
             }
             for (int j = 0; j < cols; j++) {
-                sumsBound[j] *= (rows + 2) * U;
+                sumsBound[j] = ErrorBounds.sum(rows, sumsBound[j]);
             }
             String shape = " " + rows + "x" + cols;
             try (Matrix mm = backend.upload(m, rows, cols); Matrix rm = backend.upload(row, 1, cols);
@@ -164,10 +163,10 @@ class ElementwiseOpsTest {
             }
             try (Matrix pm = backend.upload(yhat, s[0], s[1]); Matrix ym = backend.upload(y, s[0], s[1])) {
                 double gotSse = backend.sumSquaredError(pm, ym);
-                assertTrue(Math.abs(gotSse - sse) <= 1e-6 * sse,
+                assertTrue(Math.abs(gotSse - sse) <= ErrorBounds.REDUCTION_RELATIVE * sse,
                         backend.name() + " sumSquaredError " + s[0] + "x" + s[1] + ": " + gotSse + " vs float64 " + sse);
                 double gotCe = backend.crossEntropy(pm, ym);
-                assertTrue(Math.abs(gotCe - ce) <= 1e-6 * ce,
+                assertTrue(Math.abs(gotCe - ce) <= ErrorBounds.REDUCTION_RELATIVE * ce,
                         backend.name() + " crossEntropy " + s[0] + "x" + s[1] + ": " + gotCe + " vs float64 " + ce);
             }
         }
@@ -209,14 +208,12 @@ class ElementwiseOpsTest {
             for (int i = 0; i < size; i++) {
                 double gi = g[i];
                 mRef[i] = beta1 * (double) m[i] + (1 - (double) beta1) * gi;
-                mBound[i] = 4 * U * (Math.abs(beta1 * (double) m[i]) + Math.abs((1 - (double) beta1) * gi)) + Float.MIN_VALUE;
+                mBound[i] = ErrorBounds.adamMoment(Math.abs(beta1 * (double) m[i]) + Math.abs((1 - (double) beta1) * gi));
                 vRef[i] = beta2 * (double) v[i] + (1 - (double) beta2) * gi * gi;
-                vBound[i] = 4 * U * vRef[i] + Float.MIN_VALUE;
+                vBound[i] = ErrorBounds.adamMoment(vRef[i]);
                 double step = lr * (mRef[i] * c1) / (Math.sqrt(vRef[i] * c2) + eps);
                 wRef[i] = w[i] - step;
-                // m's first moment may cancel, so the step inherits m's relative error on top of its own roundings.
-                double stepRelative = step == 0 ? 0 : 8 * U + mBound[i] / Math.abs(mRef[i]) + vBound[i] / vRef[i];
-                wBound[i] = 2 * U * Math.abs(w[i]) + stepRelative * Math.abs(step) + Float.MIN_VALUE;
+                wBound[i] = ErrorBounds.adamWeight(w[i], step, mBound[i] / Math.abs(mRef[i]), vBound[i] / vRef[i]);
             }
             String shape = " " + s[0] + "x" + s[1];
             try (Matrix wm = backend.upload(w, s[0], s[1]); Matrix gm = backend.upload(g, s[0], s[1]);

@@ -19,15 +19,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  * gemm on every backend against a float64 reference, for all four transpose cases and every (m, n, k) drawn
  * from sizes that straddle common vector widths and block sizes.
  *
- * <p>Tolerance: the classic bound for a float32 dot product of length k in any summation order,
- * {@code |err| <= gamma(k+2) * (|alpha| sum_p |a_ip b_pj| + |beta c_ij|)} with {@code gamma(j) = j u / (1 - j u)},
- * {@code u = 2^-24}, the two extra roundings being alpha's product and beta's sum. It holds for blocked,
- * FMA and split-k orders alike, so it is exact enough to catch an indexing bug (whose error is of the order
- * of the terms themselves) without depending on one particular order.
+ * <p>Tolerance: {@link ErrorBounds#gemm}, the classic bound for a float32 dot product of length k in any
+ * summation order, {@code |err| <= gamma(k+2) * (|alpha| sum_p |a_ip b_pj| + |beta c_ij|)}. It holds for
+ * blocked, FMA and split-k orders alike, so it is exact enough to catch an indexing bug (whose error is of
+ * the order of the terms themselves) without depending on one particular order.
  */
 class GemmTest {
     private static final int[] SIZES = {1, 2, 3, 7, 15, 16, 17, 31, 33, 64, 100, 127, 129};
-    private static final double U = 0x1p-24;
 
     /** One reference per (m, n, k): the product does not depend on how A and B are stored. */
     private static final Map<Long, Expected> EXPECTED = new ConcurrentHashMap<>();
@@ -156,7 +154,6 @@ class GemmTest {
         int k = p.k();
         double[] value = new double[m * n];
         double[] bound = new double[m * n];
-        double gamma = (k + 2) * U / (1 - (k + 2) * U);
         double[] sum = new double[n];
         double[] abs = new double[n];
         for (int i = 0; i < m; i++) {
@@ -173,7 +170,7 @@ class GemmTest {
             for (int j = 0; j < n; j++) {
                 double cij = p.beta() == 0f ? 0 : (double) p.beta() * p.c()[i * n + j];
                 value[i * n + j] = p.alpha() * sum[j] + cij;
-                bound[i * n + j] = gamma * (Math.abs(p.alpha()) * abs[j] + Math.abs(cij)) + Float.MIN_VALUE;
+                bound[i * n + j] = ErrorBounds.gemm(k, Math.abs(p.alpha()) * abs[j], Math.abs(cij));
             }
         }
         return new Expected(p, value, bound);

@@ -5,13 +5,14 @@ import java.util.Map;
 
 /**
  * Writes the JSON the command line prints and saves: objects (maps, in their iteration order), lists,
- * arrays of numbers, strings, booleans and numbers; a NaN or infinite number becomes {@code null}.
+ * arrays of numbers, strings, booleans and numbers; a NaN or infinite number becomes {@code null}. Public
+ * for the GPU check (gpu-kit), which writes its figures in the same form.
  */
-final class Json {
+public final class Json {
     private Json() {
     }
 
-    static String write(Object value) {
+    public static String write(Object value) {
         StringBuilder sb = new StringBuilder();
         append(sb, value);
         return sb.toString();

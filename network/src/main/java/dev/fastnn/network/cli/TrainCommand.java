@@ -255,7 +255,7 @@ final class TrainCommand implements Callable<Integer> {
                 + (train.isClassification() ? ", classes " + train.classLabels().values() : ""));
         TrainingState resumed = checkpoints.resume == null ? null : resume(checkpoints.resume, trainer, out);
         ProgressReporter reporter = new ProgressReporter(out, progress, root.writesToTerminal(), trainer.epochs(),
-                loss.isMean());
+                trainer.loss().isMean());
         TrainingListener listener = checkpointEvery == 0 ? reporter
                 : new CheckpointSaver(reporter, checkpoints.file, checkpointEvery, trainer.toString(), out);
         Model trained;
@@ -274,9 +274,9 @@ final class TrainCommand implements Callable<Integer> {
                         + meta.get("epochsTrained") : "early stopping: trained every epoch") + "; the model has the weights "
                         + "of epoch " + meta.get("bestEpoch") + ", the best by " + stopping.monitor().id());
             }
+            List<EpochMetrics> history = model.history();
             // The model first: it is what took the time.
             files.write(modelOut, "model", () -> ModelFile.save(model.parameters(), modelOut));
-            List<EpochMetrics> history = model.history();
             byte[] json = (Json.write(metricsJson(history)) + "\n").getBytes(StandardCharsets.UTF_8);
             files.write(metrics, "metrics", () -> AtomicFile.write(metrics, stream -> stream.write(json)));
             files.write(plot, "plot", () -> Charts.trainingCurves("fastnn train: " + data.describe(testCsv), history,

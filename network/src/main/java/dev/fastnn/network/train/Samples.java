@@ -138,7 +138,7 @@ public record Samples(float[] inputs, int rows, int features, int[] labels, floa
         }
         if (isClassification() && !classLabels.equals(other.classLabels) && !other.classLabels.isIndices()
                 && !classLabels.isIndices()) {
-            throw new IllegalArgumentException(what + " data has " + other.classLabels + " but the training data "
+            throw new IllegalArgumentException(what + " data has " + other.classLabels + " but the training data has "
                     + classLabels + "; read both with the same class labels");
         }
     }

@@ -224,6 +224,11 @@ class TabularCliTest {
                 assertEquals(Double.parseDouble(cb[j]), Double.parseDouble(ca[j]), 1e-4, "row " + i);
             }
         }
+        // A model trained on divided features (as Fashion-MNIST's IDX pixels are) is given raw ones with --divisor.
+        CliRun dividedOnTheWayIn = CliRun.of("predict", "--model", reference.toString(), "--csv", times16.toString(),
+                "--label-column", "last", "--divisor", "16", "--backend", "naive");
+        assertEquals(0, dividedOnTheWayIn.status(), dividedOnTheWayIn.err());
+        assertEquals(b.out(), dividedOnTheWayIn.out(), "x * 16 / 16 is x again in float32");
         CliRun twice = CliRun.of("predict", "--model", model.toString(), "--csv", times16.toString(), "--label-column",
                 "last", "--divisor", "16", "--backend", "naive");
         assertEquals(2, twice.status());

@@ -179,6 +179,26 @@ class TrainingOptionsTest {
                 && e.out().contains("R^2: 0."), e.out());
     }
 
+    /** The README's Fashion-MNIST recipe, word for word but on 600 images for 3 epochs: every option of it runs. */
+    @Test
+    void theReadmeRecipeRunsOnAFewImages() throws IOException {
+        dev.fastnn.network.data.TestDatasets.requireFashionMnist();
+        Path model = dir.resolve("fmnist.fnn");
+        CliRun r = CliRun.of("train", "--dataset", "fashion-mnist", "--data-dir",
+                dev.fastnn.network.data.TestDatasets.dir().toString(), "--layers", "784,512,512,10", "--activation", "relu",
+                "--initializer", "he", "--optimizer", "adam", "--lr", "0.001", "--schedule", "cosine", "--warmup-epochs", "1",
+                "--weight-decay", "0.05", "--dropout", "0.2", "--batch", "128", "--epochs", "3", "--standardize",
+                "--validation-split", "0.1", "--early-stopping", "10", "--monitor", "validationAccuracy", "--seed", "1",
+                "--out", model.toString(), "--limit", "600");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("540 training samples, 60 validation samples"), r.out());
+        assertTrue(r.out().contains("early stopping: trained every epoch; the model has the weights of epoch "), r.out());
+        CliRun e = CliRun.of("evaluate", "--model", model.toString(), "--dataset", "fashion-mnist", "--data-dir",
+                dev.fastnn.network.data.TestDatasets.dir().toString(), "--limit", "500");
+        assertEquals(0, e.status(), e.err());
+        assertTrue(e.out().contains("macro average"), e.out());
+    }
+
     @Test
     void contradictoryOrOutOfRangeOptionsAreUsageErrors() {
         String[][] bad = {

@@ -1,6 +1,7 @@
 package dev.fastnn.network.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.fastnn.kernels.Activation;
 import dev.fastnn.kernels.Backend;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -130,5 +132,14 @@ class OptimizerTest {
             }
         }
         return theta;
+    }
+
+    @Test
+    void doubleLiteralsGiveTheFloatOptimizers() {
+        assertEquals(new Optimizer.Sgd(0.5f), new Optimizer.Sgd(0.5));
+        assertEquals(new Optimizer.Momentum(0.1f, 0.9f), new Optimizer.Momentum(0.1, 0.9));
+        assertEquals(new Optimizer.Adam(0.001f), new Optimizer.Adam(0.001));
+        assertEquals(new Optimizer.Adam(0.01f, 0.8f, 0.99f, 1e-7f), new Optimizer.Adam(0.01, 0.8, 0.99, 1e-7));
+        assertThrows(IllegalArgumentException.class, () -> new Optimizer.Sgd(1e-60), "0 as a float");
     }
 }
