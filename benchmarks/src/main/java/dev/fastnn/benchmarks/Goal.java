@@ -20,8 +20,11 @@ import java.util.Map;
  * reference backend's time ({@code vs BACKEND}: the worst reference-to-subject time ratio counts), as a rate of
  * work per second ({@code per PARAMETER}: the value of a parameter, such as {@code size}, is the work), as a
  * share of the machine's measured multiply-add peak at the same thread count ({@code of peak}: the gemm's
- * GFLOP/s over {@link FmaPeakBenchmark}'s), or by the bytes an operation allocates ({@code allocation B/op}:
- * the most over every matching result, run with {@code -prof gc}, must stay at or below the target).
+ * GFLOP/s over {@link FmaPeakBenchmark}'s), by the bytes an operation allocates ({@code allocation B/op}:
+ * the most over every matching result, run with {@code -prof gc}, must stay at or below the target), or, for
+ * {@link EpochBenchmark}, by an epoch against numpy's with as many BLAS threads ({@code of numpy}: later
+ * epochs' mean over numpy's, at most the target) or by the first epoch against the later ones
+ * ({@code first epoch}: their ratio, at most the target).
  *
  * @param issue     the issue that set it
  * @param label     what is measured, e.g. {@code vector gemm, 1 thread, n = 256...2048}
@@ -36,7 +39,7 @@ record Goal(String issue, String label, String benchmark, Map<String, String> fi
 
     /** What a goal's number is. */
     enum Kind {
-        RATIO, RATE, PEAK, ALLOCATION
+        RATIO, RATE, PEAK, ALLOCATION, NUMPY, FIRST_EPOCH
     }
 
     /** True for a share of the reference ("95% of openblas") or of the peak; false for a multiple ("50x naive"). */
@@ -51,6 +54,8 @@ record Goal(String issue, String label, String benchmark, Map<String, String> fi
             case RATIO -> label + ": >= " + (isShare() ? plain(target * 100) + "% of " : plain(target) + "x ") + reference;
             case PEAK -> label + ": >= " + plain(target * 100) + "% of the FMA peak";
             case ALLOCATION -> label + ": <= " + plain(target) + " B/op";
+            case NUMPY -> label + ": <= " + plain(target) + "x numpy's epoch";
+            case FIRST_EPOCH -> label + ": first epoch <= " + plain(target) + "x a later one";
         };
     }
 
@@ -76,7 +81,8 @@ record Goal(String issue, String label, String benchmark, Map<String, String> fi
     /**
      * Lines of tab-separated fields; {@code #} starts a comment. {@code goal ISSUE LABEL BENCHMARK PARAMETERS
      * MEASURE TARGET}, with PARAMETERS as {@code k=v} words (one value list {@code k=v1,v2} at most) and MEASURE
-     * {@code vs BACKEND}, {@code per PARAMETER}, {@code of peak} or {@code allocation B/op};
+     * {@code vs BACKEND}, {@code per PARAMETER}, {@code of peak}, {@code allocation B/op}, {@code of numpy} or
+     * {@code first epoch};
      * {@code ratio SUBJECT REFERENCES...}: the ratio columns of the square gemm tables.
      */
     static Data parse(List<String> lines) {
@@ -124,13 +130,14 @@ record Goal(String issue, String label, String benchmark, Map<String, String> fi
         Kind kind = measure.length != 2 ? null : switch (measure[0]) {
             case "vs" -> Kind.RATIO;
             case "per" -> Kind.RATE;
-            case "of" -> measure[1].equals("peak") ? Kind.PEAK : null;
+            case "of" -> measure[1].equals("peak") ? Kind.PEAK : measure[1].equals("numpy") ? Kind.NUMPY : null;
             case "allocation" -> measure[1].equals("B/op") ? Kind.ALLOCATION : null;
+            case "first" -> measure[1].equals("epoch") ? Kind.FIRST_EPOCH : null;
             default -> null;
         };
         if (kind == null) {
-            throw new IllegalArgumentException(where + "measure must be 'vs BACKEND', 'per PARAMETER', 'of peak' or"
-                    + " 'allocation B/op', got '" + f[5] + "'");
+            throw new IllegalArgumentException(where + "measure must be 'vs BACKEND', 'per PARAMETER', 'of peak',"
+                    + " 'allocation B/op', 'of numpy' or 'first epoch', got '" + f[5] + "'");
         }
         return new Goal(f[1], f[2], f[3], fixed, varying, values, kind, kind == Kind.RATIO ? measure[1] : null,
                 kind == Kind.RATE ? measure[1] : null, Double.parseDouble(f[6]));

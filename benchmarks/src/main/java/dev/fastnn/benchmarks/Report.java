@@ -42,6 +42,7 @@ public final class Report {
     private static final int MLP_BATCH = 128;
     private static final String ACTIVATIONS = "ActivationBenchmark.";
     private static final String FMA_PEAK = "FmaPeakBenchmark.fma";
+    private static final String EPOCH = "EpochBenchmark.epoch";
 
     private final List<Measurement> results;
     private final Goal.Data data = Goal.load();
@@ -151,6 +152,7 @@ public final class Report {
         mlpGemm(md);
         activations(md);
         trainStep(md);
+        epochs(md);
         allocation(md);
         return md.toString();
     }
@@ -194,6 +196,7 @@ public final class Report {
                 case RATE -> rateGoal(goal);
                 case PEAK -> peakGoal(goal);
                 case ALLOCATION -> allocationGoal(goal);
+                case NUMPY, FIRST_EPOCH -> epochGoal(goal);
             };
             table.row(List.of(goal.issue(), goal.text(), judged[0], judged[1]));
         }
@@ -284,6 +287,86 @@ public final class Report {
         }
         return new String[] {String.format(Locale.ROOT, "most %.1f B/op (%s)", most, where),
             most <= goal.target() ? "yes" : "no"};
+    }
+
+    /**
+     * The worst over the varying values of later epochs over numpy's ({@link Goal.Kind#NUMPY}) or of the first
+     * epoch over the later ones ({@link Goal.Kind#FIRST_EPOCH}); both are met at or below the target.
+     */
+    private String[] epochGoal(Goal goal) {
+        double worst = 0;
+        String worstValue = "";
+        List<String> values = goal.varying() == null ? List.of("") : goal.values();
+        for (String value : values) {
+            Map<String, String> params = new LinkedHashMap<>(goal.fixed());
+            if (goal.varying() != null) {
+                params.put(goal.varying(), value);
+            }
+            Optional<double[]> epochs = find(goal.benchmark(), params).flatMap(Report::firstAndLater);
+            Optional<Double> numpy = epochs.isPresent() ? numpyEpoch(params.get("threads")) : Optional.empty();
+            if (epochs.isEmpty() || (goal.kind() == Goal.Kind.NUMPY && numpy.isEmpty())) {
+                return new String[] {"not measured" + (goal.varying() == null ? "" : " (" + goal.varying() + " = " + value
+                        + (epochs.isPresent() ? ", numpy" : "") + ")"), "-"};
+            }
+            double ratio = goal.kind() == Goal.Kind.NUMPY ? epochs.get()[1] / numpy.get() : epochs.get()[0] / epochs.get()[1];
+            if (ratio >= worst) {
+                worst = ratio;
+                worstValue = value;
+            }
+        }
+        String measured = String.format(Locale.ROOT, "%.2fx", worst);
+        if (values.size() > 1) {
+            measured = "highest " + measured + " (" + goal.varying() + " = " + worstValue + ")";
+        }
+        return new String[] {measured, worst <= goal.target() ? "yes" : "no"};
+    }
+
+    /** Mean of the forks' first iterations and mean of all their later ones, in seconds; empty without both. */
+    private static Optional<double[]> firstAndLater(Measurement m) {
+        double first = 0;
+        double later = 0;
+        int laterCount = 0;
+        for (double[] fork : m.forks()) {
+            first += fork[0];
+            for (int i = 1; i < fork.length; i++) {
+                later += fork[i];
+                laterCount++;
+            }
+        }
+        if (m.forks().isEmpty() || laterCount == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new double[] {first / m.forks().size(), later / laterCount});
+    }
+
+    /** numpy's epoch with this many BLAS threads ({@code numpy_epoch.py}'s JSON), if it was run. */
+    private Optional<Double> numpyEpoch(String threads) {
+        return numpy.stream().filter(o -> field(o, "blas_threads").equals(threads))
+                .map(o -> o.get("epoch_seconds").getAsDouble()).findFirst();
+    }
+
+    private void epochs(StringBuilder md) {
+        List<Measurement> epochs = of(EPOCH);
+        if (epochs.isEmpty()) {
+            return;
+        }
+        md.append("## Fashion-MNIST epochs\n\n");
+        md.append("`EpochBenchmark`: one epoch of 60000 images (784-256-10, sigmoid, softmax cross-entropy, SGD, ")
+                .append("batch 128), timed one by one from a fresh JVM: the first epoch includes the JIT's warm-up. ")
+                .append("numpy's epoch (`benchmarks/numpy_epoch.py`, its fastest) with as many BLAS threads.\n\n");
+        MarkdownTable table = new MarkdownTable(List.of("backend, threads"),
+                List.of("first epoch", "later epochs", "first / later", "numpy", "later / numpy"));
+        for (String[] c : backendThreadColumns(epochs)) {
+            Optional<double[]> fl = find(EPOCH, Map.of("backend", c[0], "threads", c[1])).flatMap(Report::firstAndLater);
+            Optional<Double> np = numpyEpoch(c[1]);
+            table.row(List.of(c[0] + ", " + c[1] + " t",
+                    fl.map(x -> String.format(Locale.ROOT, "%.3f s", x[0])).orElse("-"),
+                    fl.map(x -> String.format(Locale.ROOT, "%.3f s", x[1])).orElse("-"),
+                    fl.map(x -> String.format(Locale.ROOT, "%.2fx", x[0] / x[1])).orElse("-"),
+                    np.map(x -> String.format(Locale.ROOT, "%.3f s", x)).orElse("-"),
+                    fl.isPresent() && np.isPresent() ? String.format(Locale.ROOT, "%.2fx", fl.get()[1] / np.get()) : "-"));
+        }
+        md.append(table.render());
     }
 
     /** Floating-point operations of one operation of a gemm benchmark, from its shape parameter. */

@@ -33,7 +33,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * file to {@code benchmarks/results/} and regenerates BENCHMARKS.md: what {@code ./fastnn bench} runs.
  *
  * <pre>
- *   Suite [SUITE...] [JMH options]      SUITE: quick (default), gemm, mlp, activations, train, all
+ *   Suite [SUITE...] [JMH options]      SUITE: quick (default), gemm, mlp, activations, train, epoch, all
  *   Suite report                        only regenerate BENCHMARKS.md from benchmarks/results
  * </pre>
  * JMH options (-f, -wi, -i, -w, -r, -prof gc, ...) apply to every run. {@code -p name=v1,v2} narrows or
@@ -49,12 +49,13 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * JMH's own {@code java -jar benchmarks.jar REGEX} stays available for arbitrary selections.
  */
 public final class Suite {
-    private static final List<String> SUITES = List.of("quick", "gemm", "mlp", "activations", "train", "all", "report");
+    private static final List<String> SUITES = List.of("quick", "gemm", "mlp", "activations", "train", "epoch", "all", "report");
     private static final String GEMM = "dev\\.fastnn\\.benchmarks\\.GemmBenchmark\\.";
     private static final String MLP = "dev\\.fastnn\\.benchmarks\\.MlpGemmBenchmark\\.";
     private static final String ACTIVATIONS = "dev\\.fastnn\\.benchmarks\\.ActivationBenchmark\\.";
     private static final String TRAIN = "dev\\.fastnn\\.benchmarks\\.TrainStepBenchmark\\.";
     private static final String PEAK = "dev\\.fastnn\\.benchmarks\\.FmaPeakBenchmark\\.";
+    private static final String EPOCH = "dev\\.fastnn\\.benchmarks\\.EpochBenchmark\\.";
     private static final int NAIVE_GEMM_MAX_N = 512;
 
     /** One benchmark class with the default values of its parameters; {@code brief} runs shorter iterations. */
@@ -157,7 +158,7 @@ public final class Suite {
     private static List<Plan> plans(List<String> suites, Set<String> leftOut) {
         Set<String> chosen = new LinkedHashSet<>(suites);
         if (chosen.remove("all")) {
-            chosen.addAll(List.of("gemm", "mlp", "activations", "train"));
+            chosen.addAll(List.of("gemm", "mlp", "activations", "train", "epoch"));
         }
         List<String> gemmBackends = without(BenchmarkBackends.gemmContenders(), leftOut);
         List<String> fastnnBackends = without(BenchmarkBackends.fastnn(), leftOut);
@@ -189,6 +190,9 @@ public final class Suite {
                     break;
                 case "train":
                     plans.add(new Plan(TRAIN, params("backend", fastnnBackends, "threads", List.of("1", "2"))));
+                    break;
+                case "epoch":
+                    plans.add(new Plan(EPOCH, params("backend", List.of(Backends.VECTOR), "threads", List.of("1", "2"))));
                     break;
                 default:
                     throw new AssertionError(suite);

@@ -92,6 +92,20 @@ class ReportTest {
     }
 
     @Test
+    void epochGoalsTakeTheFirstIterationOfEveryForkAgainstTheLaterOnesAndNumpy() throws Exception {
+        // Forks [0.9, 0.3, 0.3] and [0.7, 0.2, 0.2]: first 0.8 s, later 0.25 s -> 3.20x; numpy 0.5 s -> 0.50x.
+        Path json = dir.resolve("r.json");
+        Files.writeString(json, "[" + result("EpochBenchmark.epoch", "\"backend\": \"vector\", \"threads\": \"1\"", 0.433, "s/op")
+                .replace("\"scoreUnit\": \"s/op\"}", "\"scoreUnit\": \"s/op\", \"rawData\": [[0.9, 0.3, 0.3], [0.7, 0.2, 0.2]]}")
+                + "]");
+        Path numpy = dir.resolve("numpy-epoch-1thread.json");
+        Files.writeString(numpy, "{\"epoch_seconds\": 0.5, \"blas_threads\": 1, \"blas\": \"openblas\", \"numpy\": \"2.0\"}");
+        String md = Report.load(List.of(json, numpy)).markdown("gemm.png");
+        assertTrue(md.contains("| vector, 1 t | 0.800 s | 0.250 s | 3.20x | 0.500 s | 0.50x |"), md);
+        assertTrue(md.contains("| 12 | vector Fashion-MNIST epoch: first epoch <= 1.5x a later one | not measured (threads = 2) | - |"), md);
+    }
+
+    @Test
     void theMachineSectionNamesTheOpenBlasCoreItsRunUsed() throws Exception {
         Path json = dir.resolve("20260103-000000-gemm.json");
         Files.writeString(json, "[" + result(GEMM, VECTOR_256, 1000, "us/op") + "]");
