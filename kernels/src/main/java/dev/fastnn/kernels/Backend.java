@@ -76,6 +76,16 @@ public abstract class Backend implements AutoCloseable {
         shared = true;
     }
 
+    /**
+     * Runs this backend's kernels for a while on small matrices, so that the JIT has compiled them before real
+     * work arrives (a first training epoch otherwise runs partly in interpreted code); results of later
+     * operations do not change. Optional: {@link Backends} calls it on the backends it makes when
+     * {@value Backends#WARM_UP_PROPERTY} is {@code true}. Backends whose kernels need no warming do nothing.
+     */
+    public void warmUp() {
+        checkOpen();
+    }
+
     /** Frees threads, device memory and the like; called once, by the first {@link #close()}. */
     protected void closeResources() {
     }

@@ -231,6 +231,18 @@ class VectorBackendTest {
         }
     }
 
+    /** The warm-up runs on matrices of its own: results before and after are the same bits, and closed means closed. */
+    @Test
+    void warmUpChangesNoResultAndAClosedBackendRefusesIt() {
+        VectorBackend backend = new VectorBackend(VectorBackend.maxBits(), 2);
+        Problem p = GemmTest.problem(40, 70, 30, 0.75f, 0.5f, 3);
+        float[] before = run(backend, p, false, true);
+        backend.warmUp();
+        assertArrayEquals(before, run(backend, p, false, true));
+        backend.close();
+        assertThrows(IllegalStateException.class, backend::warmUp);
+    }
+
     @Test
     void constructorRejectsWidthsAndThreadCountsItCannotRun() {
         String tooWide = assertThrows(IllegalArgumentException.class,

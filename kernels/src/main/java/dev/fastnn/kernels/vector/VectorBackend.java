@@ -110,6 +110,13 @@ public final class VectorBackend extends HostBackend {
         return gemm.nr();
     }
 
+    /** Training steps of a small network until the JIT has compiled the kernels they use (see {@link WarmUp}). */
+    @Override
+    public void warmUp() {
+        super.warmUp();
+        WarmUp.run(this, gemm.nr());
+    }
+
     /** Ends this backend's worker threads. */
     @Override
     protected void closeResources() {
