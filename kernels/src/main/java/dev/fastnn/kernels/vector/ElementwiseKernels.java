@@ -61,6 +61,15 @@ interface ElementwiseKernels {
         }
     }
 
+    /**
+     * Row by row {@code out_j = e^(x_j - max) / sum_k e^(x_k - max)}: the exps by {@link LaneMath}'s polynomial,
+     * the sum in double. {@code out} may be {@code x}.
+     */
+    void softmaxRows(float[] x, float[] out, int rows, int cols);
+
+    /** Row by row {@code out_j = y_j (g_j - sum_k g_k y_k)}, the dot product in double first, so out may be g. */
+    void softmaxGradientRows(float[] y, float[] g, float[] out, int rows, int cols);
+
     void sigmoidDerivative(float[] s, float[] out, int size);
 
     void columnSums(float[] m, int rows, int cols, float[] out);

@@ -198,6 +198,91 @@ final class SpeciesElementwiseKernels implements ElementwiseKernels {
         }
     }
 
+    /**
+     * The row's maximum (exact in any order), then {@link LaneMath#expNonPositive} of each {@code x - max} in
+     * every lane, written out here, and the scalar form in the tail, summed a vector at a time into a double.
+     */
+    @Override
+    public void softmaxRows(float[] x, float[] out, int rows, int cols) {
+        FloatVector one = FloatVector.broadcast(SPECIES, 1f);
+        FloatVector log2e = FloatVector.broadcast(SPECIES, LaneMath.LOG2E);
+        FloatVector round = FloatVector.broadcast(SPECIES, LaneMath.ROUND);
+        FloatVector ln2Hi = FloatVector.broadcast(SPECIES, -LaneMath.LN2_HI);
+        FloatVector ln2Lo = FloatVector.broadcast(SPECIES, -LaneMath.LN2_LO);
+        FloatVector p0 = FloatVector.broadcast(SPECIES, LaneMath.P0);
+        FloatVector p1 = FloatVector.broadcast(SPECIES, LaneMath.P1);
+        FloatVector p2 = FloatVector.broadcast(SPECIES, LaneMath.P2);
+        FloatVector p3 = FloatVector.broadcast(SPECIES, LaneMath.P3);
+        FloatVector p4 = FloatVector.broadcast(SPECIES, LaneMath.P4);
+        FloatVector p5 = FloatVector.broadcast(SPECIES, LaneMath.P5);
+        int vectorCols = SPECIES.loopBound(cols);
+        for (int row = 0, base = 0; row < rows; row++, base += cols) {
+            float max = Float.NEGATIVE_INFINITY;
+            int j = 0;
+            if (vectorCols > 0) {
+                FloatVector m = FloatVector.fromArray(SPECIES, x, base);
+                for (j = L; j < vectorCols; j += L) {
+                    m = m.max(FloatVector.fromArray(SPECIES, x, base + j));
+                }
+                max = m.reduceLanes(VectorOperators.MAX);
+            }
+            for (; j < cols; j++) {
+                max = Math.max(max, x[base + j]);
+            }
+            FloatVector shift = FloatVector.broadcast(SPECIES, max);
+            double sum = 0;
+            for (j = 0; j < vectorCols; j += L) {
+                FloatVector t = FloatVector.fromArray(SPECIES, x, base + j).sub(shift).max(LaneMath.EXP_FLOOR);
+                FloatVector shifted = t.fma(log2e, round);
+                FloatVector n = shifted.sub(round);
+                FloatVector r = n.fma(ln2Lo, n.fma(ln2Hi, t));
+                FloatVector p = r.fma(p0, p1).fma(r, p2).fma(r, p3).fma(r, p4).fma(r, p5).fma(r, one).fma(r, one);
+                FloatVector e = p.mul(shifted.reinterpretAsInts().add(LaneMath.EXPONENT_BIAS)
+                        .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+                e.intoArray(out, base + j);
+                sum += e.reduceLanes(VectorOperators.ADD);
+            }
+            for (; j < cols; j++) {
+                float e = LaneMath.expNonPositive(x[base + j] - max);
+                out[base + j] = e;
+                sum += e;
+            }
+            FloatVector inv = FloatVector.broadcast(SPECIES, (float) (1.0 / sum));
+            for (j = 0; j < vectorCols; j += L) {
+                FloatVector.fromArray(SPECIES, out, base + j).mul(inv).intoArray(out, base + j);
+            }
+            float scale = (float) (1.0 / sum);
+            for (; j < cols; j++) {
+                out[base + j] *= scale;
+            }
+        }
+    }
+
+    @Override
+    public void softmaxGradientRows(float[] y, float[] g, float[] out, int rows, int cols) {
+        int vectorCols = SPECIES.loopBound(cols);
+        for (int row = 0, base = 0; row < rows; row++, base += cols) {
+            double dot = 0;
+            int j = 0;
+            for (; j < vectorCols; j += L) {
+                dot += FloatVector.fromArray(SPECIES, g, base + j).mul(FloatVector.fromArray(SPECIES, y, base + j))
+                        .reduceLanes(VectorOperators.ADD);
+            }
+            for (; j < cols; j++) {
+                dot += (double) g[base + j] * y[base + j];
+            }
+            float d = (float) dot;
+            FloatVector dv = FloatVector.broadcast(SPECIES, d);
+            for (j = 0; j < vectorCols; j += L) {
+                FloatVector gv = FloatVector.fromArray(SPECIES, g, base + j);
+                FloatVector.fromArray(SPECIES, y, base + j).mul(gv.sub(dv)).intoArray(out, base + j);
+            }
+            for (; j < cols; j++) {
+                out[base + j] = y[base + j] * (g[base + j] - d);
+            }
+        }
+    }
+
     @Override
     public void sigmoidDerivative(float[] s, float[] out, int size) {
         FloatVector one = FloatVector.broadcast(SPECIES, 1f);

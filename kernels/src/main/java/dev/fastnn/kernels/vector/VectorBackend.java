@@ -16,8 +16,9 @@ import jdk.incubator.vector.FloatVector;
  * The JDK Vector API backend: host storage, and each operation wired to its kernel. gemm goes to a
  * {@link GemmDriver} (blocked, packed, register-tiled, split over this backend's own worker threads), the
  * activations and elementwise operations to the {@link ElementwiseKernels} of the backend's vector width;
- * softmax, cross-entropy and Adam, which run once per batch on small arrays, to the scalar
- * {@link ScalarKernels} the naive backend runs too.
+ * cross-entropy, Adam and the small row operations of the trainer's weighted losses to the scalar
+ * {@link ScalarKernels} the naive backend runs too. Batches and weights allocated for a gemm side
+ * ({@link MatrixUse}) are stored in the micro-kernels' layouts (see {@link #newMatrix}).
  *
  * <p>The worker threads are daemons that spin a while before parking (see {@link SpinningWorkers});
  * {@link #close()} ends them.
@@ -224,9 +225,8 @@ public final class VectorBackend extends HostBackend {
     // ---------------------------------------------------------------- activations
 
     /**
-     * Softmax, row-wise and run once per batch on a few classes, is the scalar reference loop. Every kernel here
-     * runs on the arrays where its operands lie alike (elementwise results do not depend on where an element
-     * is) and on row-major copies otherwise, or where rows matter.
+     * Every kernel here runs on the arrays where its operands lie alike (elementwise results do not depend on
+     * where an element is) and on row-major copies otherwise, or where rows matter (softmax).
      */
     @Override
     protected void activationKernel(Activation f, Matrix x, Matrix out) {
@@ -236,7 +236,7 @@ public final class VectorBackend extends HostBackend {
         }
         float[] o = rowMajor(out);
         if (f == Activation.SOFTMAX) {
-            ScalarKernels.softmaxRows(rowMajor(x), o, x.rows(), x.cols());
+            elementwise.softmaxRows(rowMajor(x), o, x.rows(), x.cols());
         } else {
             elementwise.activation(f, rowMajor(x), o, 0, x.size(), 1, x.size());
         }
@@ -259,7 +259,7 @@ public final class VectorBackend extends HostBackend {
         }
         float[] o = rowMajor(out);
         if (f == Activation.SOFTMAX) {
-            ScalarKernels.softmaxGradientRows(rowMajor(y), rowMajor(grad), o, y.rows(), y.cols());
+            elementwise.softmaxGradientRows(rowMajor(y), rowMajor(grad), o, y.rows(), y.cols());
         } else {
             elementwise.activationGradient(f, rowMajor(y), rowMajor(grad), o, 0, y.size(), 1, y.size());
         }
