@@ -116,10 +116,17 @@ public final class GemmDriver implements AutoCloseable {
                   float beta, HostMatrix c, Epilogue epilogue, Activation f, float[] bias, HostMatrix y) {
         Workspace ws = WORKSPACE.get();
         boolean aSlivers = a.layout() == HostMatrix.Layout.ROW_SLIVERS;
-        // Transposed slivers cannot be read in place (a sliver's rows are op(A)'s steps): pack them.
-        Path path = aSlivers && transA ? Path.PACKED : Path.of(n, nr);
+        boolean bPanels = panels(b);
+        Path path = Path.of(n, nr);
+        if (aSlivers && transA) {
+            // Transposed slivers cannot be read in place (a sliver's rows are op(A)'s steps): pack them.
+            path = Path.PACKED;
+        } else if (bPanels && !transB && path == Path.NARROW) {
+            // Panels are nr wide: read where they lie by the two-vector tile, whose extra columns are dropped.
+            path = Path.IN_PLACE;
+        }
         Call p = ws.call.set(transA, transB, m, n, k, alpha, a.data(), a.cols(), aSlivers, b.data(), b.cols(), b.rows(),
-                panels(b), beta, c.data(), panels(c), path, nr);
+                bPanels, beta, c.data(), panels(c), path, nr);
         p.epilogue = epilogue;
         p.f = f;
         p.bias = bias;

@@ -21,6 +21,7 @@ final class GemmPacking {
     /** {@code op(B)[pc:pc+kc, jc:jc+nc]} of the call's B, as {@link #packB(float[], int, boolean, int, int, int, int, int, float[])}. */
     void packB(GemmDriver.Call p, int panel, int pc, int kc, int jc, int nc, float[] out) {
         if (p.bPanels) {
+            // The driver reads untransposed panels where they lie; only transposed ones are packed.
             packPanelsTransposed(p.b, p.bRows, panel, pc, kc, jc, nc, out);
         } else {
             packB(p.b, p.ldb, p.transB, panel, pc, kc, jc, nc, out);
