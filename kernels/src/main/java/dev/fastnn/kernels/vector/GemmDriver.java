@@ -136,9 +136,11 @@ public final class GemmDriver implements AutoCloseable {
         int slivers = (m + MR - 1) / MR;
         try {
             if (parts > 1 && panels >= parts && panels >= slivers) {
-                split.run(parts, panels, nr, n, (from, to) -> blocks(p, WORKSPACE.get(), 0, m, from, to));
+                p.share(this, true);
+                split.run(parts, panels, nr, n, p);
             } else if (parts > 1 && slivers >= parts) {
-                split.run(parts, slivers, MR, m, (from, to) -> blocks(p, WORKSPACE.get(), from, to, 0, n));
+                p.share(this, false);
+                split.run(parts, slivers, MR, m, p);
             } else {
                 blocks(p, ws, 0, m, 0, n);
             }
@@ -248,9 +250,9 @@ public final class GemmDriver implements AutoCloseable {
 
     /**
      * One call's operands and the path chosen for it. Each thread reuses its own, so a call allocates nothing;
-     * workers read the caller's, which stays put until the call returns.
+     * workers read the caller's, which stays put until the call returns, and run it as their share.
      */
-    static final class Call {
+    static final class Call implements ThreadSplit.Share {
         boolean transA;
         boolean transB;
         int m;
@@ -282,6 +284,24 @@ public final class GemmDriver implements AutoCloseable {
         Activation f;
         float[] bias;
         float[] y;
+        /** For a split call: the driver, and whether the shares are ranges of columns (else of rows). */
+        private GemmDriver driver;
+        private boolean byColumns;
+
+        void share(GemmDriver driver, boolean byColumns) {
+            this.driver = driver;
+            this.byColumns = byColumns;
+        }
+
+        /** The blocks of one share, on the thread that runs it. */
+        @Override
+        public void run(int from, int to) {
+            if (byColumns) {
+                driver.blocks(this, WORKSPACE.get(), 0, m, from, to);
+            } else {
+                driver.blocks(this, WORKSPACE.get(), from, to, 0, n);
+            }
+        }
 
         Call set(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int lda, boolean aSlivers,
                  float[] b, int ldb, int bRows, boolean bPanels, float beta, float[] c, boolean cPanels, Path path, int nr) {
@@ -316,6 +336,7 @@ public final class GemmDriver implements AutoCloseable {
             c = null;
             bias = null;
             y = null;
+            driver = null;
         }
     }
 

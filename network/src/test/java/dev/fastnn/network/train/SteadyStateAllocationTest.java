@@ -10,7 +10,9 @@ import dev.fastnn.network.testing.NetworkBackends;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
+import java.util.SplittableRandom;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -69,11 +71,36 @@ class SteadyStateAllocationTest {
                     .outputActivation(Activation.SOFTMAX).loss(Loss.SOFTMAX_CROSS_ENTROPY)
                     .optimizer(optimizer).dropout(dropout).regularization(regularization)
                     .batchSize(8).epochs(MAX_EPOCHS).seed(3).backend(backend).build();
-            AllocationWatch watch = new AllocationWatch();
-            trainer.fit(TrainerTest.blobs(5), null, watch).close();
-            assertTrue(watch.verdict == Verdict.CLEAN, name + " " + Arrays.toString(layers) + ", " + hidden + ", "
-                    + optimizer + ", dropout " + dropout + ", " + regularization + ": " + watch.report());
+            assertClean(trainer, TrainerTest.blobs(5), name + " " + Arrays.toString(layers) + ", " + hidden + ", "
+                    + optimizer + ", dropout " + dropout + ", " + regularization);
         }
+    }
+
+    /**
+     * With two threads the big products (64 x 784 x 64 multiply-adds, above the split threshold) are split; the
+     * calling thread hands its shares over and waits for them without allocating either.
+     */
+    @Test
+    void aStepSplitOverTwoThreadsAllocatesNothingOnTheTrainingThread() {
+        NetworkBackends.get(Backends.VECTOR);
+        SplittableRandom random = new SplittableRandom(4);
+        int rows = 200;
+        float[] x = new float[rows * 784];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) random.nextDouble();
+        }
+        Samples data = Samples.classification(x, rows, 784, random.ints(rows, 0, 10).toArray(), 10);
+        try (Backend backend = Backends.create(Backends.VECTOR, 2)) {
+            Trainer trainer = Trainer.builder().layers(784, 64, 10).batchSize(64).epochs(MAX_EPOCHS).seed(3)
+                    .backend(backend).build();
+            assertClean(trainer, data, "vector, 2 threads, 784-64-10");
+        }
+    }
+
+    private static void assertClean(Trainer trainer, Samples data, String what) {
+        AllocationWatch watch = new AllocationWatch();
+        trainer.fit(data, null, watch).close();
+        assertTrue(watch.verdict == Verdict.CLEAN, what + ": " + watch.report());
     }
 
     private enum Verdict {
