@@ -43,6 +43,7 @@ public final class Report {
     private static final String ACTIVATIONS = "ActivationBenchmark.";
     private static final String FMA_PEAK = "FmaPeakBenchmark.fma";
     private static final String EPOCH = "EpochBenchmark.epoch";
+    private static final String FUSED = "FusedLayerBenchmark.";
 
     private final List<Measurement> results;
     private final Goal.Data data = Goal.load();
@@ -152,6 +153,7 @@ public final class Report {
         mlpGemm(md);
         activations(md);
         trainStep(md);
+        fused(md);
         epochs(md);
         allocation(md);
         return md.toString();
@@ -343,6 +345,30 @@ public final class Report {
     private Optional<Double> numpyEpoch(String threads) {
         return numpy.stream().filter(o -> field(o, "blas_threads").equals(threads))
                 .map(o -> o.get("epoch_seconds").getAsDouble()).findFirst();
+    }
+
+    /** FusedLayerBenchmark: each fused layer operation beside the separate calls it replaces. */
+    private void fused(StringBuilder md) {
+        List<Measurement> fusedRuns = results.stream().filter(m -> m.benchmark().startsWith(FUSED)).toList();
+        if (fusedRuns.isEmpty()) {
+            return;
+        }
+        md.append("## Fused layer operations\n\n");
+        md.append("`FusedLayerBenchmark`, the hidden layer of a 784-256-10 step at batch 128: `forward` is ")
+                .append("`sigmoid(X W1 + b1)`, `backward` is `(dY W2^T) * s'(H)`; time of one, fused in one call ")
+                .append("or as the separate calls (the same bits).\n\n");
+        MarkdownTable table = new MarkdownTable(List.of("operation", "backend, threads"),
+                List.of("fused", "separate", "separate / fused"));
+        for (String op : List.of("forward", "backward")) {
+            for (String[] c : backendThreadColumns(of(FUSED + op))) {
+                Optional<Measurement> f = find(FUSED + op, Map.of("backend", c[0], "threads", c[1], "fused", "true"));
+                Optional<Measurement> u = find(FUSED + op, Map.of("backend", c[0], "threads", c[1], "fused", "false"));
+                table.row(List.of(op, c[0] + ", " + c[1] + " t", f.map(m -> micros(m.seconds())).orElse("-"),
+                        u.map(m -> micros(m.seconds())).orElse("-"), f.isPresent() && u.isPresent()
+                                ? String.format(Locale.ROOT, "%.2fx", u.get().seconds() / f.get().seconds()) : "-"));
+            }
+        }
+        md.append(table.render());
     }
 
     private void epochs(StringBuilder md) {

@@ -56,6 +56,7 @@ public final class Suite {
     private static final String TRAIN = "dev\\.fastnn\\.benchmarks\\.TrainStepBenchmark\\.";
     private static final String PEAK = "dev\\.fastnn\\.benchmarks\\.FmaPeakBenchmark\\.";
     private static final String EPOCH = "dev\\.fastnn\\.benchmarks\\.EpochBenchmark\\.";
+    private static final String FUSED = "dev\\.fastnn\\.benchmarks\\.FusedLayerBenchmark\\.";
     private static final int NAIVE_GEMM_MAX_N = 512;
 
     /** One benchmark class with the default values of its parameters; {@code brief} runs shorter iterations. */
@@ -190,6 +191,8 @@ public final class Suite {
                     break;
                 case "train":
                     plans.add(new Plan(TRAIN, params("backend", fastnnBackends, "threads", List.of("1", "2"))));
+                    plans.add(new Plan(FUSED, params("backend", List.of(Backends.VECTOR), "threads", List.of("1", "2"),
+                            "fused", List.of("true", "false"))));
                     break;
                 case "epoch":
                     plans.add(new Plan(EPOCH, params("backend", List.of(Backends.VECTOR), "threads", List.of("1", "2"))));
