@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.DoubleFunction;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -205,76 +206,102 @@ public final class Report {
         md.append("## Goals\n\n").append(table.render());
     }
 
-    /** The worst reference-to-subject ratio over the varying values, formatted, and whether it meets the target. */
-    private String[] ratioGoal(Goal goal) {
-        double worst = Double.POSITIVE_INFINITY;
+    /**
+     * One number of a goal for one set of parameters (the fixed ones and one varying value), or empty when a
+     * result is missing, with what besides the varying value is missing appended to {@code missing}.
+     */
+    private interface Judged {
+        Optional<Double> value(Map<String, String> params, StringBuilder missing);
+    }
+
+    /**
+     * The worst of a goal's numbers over its varying values (the lowest where higher is better), formatted,
+     * and whether it meets the target; "not measured" naming the first value without a result.
+     */
+    private String[] worst(Goal goal, boolean higherIsBetter, DoubleFunction<String> format, Judged judged) {
+        double worst = higherIsBetter ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
         String worstValue = "";
         List<String> values = goal.varying() == null ? List.of("") : goal.values();
         for (String value : values) {
-            Map<String, String> params = new LinkedHashMap<>(goal.fixed());
-            if (goal.varying() != null) {
-                params.put(goal.varying(), value);
+            StringBuilder missing = new StringBuilder();
+            Optional<Double> v = judged.value(params(goal, value), missing);
+            if (v.isEmpty()) {
+                return new String[] {"not measured" + (goal.varying() == null ? "" : " (" + goal.varying() + " = " + value
+                        + missing + ")"), "-"};
             }
-            Optional<Measurement> subject = find(goal.benchmark(), params);
-            params.put("backend", goal.reference());
-            Optional<Measurement> reference = find(goal.benchmark(), params);
-            if (subject.isEmpty() || reference.isEmpty()) {
-                return new String[] {"not measured" + (goal.varying() == null ? "" : " (" + goal.varying() + " = " + value + ")"), "-"};
-            }
-            double ratio = reference.get().seconds() / subject.get().seconds();
-            if (ratio < worst) {
-                worst = ratio;
+            if (higherIsBetter ? v.get() < worst : v.get() > worst) {
+                worst = v.get();
                 worstValue = value;
             }
         }
-        String measured = goal.isShare()
-                ? String.format(Locale.ROOT, "%.0f%%", worst * 100) : String.format(Locale.ROOT, "%.2fx", worst);
+        String measured = format.apply(worst);
         if (values.size() > 1) {
-            measured = "lowest " + measured + " (" + goal.varying() + " = " + worstValue + ")";
+            measured = (higherIsBetter ? "lowest " : "highest ") + measured + " (" + goal.varying() + " = " + worstValue + ")";
         }
-        return new String[] {measured, worst >= goal.target() ? "yes" : "no"};
+        return new String[] {measured, (higherIsBetter ? worst >= goal.target() : worst <= goal.target()) ? "yes" : "no"};
+    }
+
+    /** The goal's fixed parameters and, when it has one, its varying parameter at {@code value}. */
+    private static Map<String, String> params(Goal goal, String value) {
+        Map<String, String> params = new LinkedHashMap<>(goal.fixed());
+        if (goal.varying() != null) {
+            params.put(goal.varying(), value);
+        }
+        return params;
+    }
+
+    private static String percent(double share) {
+        return String.format(Locale.ROOT, "%.0f%%", share * 100);
+    }
+
+    private static String times(double ratio) {
+        return String.format(Locale.ROOT, "%.2fx", ratio);
+    }
+
+    /** The worst reference-to-subject time ratio over the varying values. */
+    private String[] ratioGoal(Goal goal) {
+        return worst(goal, true, goal.isShare() ? Report::percent : Report::times, (params, missing) -> {
+            Optional<Measurement> subject = find(goal.benchmark(), params);
+            Map<String, String> reference = new LinkedHashMap<>(params);
+            reference.put("backend", goal.reference());
+            return subject.flatMap(s -> find(goal.benchmark(), reference).map(r -> r.seconds() / s.seconds()));
+        });
     }
 
     /** The lowest share of the FMA peak (at the result's thread count) over the varying values. */
     private String[] peakGoal(Goal goal) {
-        double worst = Double.POSITIVE_INFINITY;
-        String worstValue = "";
-        List<String> values = goal.varying() == null ? List.of("") : goal.values();
-        for (String value : values) {
-            Map<String, String> params = new LinkedHashMap<>(goal.fixed());
-            if (goal.varying() != null) {
-                params.put(goal.varying(), value);
-            }
+        return worst(goal, true, Report::percent, (params, missing) -> {
             Optional<Measurement> subject = find(goal.benchmark(), params);
-            Optional<Double> peak = subject.flatMap(s -> peakFlops(s.param("threads")));
-            if (subject.isEmpty() || peak.isEmpty()) {
-                return new String[] {"not measured" + (goal.varying() == null ? "" : " (" + goal.varying() + " = " + value
-                        + (subject.isPresent() ? ", FMA peak" : "") + ")"), "-"};
+            if (subject.isPresent()) {
+                missing.append(", FMA peak");
             }
-            double share = flops(subject.get()) / subject.get().seconds() / peak.get();
-            if (share < worst) {
-                worst = share;
-                worstValue = value;
+            return subject.flatMap(s -> peakFlops(s.param("threads")).map(peak -> flops(s) / s.seconds() / peak));
+        });
+    }
+
+    /**
+     * The worst over the varying values of later epochs over numpy's ({@link Goal.Kind#NUMPY}) or of the first
+     * epoch over the later ones ({@link Goal.Kind#FIRST_EPOCH}); both are met at or below the target.
+     */
+    private String[] epochGoal(Goal goal) {
+        return worst(goal, false, Report::times, (params, missing) -> {
+            Optional<double[]> epochs = find(goal.benchmark(), params).flatMap(Report::firstAndLater);
+            if (goal.kind() == Goal.Kind.FIRST_EPOCH) {
+                return epochs.map(e -> e[0] / e[1]);
             }
-        }
-        String measured = String.format(Locale.ROOT, "%.0f%%", worst * 100);
-        if (values.size() > 1) {
-            measured = "lowest " + measured + " (" + goal.varying() + " = " + worstValue + ")";
-        }
-        return new String[] {measured, worst >= goal.target() ? "yes" : "no"};
+            if (epochs.isPresent()) {
+                missing.append(", numpy");
+            }
+            return epochs.flatMap(e -> numpyEpoch(params.get("threads")).map(numpy -> e[1] / numpy));
+        });
     }
 
     /** The most bytes per operation over every result the goal covers; each varying value needs one. */
     private String[] allocationGoal(Goal goal) {
         double most = 0;
         String where = "";
-        List<String> values = goal.varying() == null ? List.of("") : goal.values();
-        for (String value : values) {
-            Map<String, String> params = new LinkedHashMap<>(goal.fixed());
-            if (goal.varying() != null) {
-                params.put(goal.varying(), value);
-            }
-            List<Measurement> covered = findAll(goal.benchmark(), params).stream()
+        for (String value : goal.varying() == null ? List.of("") : goal.values()) {
+            List<Measurement> covered = findAll(goal.benchmark(), params(goal, value)).stream()
                     .filter(m -> !Double.isNaN(m.allocBytesPerOp())).toList();
             if (covered.isEmpty()) {
                 return new String[] {"not measured with -prof gc" + (goal.varying() == null ? ""
@@ -289,38 +316,6 @@ public final class Report {
         }
         return new String[] {String.format(Locale.ROOT, "most %.1f B/op (%s)", most, where),
             most <= goal.target() ? "yes" : "no"};
-    }
-
-    /**
-     * The worst over the varying values of later epochs over numpy's ({@link Goal.Kind#NUMPY}) or of the first
-     * epoch over the later ones ({@link Goal.Kind#FIRST_EPOCH}); both are met at or below the target.
-     */
-    private String[] epochGoal(Goal goal) {
-        double worst = 0;
-        String worstValue = "";
-        List<String> values = goal.varying() == null ? List.of("") : goal.values();
-        for (String value : values) {
-            Map<String, String> params = new LinkedHashMap<>(goal.fixed());
-            if (goal.varying() != null) {
-                params.put(goal.varying(), value);
-            }
-            Optional<double[]> epochs = find(goal.benchmark(), params).flatMap(Report::firstAndLater);
-            Optional<Double> numpy = epochs.isPresent() ? numpyEpoch(params.get("threads")) : Optional.empty();
-            if (epochs.isEmpty() || (goal.kind() == Goal.Kind.NUMPY && numpy.isEmpty())) {
-                return new String[] {"not measured" + (goal.varying() == null ? "" : " (" + goal.varying() + " = " + value
-                        + (epochs.isPresent() ? ", numpy" : "") + ")"), "-"};
-            }
-            double ratio = goal.kind() == Goal.Kind.NUMPY ? epochs.get()[1] / numpy.get() : epochs.get()[0] / epochs.get()[1];
-            if (ratio >= worst) {
-                worst = ratio;
-                worstValue = value;
-            }
-        }
-        String measured = String.format(Locale.ROOT, "%.2fx", worst);
-        if (values.size() > 1) {
-            measured = "highest " + measured + " (" + goal.varying() + " = " + worstValue + ")";
-        }
-        return new String[] {measured, worst <= goal.target() ? "yes" : "no"};
     }
 
     /** Mean of the forks' first iterations and mean of all their later ones, in seconds; empty without both. */
