@@ -10,7 +10,6 @@ import dev.fastnn.network.testing.NetworkBackends;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
-import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -83,13 +82,7 @@ class SteadyStateAllocationTest {
     @Test
     void aStepSplitOverTwoThreadsAllocatesNothingOnTheTrainingThread() {
         NetworkBackends.get(Backends.VECTOR);
-        SplittableRandom random = new SplittableRandom(4);
-        int rows = 200;
-        float[] x = new float[rows * 784];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) random.nextDouble();
-        }
-        Samples data = Samples.classification(x, rows, 784, random.ints(rows, 0, 10).toArray(), 10);
+        Samples data = TrainerTest.images(200, 4);
         try (Backend backend = Backends.create(Backends.VECTOR, 2)) {
             Trainer trainer = Trainer.builder().layers(784, 64, 10).batchSize(64).epochs(MAX_EPOCHS).seed(3)
                     .backend(backend).build();

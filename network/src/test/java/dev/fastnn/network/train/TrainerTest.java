@@ -54,6 +54,16 @@ class TrainerTest {
         return Samples.classification(x, rows, features, labels, 3);
     }
 
+    /** {@code rows} images of 784 uniform pixels with random labels of 10 classes: Fashion-MNIST's shape, no signal. */
+    static Samples images(int rows, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] x = new float[rows * 784];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) random.nextDouble();
+        }
+        return Samples.classification(x, rows, 784, random.ints(rows, 0, 10).toArray(), 10);
+    }
+
     /** y = (sin of a projection, a product), a smooth regression target in [-1, 1]. */
     static Samples waves(long seed) {
         SplittableRandom r = new SplittableRandom(seed);
@@ -133,13 +143,7 @@ class TrainerTest {
     @Test
     void vectorTrainingGivesBitIdenticalModelsOnOneTwoAndThreeThreads() {
         NetworkBackends.get("vector");
-        SplittableRandom random = new SplittableRandom(9);
-        int rows = 640;
-        float[] x = new float[rows * 784];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) random.nextDouble();
-        }
-        Samples data = Samples.classification(x, rows, 784, random.ints(rows, 0, 10).toArray(), 10);
+        Samples data = images(640, 9);
         float[] reference = null;
         for (int threads = 1; threads <= 3; threads++) {
             try (Backend backend = Backends.create("vector", threads)) {
