@@ -166,6 +166,22 @@ final class ElementwiseCheck {
                 i -> ErrorBounds.rounded((double) a[i] * c[i]));
         check("subtract", where, b -> binary(b, a, c, rows, cols, Backend::subtract),
                 i -> ErrorBounds.rounded((double) a[i] - c[i]));
+        // The mask is a hash in 32-bit integers that every backend must compute to the bit, and the kept values
+        // one multiply: the device must equal the vector backend (which equals DropoutMask) exactly.
+        check("dropout", where, b -> {
+            try (Matrix am = b.upload(a, rows, cols); Matrix out = b.allocate(rows, cols)) {
+                b.dropout(am, out, 0.3f, (int) seed);
+                return b.download(out);
+            }
+        }, i -> 0);
+        float[] factors = Inputs.mixed(rows, seed + 18);
+        check("scaleRows", where, b -> {
+            try (Matrix am = b.upload(a, rows, cols); Matrix fm = b.upload(factors, rows, 1);
+                 Matrix out = b.allocate(rows, cols)) {
+                b.scaleRows(am, fm, out);
+                return b.download(out);
+            }
+        }, i -> ErrorBounds.rounded((double) a[i] * factors[i / cols]));
 
         checkLosses(where, rows, cols, seed);
         checkAdam(where, rows, cols, seed);
@@ -177,9 +193,11 @@ final class ElementwiseCheck {
         float[] y = Inputs.unitInterval(size, seed + 13);
         double sse = 0;
         double ce = 0;
+        double dot = 0;
         for (int i = 0; i < size; i++) {
             double d = (double) y[i] - p[i];
             sse += d * d;
+            dot += (double) p[i] * y[i];
             if (y[i] != 0f) {
                 ce -= y[i] * Math.log(Math.max(p[i], 1e-30));
             }
@@ -188,21 +206,24 @@ final class ElementwiseCheck {
         String stray = offDevice.get();
         agreement("sumSquaredError").ranOn(stray);
         agreement("crossEntropy").ranOn(stray);
+        agreement("dot").ranOn(stray);
         double[] expected = losses(reference, p, y, rows, cols);
         if (size > LOSS_CHECKED_ELEMENTS) {
             notes.add(String.format("information, not checked: loss sums over %s (%d values, beyond the kernel tests' "
                     + "largest): sumSquaredError device %.17g, vector %.17g, exact %.17g; crossEntropy device %.17g, "
-                    + "vector %.17g, exact %.17g", where, size, got[0], expected[0], sse, got[1], expected[1], ce));
+                    + "vector %.17g, exact %.17g; dot device %.17g, vector %.17g, exact %.17g", where, size, got[0],
+                    expected[0], sse, got[1], expected[1], ce, got[2], expected[2], dot));
             return;
         }
         double both = Agreement.BOTH_BACKENDS * ErrorBounds.REDUCTION_RELATIVE;
         agreement("sumSquaredError").compare(where, got[0], expected[0], both * sse);
         agreement("crossEntropy").compare(where, got[1], expected[1], both * ce);
+        agreement("dot").compare(where, got[2], expected[2], both * dot);
     }
 
     private static double[] losses(Backend b, float[] p, float[] y, int rows, int cols) {
         try (Matrix pm = b.upload(p, rows, cols); Matrix ym = b.upload(y, rows, cols)) {
-            return new double[] {b.sumSquaredError(pm, ym), b.crossEntropy(pm, ym)};
+            return new double[] {b.sumSquaredError(pm, ym), b.crossEntropy(pm, ym), b.dot(pm, ym)};
         }
     }
 

@@ -3,6 +3,7 @@ package dev.fastnn.gpukit;
 import dev.fastnn.kernels.Activation;
 import dev.fastnn.kernels.Backend;
 import dev.fastnn.kernels.Backends;
+import dev.fastnn.kernels.DropoutMask;
 import dev.fastnn.kernels.Matrix;
 
 /**
@@ -144,5 +145,24 @@ class DelegatingBackend extends Backend {
         inner.write(twin(w), wv, 0);
         inner.write(twin(m), mv, 0);
         inner.write(twin(v), vv, 0);
+    }
+
+    @Override
+    protected void dropoutKernel(Matrix x, Matrix out, int key, int threshold, float scale) {
+        float[] v = inner.download(twin(x));
+        for (int i = 0; i < v.length; i++) {
+            v[i] = DropoutMask.keeps(key, i, threshold) ? v[i] * scale : 0f;
+        }
+        inner.write(twin(out), v, 0);
+    }
+
+    @Override
+    protected void scaleRowsKernel(Matrix m, Matrix factors, Matrix out) {
+        inner.scaleRows(twin(m), twin(factors), twin(out));
+    }
+
+    @Override
+    protected double dotKernel(Matrix a, Matrix b) {
+        return inner.dot(twin(a), twin(b));
     }
 }

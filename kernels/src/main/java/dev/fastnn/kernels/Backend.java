@@ -291,6 +291,38 @@ public abstract class Backend implements AutoCloseable {
         adamKernel(w, g, m, v, lr, beta1, beta2, epsilon, correction1, correction2);
     }
 
+    /**
+     * Inverted dropout with {@link DropoutMask}'s counter-based mask: {@code out[i] = x[i] / (1 - rate)} where
+     * the mask under {@code key} keeps element {@code i} (row-major), else 0. The mask depends only on
+     * {@code (key, i, rate)}, so the backward pass applies the same mask to a gradient of the same shape by
+     * calling this with the same key and rate, and every backend draws the same mask. {@code rate} is the
+     * probability of dropping an element, in [0, 1).
+     */
+    public final void dropout(Matrix x, Matrix out, float rate, int key) {
+        checkSameShape("dropout", x, "x", out, "out");
+        if (!(rate >= 0 && rate < 1)) {
+            throw new IllegalArgumentException("dropout: rate must be in [0, 1), got " + rate);
+        }
+        dropoutKernel(x, out, key, DropoutMask.threshold(rate), 1f / (1f - rate));
+    }
+
+    /** {@code out[i][j] = m[i][j] * factors[i][0]}: row {@code i} scaled by its own factor ({@code factors} is rows x 1). */
+    public final void scaleRows(Matrix m, Matrix factors, Matrix out) {
+        checkSameShape("scaleRows", m, "m", out, "out");
+        checkOwned(factors, "factors");
+        if (factors.rows() != m.rows() || factors.cols() != 1) {
+            throw new IllegalArgumentException("scaleRows: factors must be " + m.rows() + "x1 for m " + m.shape()
+                    + ", got " + factors.shape());
+        }
+        scaleRowsKernel(m, factors, out);
+    }
+
+    /** {@code sum a[i] b[i]} over all elements, accumulated in double. */
+    public final double dot(Matrix a, Matrix b) {
+        checkSameShape("dot", a, "a", b, "b");
+        return dotKernel(a, b);
+    }
+
     // ---------------------------------------------------------------- checks
 
     private void checkOpen() {
@@ -371,4 +403,11 @@ public abstract class Backend implements AutoCloseable {
 
     protected abstract void adamKernel(Matrix w, Matrix g, Matrix m, Matrix v, float lr, float beta1, float beta2,
                                        float epsilon, float correction1, float correction2);
+
+    /** Keeps element {@code i} when {@link DropoutMask#keeps}{@code (key, i, threshold)}, scaled by {@code scale}; else 0. */
+    protected abstract void dropoutKernel(Matrix x, Matrix out, int key, int threshold, float scale);
+
+    protected abstract void scaleRowsKernel(Matrix m, Matrix factors, Matrix out);
+
+    protected abstract double dotKernel(Matrix a, Matrix b);
 }

@@ -106,4 +106,19 @@ public final class NaiveBackend extends HostBackend {
                               float epsilon, float correction1, float correction2) {
         ScalarKernels.adam(data(w), data(g), data(m), data(v), w.size(), lr, beta1, beta2, epsilon, correction1, correction2);
     }
+
+    @Override
+    protected void dropoutKernel(Matrix x, Matrix out, int key, int threshold, float scale) {
+        ScalarKernels.dropout(data(x), data(out), x.size(), key, threshold, scale);
+    }
+
+    @Override
+    protected void scaleRowsKernel(Matrix m, Matrix factors, Matrix out) {
+        ScalarKernels.scaleRows(data(m), m.rows(), m.cols(), data(factors), data(out));
+    }
+
+    @Override
+    protected double dotKernel(Matrix a, Matrix b) {
+        return ScalarKernels.dot(data(a), data(b), a.size());
+    }
 }

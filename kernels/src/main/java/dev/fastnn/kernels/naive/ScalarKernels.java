@@ -1,6 +1,7 @@
 package dev.fastnn.kernels.naive;
 
 import dev.fastnn.kernels.CrossEntropy;
+import dev.fastnn.kernels.DropoutMask;
 
 /**
  * Plain scalar loops over row-major float arrays, arguments already checked by {@link dev.fastnn.kernels.Backend}:
@@ -179,5 +180,29 @@ public final class ScalarKernels {
             v[i] = beta2 * v[i] + (1f - beta2) * gi * gi;
             w[i] -= lr * (m[i] * correction1) / ((float) Math.sqrt(v[i] * correction2) + epsilon);
         }
+    }
+
+    /** Inverted dropout under {@link DropoutMask}: the reference the Vector API and OpenCL twins must match bit for bit. */
+    public static void dropout(float[] x, float[] out, int size, int key, int threshold, float scale) {
+        for (int i = 0; i < size; i++) {
+            out[i] = DropoutMask.keeps(key, i, threshold) ? x[i] * scale : 0f;
+        }
+    }
+
+    public static void scaleRows(float[] m, int rows, int cols, float[] factors, float[] out) {
+        for (int i = 0; i < rows; i++) {
+            float f = factors[i];
+            for (int j = 0; j < cols; j++) {
+                out[i * cols + j] = m[i * cols + j] * f;
+            }
+        }
+    }
+
+    public static double dot(float[] a, float[] b, int size) {
+        double sum = 0;
+        for (int i = 0; i < size; i++) {
+            sum += (double) a[i] * b[i];
+        }
+        return sum;
     }
 }

@@ -2,6 +2,7 @@ package dev.fastnn.kernels.opencl;
 
 import com.aparapi.Kernel;
 import dev.fastnn.kernels.CrossEntropy;
+import dev.fastnn.kernels.DropoutMask;
 
 /**
  * Every OpenCL operation of {@link OpenClBackend} in one Aparapi kernel, chosen by the {@link #op} field.
@@ -52,6 +53,9 @@ public final class DeviceKernel extends Kernel {
     static final int OP_SSE_PARTIALS = 21;
     static final int OP_CROSS_ENTROPY_PARTIALS = 22;
     static final int OP_ADAM = 23;
+    static final int OP_DROPOUT = 24;
+    static final int OP_SCALE_ROWS = 25;
+    static final int OP_DOT_PARTIALS = 26;
 
     /** The arena: every matrix of the backend is {@code mem[offset .. offset + size)}. */
     float[] mem;
@@ -85,6 +89,9 @@ public final class DeviceKernel extends Kernel {
     float epsilon;
     float correction1;
     float correction2;
+    /** Dropout: the mask's key and the lowest 24-bit draw that is kept. */
+    int key;
+    int threshold;
 
     DeviceKernel(float[] arena) {
         this.mem = arena;
@@ -364,6 +371,8 @@ public final class DeviceKernel extends Kernel {
             squaredErrorPartial();
         } else if (op == OP_CROSS_ENTROPY_PARTIALS) {
             crossEntropyPartial();
+        } else if (op == OP_DOT_PARTIALS) {
+            dotPartial();
         } else {
             elementwise();
         }
@@ -415,6 +424,10 @@ public final class DeviceKernel extends Kernel {
                 mem[offC + i] = mem[offA + i] - mem[offB + i];
             } else if (op == OP_ADAM) {
                 adam(i);
+            } else if (op == OP_DROPOUT) {
+                mem[offC + i] = dropout(i);
+            } else if (op == OP_SCALE_ROWS) {
+                mem[offC + i] = mem[offA + i] * mem[offB + i / cols];
             }
         }
     }
@@ -431,6 +444,25 @@ public final class DeviceKernel extends Kernel {
             y = -1f;
         } else {
             y = tanh(x);
+        }
+        return y;
+    }
+
+    /**
+     * {@link DropoutMask#keeps}'s twin, which Aparapi cannot call: {@code lowbias32} of {@code key + i} with the
+     * same wrapping int multiplies, its logical shifts spelled as an arithmetic shift and a mask (OpenCL C has
+     * no {@code >>>}); {@code alpha} is {@code 1 / (1 - rate)}.
+     */
+    private float dropout(int i) {
+        int h = key + i;
+        h = h ^ ((h >> 16) & 0xFFFF);
+        h = h * DropoutMask.MULTIPLIER_1;
+        h = h ^ ((h >> 15) & 0x1FFFF);
+        h = h * DropoutMask.MULTIPLIER_2;
+        h = h ^ ((h >> 16) & 0xFFFF);
+        float y = 0f;
+        if (((h >> 8) & 0xFFFFFF) >= threshold) {
+            y = mem[offA + i] * alpha;
         }
         return y;
     }
@@ -592,6 +624,15 @@ public final class DeviceKernel extends Kernel {
             }
             mem[offC + j] = sum;
         }
+    }
+
+    private void dotPartial() {
+        int w = getGlobalId();
+        float sum = 0f;
+        for (int i = w; i < n; i += PARTIALS) {
+            sum += mem[offA + i] * mem[offB + i];
+        }
+        partials[w] = sum;
     }
 
     private void squaredErrorPartial() {

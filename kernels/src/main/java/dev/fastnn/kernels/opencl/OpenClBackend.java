@@ -511,4 +511,23 @@ public final class OpenClBackend extends Backend {
         kernel.offD = at(v);
         elementwise(DeviceKernel.OP_ADAM, w.size(), w, g, m);
     }
+
+    @Override
+    protected synchronized void dropoutKernel(Matrix x, Matrix out, int key, int threshold, float scale) {
+        kernel.key = key;
+        kernel.threshold = threshold;
+        kernel.alpha = scale;
+        elementwise(DeviceKernel.OP_DROPOUT, x.size(), x, null, out);
+    }
+
+    @Override
+    protected synchronized void scaleRowsKernel(Matrix m, Matrix factors, Matrix out) {
+        kernel.cols = m.cols();
+        elementwise(DeviceKernel.OP_SCALE_ROWS, m.size(), m, factors, out);
+    }
+
+    @Override
+    protected synchronized double dotKernel(Matrix a, Matrix b) {
+        return sum(reduce(DeviceKernel.OP_DOT_PARTIALS, a, b), 0, DeviceKernel.PARTIALS);
+    }
 }

@@ -35,4 +35,7 @@ interface ElementwiseKernels {
     void subtract(float[] a, float[] b, float[] out, int size);
 
     double sumSquaredError(float[] yhat, float[] y, int size);
+
+    /** {@code ScalarKernels.dropout}, bit for bit. */
+    void dropout(float[] x, float[] out, int size, int key, int threshold, float scale);
 }

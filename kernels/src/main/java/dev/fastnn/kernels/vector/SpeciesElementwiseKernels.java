@@ -1,9 +1,11 @@
 package dev.fastnn.kernels.vector;
 
+import dev.fastnn.kernels.DropoutMask;
 import java.lang.constant.ConstantDescs;
 import java.lang.invoke.MethodHandles;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -15,6 +17,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class SpeciesElementwiseKernels implements ElementwiseKernels {
     private static final VectorSpecies<Float> SPECIES = species();
     private static final int L = SPECIES.length();
+    /** As many int lanes as float lanes: the dropout hash runs in them. */
+    private static final VectorSpecies<Integer> INTS = SPECIES.withLanes(int.class);
 
     // exp(t) for t <= 0: t = n ln2 + r with |r| <= ln2 / 2, ln2 split in two (Cody and Waite) so that n ln2 is
     // exact in float, then e^r by a degree-6 polynomial (Cephes expf's minimax coefficients, relative error
@@ -293,5 +297,32 @@ final class SpeciesElementwiseKernels implements ElementwiseKernels {
             sum += d * d;
         }
         return sum;
+    }
+
+    // ---------------------------------------------------------------- dropout
+
+    /**
+     * {@link DropoutMask}'s hash of {@code key + i} in int lanes (the same wrapping multiplies and logical
+     * shifts), the mask from its top 24 bits; the tail goes through {@link DropoutMask#keeps} itself.
+     */
+    @Override
+    public void dropout(float[] x, float[] out, int size, int key, int threshold, float scale) {
+        IntVector lanes = IntVector.zero(INTS).addIndex(1);
+        FloatVector zero = all(0f);
+        int i = 0;
+        for (int end = SPECIES.loopBound(size); i < end; i += L) {
+            IntVector h = lanes.add(key + i);
+            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16));
+            h = h.mul(DropoutMask.MULTIPLIER_1);
+            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 15));
+            h = h.mul(DropoutMask.MULTIPLIER_2);
+            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16));
+            VectorMask<Integer> keep = h.lanewise(VectorOperators.LSHR, 32 - DropoutMask.DRAW_BITS)
+                    .compare(VectorOperators.GE, threshold);
+            FloatVector.fromArray(SPECIES, x, i).mul(scale).blend(zero, keep.not().cast(SPECIES)).intoArray(out, i);
+        }
+        for (; i < size; i++) {
+            out[i] = DropoutMask.keeps(key, i, threshold) ? x[i] * scale : 0f;
+        }
     }
 }

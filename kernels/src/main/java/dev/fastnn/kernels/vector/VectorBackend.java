@@ -207,6 +207,22 @@ public final class VectorBackend extends HostBackend {
         ScalarKernels.adam(data(w), data(g), data(m), data(v), w.size(), lr, beta1, beta2, epsilon, correction1, correction2);
     }
 
+    @Override
+    protected void dropoutKernel(Matrix x, Matrix out, int key, int threshold, float scale) {
+        elementwise.dropout(data(x), data(out), x.size(), key, threshold, scale);
+    }
+
+    /** Rows x outputs, a few thousand floats per batch: scalar loops, as for the loss's gradient scale. */
+    @Override
+    protected void scaleRowsKernel(Matrix m, Matrix factors, Matrix out) {
+        ScalarKernels.scaleRows(data(m), m.rows(), m.cols(), data(factors), data(out));
+    }
+
+    @Override
+    protected double dotKernel(Matrix a, Matrix b) {
+        return ScalarKernels.dot(data(a), data(b), a.size());
+    }
+
     // ---------------------------------------------------------------- configuration
 
     private static int intProperty(String name, int fallback) {

@@ -5,7 +5,6 @@ import dev.fastnn.network.data.Dataset;
 import dev.fastnn.network.data.FashionMnist;
 import dev.fastnn.network.io.ModelFile;
 import dev.fastnn.network.model.ClassLabels;
-import dev.fastnn.network.model.Loss;
 import dev.fastnn.network.model.Task;
 import dev.fastnn.network.train.Evaluation;
 import dev.fastnn.network.train.Model;
@@ -53,9 +52,9 @@ final class EvaluateCommand implements Callable<Integer> {
             out.println("data: " + data.describe(null) + ": " + samples.rows() + " samples");
             if (model.task() == Task.REGRESSION) {
                 out.printf("loss (%s): %.6g%n", model.network().loss().id(), e.loss());
-                if (model.network().loss() == Loss.MEAN_SQUARED_ERROR) {
-                    out.printf("root mean squared error: %.6g%n", Math.sqrt(e.loss()));
-                }
+                out.printf("mean absolute error: %.6g%n", e.meanAbsoluteError());
+                out.printf("root mean squared error: %.6g%n", e.rootMeanSquaredError());
+                out.printf("R^2: %.6f%n", e.r2());
                 return 0;
             }
             out.printf("accuracy: %.2f%% (%d of %d)%n", 100 * e.accuracy(), Math.round(e.accuracy() * samples.rows()),
@@ -63,10 +62,33 @@ final class EvaluateCommand implements Callable<Integer> {
             out.printf("loss (%s): %.6g%n", model.network().loss().id(), e.loss());
             out.println();
             ClassLabels labels = model.classLabels();
-            printConfusion(e.confusion(), data.isFashionMnist() ? FashionMnist.CLASS_NAMES
-                    : labels.isIndices() ? null : labels.values(), out);
+            List<String> names = data.isFashionMnist() ? FashionMnist.CLASS_NAMES
+                    : labels.isIndices() ? null : labels.values();
+            printConfusion(e.confusion(), names, out);
+            out.println();
+            printScores(e, names, out);
         }
         return 0;
+    }
+
+    /** Precision, recall, F1 and support of each class, then their unweighted (macro) means. */
+    static void printScores(Evaluation e, List<String> names, PrintWriter out) {
+        out.printf("%-14s%10s%10s%10s%10s%n", "class", "precision", "recall", "F1", "samples");
+        for (int c = 0; c < e.classes(); c++) {
+            int support = 0;
+            for (int n : e.confusion()[c]) {
+                support += n;
+            }
+            out.printf("%-14s%10.4f%10.4f%10.4f%10d%n", classLabel(c, names), e.precision(c), e.recall(c), e.f1(c), support);
+        }
+        out.printf("%-14s%10.4f%10.4f%10.4f%10d%n", "macro average", e.macroPrecision(), e.macroRecall(), e.macroF1(),
+                e.samples());
+    }
+
+    /** {@code c name}, cut to 13 characters, or the number alone. */
+    private static String classLabel(int c, List<String> names) {
+        String label = names != null && c < names.size() ? c + " " + names.get(c) : Integer.toString(c);
+        return label.length() > 13 ? label.substring(0, 13) : label;
     }
 
     /** Rows are the true classes, columns the predicted ones. */
@@ -85,8 +107,7 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         out.println();
         for (int i = 0; i < k; i++) {
-            String label = names != null && i < names.size() ? i + " " + names.get(i) : Integer.toString(i);
-            out.printf("%-14s", label.length() > 13 ? label.substring(0, 13) : label);
+            out.printf("%-14s", classLabel(i, names));
             for (int j = 0; j < k; j++) {
                 out.printf("%" + width + "d", confusion[i][j]);
             }

@@ -7,6 +7,9 @@ import dev.fastnn.network.data.FashionMnist;
 import dev.fastnn.network.model.Initializer;
 import dev.fastnn.network.model.Loss;
 import dev.fastnn.network.model.Task;
+import dev.fastnn.network.train.ClassWeights;
+import dev.fastnn.network.train.EarlyStopping;
+import dev.fastnn.network.train.LearningRateSchedule;
 import dev.fastnn.network.train.Optimizer;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -68,6 +71,63 @@ final class OptionConverters {
                 throw new TypeConversionException("must be a positive number, got '" + value + "'");
             }
             return f;
+        }
+    }
+
+    /** A whole number from 0. */
+    static final class Count implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            int n = wholeNumber(value);
+            if (n < 0) {
+                throw new TypeConversionException("must be at least 0, got " + n);
+            }
+            return n;
+        }
+    }
+
+    /** A finite number from 0. */
+    static final class NonNegativeFloat implements ITypeConverter<Float> {
+        @Override
+        public Float convert(String value) {
+            float f = number(value);
+            if (!(f >= 0 && Float.isFinite(f))) {
+                throw new TypeConversionException("must be a number from 0, got '" + value + "'");
+            }
+            return f;
+        }
+    }
+
+    /** A dropout rate in [0, 1). */
+    static final class DropoutRate implements ITypeConverter<Float> {
+        @Override
+        public Float convert(String value) {
+            float f = number(value);
+            if (!(f >= 0 && f < 1)) {
+                throw new TypeConversionException("must be in [0, 1), got '" + value + "'");
+            }
+            return f;
+        }
+    }
+
+    /** {@code balanced} or one weight per class, {@code 1,2.5,1}. */
+    static final class ClassWeightList implements ITypeConverter<ClassWeights> {
+        @Override
+        public ClassWeights convert(String value) {
+            if (value.trim().equalsIgnoreCase("balanced")) {
+                return ClassWeights.balanced();
+            }
+            String[] parts = value.split(",", -1);
+            float[] weights = new float[parts.length];
+            for (int i = 0; i < parts.length; i++) {
+                try {
+                    weights[i] = Float.parseFloat(parts[i].trim());
+                } catch (NumberFormatException e) {
+                    throw new TypeConversionException("needs 'balanced' or one number per class such as 1,2.5,1, got '"
+                            + value + "'");
+                }
+            }
+            return parsed(value, v -> ClassWeights.of(weights));
         }
     }
 
@@ -266,6 +326,41 @@ final class OptionConverters {
         @Override
         public Iterator<String> iterator() {
             return NAMES.iterator();
+        }
+    }
+
+    /** A learning-rate schedule's name. */
+    static final class ScheduleName implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            String name = value.trim().toLowerCase(Locale.ROOT);
+            if (!LearningRateSchedule.NAMES.contains(name)) {
+                throw new TypeConversionException("unknown schedule '" + value + "'; valid: "
+                        + String.join(", ", LearningRateSchedule.NAMES));
+            }
+            return name;
+        }
+    }
+
+    static final class ScheduleNames implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return LearningRateSchedule.NAMES.iterator();
+        }
+    }
+
+    /** What early stopping can watch. */
+    static final class MonitorName implements ITypeConverter<EarlyStopping.Monitor> {
+        @Override
+        public EarlyStopping.Monitor convert(String value) {
+            return parsed(value, EarlyStopping.Monitor::parse);
+        }
+    }
+
+    static final class MonitorNames implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return java.util.Arrays.stream(EarlyStopping.Monitor.values()).map(EarlyStopping.Monitor::id).iterator();
         }
     }
 

@@ -125,6 +125,10 @@ final class ProgressReporter implements TrainingListener {
         if (!Double.isNaN(m.validationAccuracy())) {
             scores.append(String.format(" accuracy %.2f%%", 100 * m.validationAccuracy()));
         }
+        if (!Double.isNaN(m.validationRootMeanSquaredError())) {
+            scores.append(String.format(" MAE %.4g RMSE %.4g R^2 %.4f", m.validationMeanAbsoluteError(),
+                    m.validationRootMeanSquaredError(), m.validationR2()));
+        }
         if (!Double.isNaN(m.testAccuracy())) {
             scores.append(String.format("  test accuracy %.2f%%", 100 * m.testAccuracy()));
         }

@@ -5,17 +5,22 @@ import dev.fastnn.kernels.Backend;
 import dev.fastnn.network.data.Dataset;
 import dev.fastnn.network.data.FashionMnist;
 import dev.fastnn.network.io.AtomicFile;
+import dev.fastnn.network.io.CheckpointFile;
 import dev.fastnn.network.io.ModelFile;
 import dev.fastnn.network.model.Initializer;
 import dev.fastnn.network.model.Loss;
 import dev.fastnn.network.model.Task;
 import dev.fastnn.network.plot.Charts;
+import dev.fastnn.network.train.ClassWeights;
+import dev.fastnn.network.train.EarlyStopping;
 import dev.fastnn.network.train.EpochMetrics;
 import dev.fastnn.network.train.Model;
 import dev.fastnn.network.train.Optimizer;
 import dev.fastnn.network.train.Samples;
 import dev.fastnn.network.train.TabularDefaults;
 import dev.fastnn.network.train.Trainer;
+import dev.fastnn.network.train.TrainingListener;
+import dev.fastnn.network.train.TrainingState;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -84,6 +89,11 @@ final class TrainCommand implements Callable<Integer> {
                     + "cross-entropy has a softmax output layer, the others a sigmoid one).")
     private Loss loss;
 
+    @Option(names = "--class-weights", paramLabel = "W", converter = OptionConverters.ClassWeightList.class,
+            description = "Weight of each class's samples in the loss: 'balanced' (n / (classes n_c), from the training "
+                    + "labels) or one number per class, e.g. 1,4,1 (default: all 1).")
+    private ClassWeights classWeights;
+
     @Option(names = "--initializer", paramLabel = "NAME", defaultValue = "xavier",
             converter = OptionConverters.InitializerName.class,
             completionCandidates = OptionConverters.InitializerNames.class,
@@ -100,9 +110,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "Learning rate (default: ${DEFAULT-VALUE}).")
     private float learningRate;
 
-    @Option(names = "--lr-decay", paramLabel = "F", defaultValue = "1", converter = OptionConverters.Fraction.class,
-            description = "Multiply the learning rate by F in (0, 1] after each epoch (default: ${DEFAULT-VALUE}).")
-    private float learningRateDecay;
+    @Mixin
+    private ScheduleOptions schedule;
+
+    @Mixin
+    private RegularizationOptions regularization;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "128", converter = OptionConverters.PositiveInt.class,
             description = "Samples per step (default: ${DEFAULT-VALUE}).")
@@ -122,6 +134,9 @@ final class TrainCommand implements Callable<Integer> {
     private long seed;
 
     @Mixin
+    private EarlyStoppingOptions earlyStopping;
+
+    @Mixin
     private BackendOptions backendOptions;
 
     @Option(names = "--out", paramLabel = "FILE.fnn", description = "Save the trained model (docs/model-format.md).")
@@ -129,7 +144,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--metrics", paramLabel = "FILE.json",
             description = "Save one JSON entry per epoch: epoch, seconds, loss, trainingAccuracy, validationLoss, "
-                    + "validationAccuracy, testAccuracy (null where not measured).")
+                    + "validationAccuracy, testAccuracy, and for regression validationMeanAbsoluteError, "
+                    + "validationRootMeanSquaredError, validationR2 (null where not measured).")
     private Path metrics;
 
     @Option(names = "--plot", paramLabel = "FILE.png", description = "Draw the training curves as a PNG.")
@@ -140,6 +156,9 @@ final class TrainCommand implements Callable<Integer> {
             description = "Progress on the standard output: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}, a bar "
                     + "on a terminal and one line per epoch elsewhere).")
     private ProgressReporter.Mode progress;
+
+    @Mixin
+    private CheckpointOptions checkpoints;
 
     @Override
     public Integer call() throws IOException, UsageException {
@@ -157,11 +176,27 @@ final class TrainCommand implements Callable<Integer> {
         if (task == Task.REGRESSION && data.given("--loss") && loss == Loss.SOFTMAX_CROSS_ENTROPY) {
             throw new UsageException("--loss cross-entropy is for classes; --task regression trains with mse or sse");
         }
+        EarlyStopping stopping = earlyStopping.earlyStopping();
+        if (stopping != null && validationSplit == null) {
+            throw new UsageException("--early-stopping watches the validation set: add --validation-split F");
+        }
+        if (classWeights != null && task == Task.REGRESSION) {
+            throw new UsageException("--class-weights weigh classes; --task regression has none");
+        }
+        int checkpointEvery = checkpoints.every();
         PrintWriter out = spec.commandLine().getOut();
         CommandFiles files = new CommandFiles(out, spec.commandLine().getErr())
-                .input("--csv", data.csv()).input("--test-csv", testCsv)
+                .input("--csv", data.csv()).input("--test-csv", testCsv).input("--resume", checkpoints.resume)
                 .output("--out", modelOut).output("--metrics", metrics).output("--plot", plot);
+        // Resuming from the checkpoint being written is the usual way to continue a run; the file is read
+        // before it is first replaced.
+        if (!checkpoints.sameFile()) {
+            files.output("--checkpoint", checkpoints.file);
+        }
         files.check();
+        if (checkpoints.sameFile()) {
+            AtomicFile.checkWritable(checkpoints.file);
+        }
         Backend backend = backendOptions.backend();
         Dataset[] sets = data.trainAndTest(testCsv, task);
         Dataset trainSet = sets[0];
@@ -175,11 +210,13 @@ final class TrainCommand implements Callable<Integer> {
         Samples validation = validationSet == null ? null : samples(validationSet);
         Samples test = sets[1] == null ? null : samples(sets[1]);
         Trainer.Builder builder;
+        int trainerEpochs = epochs;
         if (data.isCsv()) {
             TabularDefaults defaults = TabularDefaults.of(train);
             out.println("defaults for this data: " + defaults);
             builder = defaults.builder();
             overrideGiven(builder, defaults);
+            trainerEpochs = data.given("--epochs") ? epochs : defaults.epochs();
         } else {
             layers.checkBatch(batch);
             builder = Trainer.builder()
@@ -192,8 +229,21 @@ final class TrainCommand implements Callable<Integer> {
                     .batchSize(batch)
                     .epochs(epochs);
         }
+        builder.schedule(schedule.schedule(trainerEpochs))
+                .regularization(regularization.regularization())
+                .dropout(regularization.dropout());
+        if (stopping != null) {
+            builder.earlyStopping(stopping);
+        }
+        if (classWeights != null) {
+            try {
+                classWeights.checkClasses(train.outputs());
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--class-weights: " + e.getMessage());
+            }
+            builder.classWeights(classWeights);
+        }
         Trainer trainer = builder
-                .learningRateDecay(learningRateDecay)
                 .divisor(data.divisor())
                 .seed(seed)
                 .backend(backend)
@@ -203,17 +253,27 @@ final class TrainCommand implements Callable<Integer> {
                 + (validation == null ? "" : ", " + validation.rows() + " validation samples (held out, stratified)")
                 + (test == null ? "" : ", " + test.rows() + " test samples")
                 + (train.isClassification() ? ", classes " + train.classLabels().values() : ""));
+        TrainingState resumed = checkpoints.resume == null ? null : resume(checkpoints.resume, trainer, out);
         ProgressReporter reporter = new ProgressReporter(out, progress, root.writesToTerminal(), trainer.epochs(),
                 trainer.loss().isMean());
+        TrainingListener listener = checkpointEvery == 0 ? reporter
+                : new CheckpointSaver(reporter, checkpoints.file, checkpointEvery, trainer.toString(), out);
         Model trained;
         try {
-            trained = trainer.fit(train, validation, test, reporter);
+            trained = resumed == null ? trainer.fit(train, validation, test, listener)
+                    : trainer.fit(train, validation, test, listener, resumed);
         } catch (RuntimeException | Error e) {
-            // Training that fails (a diverged loss, memory) leaves no output behind: nothing is written yet.
+            // Training that fails (a diverged loss, memory) leaves no output behind but the checkpoints asked for.
             reporter.clearBar();
             throw e;
         }
         try (Model model = trained) {
+            if (stopping != null) {
+                Map<String, String> meta = model.metadata();
+                out.println((meta.get("stopReason").equals("early_stopped") ? "early stopping: stopped after epoch "
+                        + meta.get("epochsTrained") : "early stopping: trained every epoch") + "; the model has the weights "
+                        + "of epoch " + meta.get("bestEpoch") + ", the best by " + stopping.monitor().id());
+            }
             List<EpochMetrics> history = model.history();
             // The model first: it is what took the time.
             files.write(modelOut, "model", () -> ModelFile.save(model.parameters(), modelOut));
@@ -223,6 +283,24 @@ final class TrainCommand implements Callable<Integer> {
                     plot));
         }
         return files.status();
+    }
+
+    /** The checkpoint's state, after saying where the run stands and whether its settings were the same. */
+    private static TrainingState resume(Path file, Trainer trainer, PrintWriter out) throws IOException {
+        CheckpointFile.Checkpoint checkpoint = CheckpointFile.load(file);
+        TrainingState state = checkpoint.state();
+        out.println("resuming " + file + ": " + state.epochsCompleted() + " of " + trainer.epochs() + " epochs done");
+        String now = withoutEpochs(trainer.toString());
+        if (!withoutEpochs(checkpoint.trainer()).equals(now)) {
+            out.println("note: the checkpoint was written with other settings, so this is not that run continued: "
+                    + checkpoint.trainer());
+        }
+        return state;
+    }
+
+    /** Settings apart from the epoch count, which a resumed run may raise. */
+    private static String withoutEpochs(String trainer) {
+        return trainer.replaceFirst(", epochs=\\d+", "");
     }
 
     /** Samples of a set read for this run: one output per class (as many as --layers says), or one target. */
@@ -292,6 +370,9 @@ final class TrainCommand implements Callable<Integer> {
             e.put("validationLoss", m.validationLoss());
             e.put("validationAccuracy", m.validationAccuracy());
             e.put("testAccuracy", m.testAccuracy());
+            e.put("validationMeanAbsoluteError", m.validationMeanAbsoluteError());
+            e.put("validationRootMeanSquaredError", m.validationRootMeanSquaredError());
+            e.put("validationR2", m.validationR2());
             entries.add(e);
         }
         return entries;

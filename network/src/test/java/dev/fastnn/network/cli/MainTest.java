@@ -144,10 +144,9 @@ class MainTest {
                 "--epochs", "2", "--threads", "1", "--backend", "naive", "--out", model.toString());
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("loss=mse, initializer=he"), r.out());
-        assertTrue(r.out().contains("schedule=exponential(decay=" + (double) 0.9f) && r.out().contains("standardize=true"),
-                r.out());
+        assertTrue(r.out().contains("schedule=exponential(decay=0.9, warmup=0)") && r.out().contains("standardize=true"), r.out());
         assertTrue(r.out().contains(": 90 training samples"), r.out());
-        // The model folded --divisor 2 in: it takes the file's undivided features.
+        // The model carries its divisor (model file v2), so evaluate and predict take undivided features.
         CliRun eval = CliRun.of("evaluate", "--model", model.toString(), "--csv", train.toString(), "--label-column",
                 "0", "--limit", "30", "--threads", "1", "--backend", "naive");
         assertEquals(0, eval.status(), eval.err());
