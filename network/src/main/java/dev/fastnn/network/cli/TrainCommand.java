@@ -209,11 +209,18 @@ final class TrainCommand implements Callable<Integer> {
         Samples train = samples(trainSet);
         Samples validation = validationSet == null ? null : samples(validationSet);
         Samples test = sets[1] == null ? null : samples(sets[1]);
+        if (classWeights != null) {
+            try {
+                classWeights.checkClasses(train.outputs());
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--class-weights: " + e.getMessage());
+            }
+        }
         Trainer.Builder builder;
         int trainerEpochs = epochs;
+        TabularDefaults defaults = null;
         if (data.isCsv()) {
-            TabularDefaults defaults = TabularDefaults.of(train);
-            out.println("defaults for this data: " + defaults);
+            defaults = TabularDefaults.of(train);
             builder = defaults.builder();
             overrideGiven(builder, defaults);
             trainerEpochs = data.given("--epochs") ? epochs : defaults.epochs();
@@ -236,11 +243,6 @@ final class TrainCommand implements Callable<Integer> {
             builder.earlyStopping(stopping);
         }
         if (classWeights != null) {
-            try {
-                classWeights.checkClasses(train.outputs());
-            } catch (IllegalArgumentException e) {
-                throw new UsageException("--class-weights: " + e.getMessage());
-            }
             builder.classWeights(classWeights);
         }
         Trainer trainer = builder
@@ -248,6 +250,10 @@ final class TrainCommand implements Callable<Integer> {
                 .seed(seed)
                 .backend(backend)
                 .build();
+        // Printed once every option has been checked, so that a usage error is all a mistyped command prints.
+        if (defaults != null) {
+            out.println("defaults for this data: " + defaults);
+        }
         out.println(trainer);
         out.println("data: " + data.describe(testCsv) + ": " + train.rows() + " training samples"
                 + (validation == null ? "" : ", " + validation.rows() + " validation samples (held out, stratified)")

@@ -227,6 +227,7 @@ class TrainingOptionsTest {
             CliRun r = CliRun.of(all.toArray(String[]::new));
             assertEquals(2, r.status(), String.join(" ", args) + ": " + r.err());
             assertTrue(r.errLines().get(0).startsWith("fastnn"), r.err());
+            assertEquals("", r.out(), String.join(" ", args) + ": a usage error prints nothing else");
         }
         CliRun unknown = CliRun.of("train", "--csv", train.toString(), "--layers", "4,8,3", "--schedule", "fancy");
         assertTrue(unknown.err().contains("constant, step, exponential, cosine"), unknown.err());
