@@ -256,7 +256,8 @@ final class TrainCommand implements Callable<Integer> {
         }
         out.println(trainer);
         out.println("data: " + data.describe(testCsv) + ": " + train.rows() + " training samples"
-                + (validation == null ? "" : ", " + validation.rows() + " validation samples (held out, stratified)")
+                + (validation == null ? "" : ", " + validation.rows() + " validation samples (held out"
+                        + (validation.isClassification() ? ", stratified)" : ")"))
                 + (test == null ? "" : ", " + test.rows() + " test samples")
                 + (train.isClassification() ? ", classes " + train.classLabels().values() : ""));
         TrainingState resumed = checkpoints.resume == null ? null : resume(checkpoints.resume, trainer, out);
