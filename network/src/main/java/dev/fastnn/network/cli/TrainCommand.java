@@ -197,7 +197,14 @@ final class TrainCommand implements Callable<Integer> {
         if (checkpoints.sameFile()) {
             AtomicFile.checkWritable(checkpoints.file);
         }
-        Backend backend = backendOptions.backend();
+        try (Backend backend = backendOptions.backend()) {
+            return train(backend, files, stopping, checkpointEvery, out);
+        }
+    }
+
+    /** The work, once the options and files are checked; the exit status. */
+    private int train(Backend backend, CommandFiles files, EarlyStopping stopping, int checkpointEvery, PrintWriter out)
+            throws IOException, UsageException {
         Dataset[] sets = data.trainAndTest(testCsv, task);
         Dataset trainSet = sets[0];
         Dataset validationSet = null;
