@@ -186,17 +186,15 @@ final class TrainCommand implements Callable<Integer> {
         int checkpointEvery = checkpoints.every();
         PrintWriter out = spec.commandLine().getOut();
         CommandFiles files = new CommandFiles(out, spec.commandLine().getErr())
-                .input("--csv", data.csv()).input("--test-csv", testCsv).input("--resume", checkpoints.resume)
-                .output("--out", modelOut).output("--metrics", metrics).output("--plot", plot);
-        // Resuming from the checkpoint being written is the usual way to continue a run; the file is read
-        // before it is first replaced.
+                .input("--csv", data.csv()).input("--test-csv", testCsv)
+                .output("--out", modelOut).output("--metrics", metrics).output("--plot", plot)
+                .output("--checkpoint", checkpoints.file);
+        // Resuming from the checkpoint being written is the usual way to continue a run (the file is read
+        // before it is first replaced), so only then is --resume no input of its own.
         if (!checkpoints.sameFile()) {
-            files.output("--checkpoint", checkpoints.file);
+            files.input("--resume", checkpoints.resume);
         }
         files.check();
-        if (checkpoints.sameFile()) {
-            AtomicFile.checkWritable(checkpoints.file);
-        }
         try (Backend backend = backendOptions.backend()) {
             return train(backend, files, stopping, checkpointEvery, out);
         }
