@@ -1,8 +1,10 @@
 package dev.fastnn.network.io;
 
 import dev.fastnn.kernels.Activation;
+import dev.fastnn.network.model.ClassLabels;
 import dev.fastnn.network.model.LayerParameters;
 import dev.fastnn.network.model.ModelParameters;
+import dev.fastnn.network.model.Preprocessing;
 import java.io.IOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -36,8 +38,12 @@ import java.util.zip.CRC32;
  * and checks every size against the bytes that are really there before allocating for it.
  */
 public final class ModelFile {
-    /** The version {@link #save} writes; {@link #load} reads this one (and must keep reading it). */
-    public static final int FORMAT_VERSION = 1;
+    /** The version {@link #save} writes; {@link #load} reads it and every earlier one. */
+    public static final int FORMAT_VERSION = 2;
+    private static final int TASK_CLASSIFICATION = 0;
+    private static final int TASK_REGRESSION = 1;
+    private static final int LABELS_INTEGER = 0;
+    private static final int LABELS_STRING = 1;
     /** {@code \x89 F N N \r \n \x1a \n}: not text, and damaged recognisably by text-mode transfers (as PNG's). */
     static final byte[] MAGIC = {(byte) 0x89, 'F', 'N', 'N', '\r', '\n', 0x1A, '\n'};
     /** Magic, version and payload length. */
@@ -127,9 +133,9 @@ public final class ModelFile {
         }
         ByteBuffer in = ByteBuffer.wrap(header, MAGIC.length, read - MAGIC.length);
         int version = in.getInt();
-        if (version != FORMAT_VERSION) {
+        if (version < 1 || version > FORMAT_VERSION) {
             throw new ModelFileException(file, "unsupported format version " + Integer.toUnsignedLong(version)
-                    + "; this fastnn reads version " + FORMAT_VERSION
+                    + "; this fastnn reads versions 1 to " + FORMAT_VERSION
                     + (version > FORMAT_VERSION ? " (the file was written by a newer fastnn)" : ""));
         }
         if (read < HEADER_BYTES) {
@@ -152,46 +158,17 @@ public final class ModelFile {
 
     /** The whole file, checksum included. */
     static byte[] encode(ModelParameters model) {
-        Map<String, String> metadata = new TreeMap<>(model.metadata());
-        List<byte[]> strings = new ArrayList<>();
-        long payload = 4;
-        for (Map.Entry<String, String> e : metadata.entrySet()) {
-            byte[] key = e.getKey().getBytes(StandardCharsets.UTF_8);
-            byte[] value = e.getValue().getBytes(StandardCharsets.UTF_8);
-            strings.add(key);
-            strings.add(value);
-            payload += 8L + key.length + value.length;
-        }
-        payload += 4;
-        for (LayerParameters layer : model.layers()) {
-            byte[] activation = activationName(layer.activation()).getBytes(StandardCharsets.UTF_8);
-            strings.add(activation);
-            payload += 4 + 4 + 4 + activation.length + 1 + 4L * layer.weights().length
-                    + (layer.hasBiases() ? 4L * layer.biases().length : 0);
-        }
-        long total = HEADER_BYTES + payload + CHECKSUM_BYTES;
+        checkFinite(model);
+        Sink.Counter size = new Sink.Counter();
+        writePayload(model, size);
+        long total = HEADER_BYTES + size.bytes + CHECKSUM_BYTES;
         if (total > MAX_FILE_BYTES) {
             throw new IllegalArgumentException("model needs " + total + " bytes, more than a model file holds ("
                     + MAX_FILE_BYTES + ")");
         }
         ByteBuffer out = ByteBuffer.allocate((int) total);
-        out.put(MAGIC).putInt(FORMAT_VERSION).putLong(payload);
-        int s = 0;
-        out.putInt(metadata.size());
-        for (int i = 0; i < metadata.size(); i++) {
-            putString(out, strings.get(s++));
-            putString(out, strings.get(s++));
-        }
-        out.putInt(model.layers().size());
-        for (LayerParameters layer : model.layers()) {
-            out.putInt(layer.inputs()).putInt(layer.outputs());
-            putString(out, strings.get(s++));
-            out.put((byte) (layer.hasBiases() ? 1 : 0));
-            putFloats(out, layer.weights());
-            if (layer.hasBiases()) {
-                putFloats(out, layer.biases());
-            }
-        }
+        out.put(MAGIC).putInt(FORMAT_VERSION).putLong(size.bytes);
+        writePayload(model, new Sink.Writer(out));
         CRC32 crc = new CRC32();
         crc.update(out.array(), 0, out.position());
         out.putInt((int) crc.getValue());
@@ -200,6 +177,147 @@ public final class ModelFile {
                     + " bytes were written");
         }
         return out.array();
+    }
+
+    /** A model with a NaN or infinite parameter predicts nothing useful; neither written nor read. */
+    private static void checkFinite(ModelParameters model) {
+        for (int l = 0; l < model.layers().size(); l++) {
+            String problem = nonFinite(model.layers().get(l), l);
+            if (problem != null) {
+                throw new IllegalArgumentException("cannot save the model: " + problem);
+            }
+        }
+    }
+
+    /** What is not finite in the layer, or null. */
+    private static String nonFinite(LayerParameters layer, int l) {
+        float[] w = layer.weights();
+        for (int i = 0; i < w.length; i++) {
+            if (!Float.isFinite(w[i])) {
+                return "layer " + l + " weight " + i + " (row " + i / layer.outputs() + ", column " + i % layer.outputs()
+                        + ") is " + w[i] + "; a model's weights must be finite";
+            }
+        }
+        if (layer.hasBiases()) {
+            for (int j = 0; j < layer.outputs(); j++) {
+                if (!Float.isFinite(layer.biases()[j])) {
+                    return "layer " + l + " bias " + j + " is " + layer.biases()[j] + "; a model's biases must be finite";
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The payload of the current version, in the order of docs/model-format.md. */
+    private static void writePayload(ModelParameters model, Sink out) {
+        Map<String, String> metadata = new TreeMap<>(model.metadata());
+        out.putInt(metadata.size());
+        for (Map.Entry<String, String> e : metadata.entrySet()) {
+            out.putString(e.getKey());
+            out.putString(e.getValue());
+        }
+        ClassLabels labels = model.classLabels();
+        out.putByte(labels == null ? TASK_REGRESSION : TASK_CLASSIFICATION);
+        if (labels != null) {
+            out.putByte(labels.kind() == ClassLabels.Kind.INTEGER ? LABELS_INTEGER : LABELS_STRING);
+            out.putInt(labels.size());
+            for (String label : labels.values()) {
+                out.putString(label);
+            }
+        }
+        out.putInt(model.featureNames().size());
+        for (String name : model.featureNames()) {
+            out.putString(name);
+        }
+        Preprocessing preprocessing = model.preprocessing();
+        out.putFloats(new float[] {preprocessing.divisor()});
+        out.putByte(preprocessing.isStandardized() ? 1 : 0);
+        if (preprocessing.isStandardized()) {
+            out.putInt(model.inputs());
+            out.putFloats(preprocessing.mean());
+            out.putFloats(preprocessing.scale());
+        }
+        out.putInt(model.layers().size());
+        for (LayerParameters layer : model.layers()) {
+            out.putInt(layer.inputs());
+            out.putInt(layer.outputs());
+            out.putString(activationName(layer.activation()));
+            out.putByte(layer.hasBiases() ? 1 : 0);
+            out.putFloats(layer.weights());
+            if (layer.hasBiases()) {
+                out.putFloats(layer.biases());
+            }
+        }
+    }
+
+    /** Where {@link #writePayload} writes: a byte count first, then the buffer of exactly that size. */
+    private abstract static class Sink {
+        abstract void putInt(int value);
+
+        abstract void putByte(int value);
+
+        abstract void putBytes(byte[] bytes);
+
+        abstract void putFloats(float[] values);
+
+        final void putString(String s) {
+            byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+            putInt(utf8.length);
+            putBytes(utf8);
+        }
+
+        static final class Counter extends Sink {
+            long bytes;
+
+            @Override
+            void putInt(int value) {
+                bytes += 4;
+            }
+
+            @Override
+            void putByte(int value) {
+                bytes += 1;
+            }
+
+            @Override
+            void putBytes(byte[] b) {
+                bytes += b.length;
+            }
+
+            @Override
+            void putFloats(float[] values) {
+                bytes += 4L * values.length;
+            }
+        }
+
+        static final class Writer extends Sink {
+            private final ByteBuffer out;
+
+            Writer(ByteBuffer out) {
+                this.out = out;
+            }
+
+            @Override
+            void putInt(int value) {
+                out.putInt(value);
+            }
+
+            @Override
+            void putByte(int value) {
+                out.put((byte) value);
+            }
+
+            @Override
+            void putBytes(byte[] b) {
+                out.put(b);
+            }
+
+            @Override
+            void putFloats(float[] values) {
+                out.asFloatBuffer().put(values);
+                out.position(out.position() + 4 * values.length);
+            }
+        }
     }
 
     /** Parses a whole file already in memory; {@code file} only names it in messages. */
@@ -215,13 +333,13 @@ public final class ModelFile {
         }
         ByteBuffer in = ByteBuffer.wrap(bytes, HEADER_BYTES, end - HEADER_BYTES);
         try {
-            return readPayload(in, file);
+            return readPayload(in, file, ByteBuffer.wrap(bytes, MAGIC.length, 4).getInt());
         } catch (BufferUnderflowException e) {
             throw new ModelFileException(file, "corrupt: the payload ends in the middle of a field", e);
         }
     }
 
-    private static ModelParameters readPayload(ByteBuffer in, Path file) throws ModelFileException {
+    private static ModelParameters readPayload(ByteBuffer in, Path file, int version) throws ModelFileException {
         int entries = count(in, file, "metadata entry count", 8);
         Map<String, String> metadata = new LinkedHashMap<>();
         for (int i = 0; i < entries; i++) {
@@ -231,6 +349,68 @@ public final class ModelFile {
                 throw new ModelFileException(file, "corrupt: metadata key '" + key + "' appears twice");
             }
         }
+        if (version == 1) {
+            return new ModelParameters(readLayers(in, file), metadata);
+        }
+        ClassLabels labels = readClassLabels(in, file);
+        int names = count(in, file, "feature name count", 4);
+        List<String> featureNames = new ArrayList<>(names);
+        for (int i = 0; i < names; i++) {
+            featureNames.add(getString(in, file, "feature name " + i));
+        }
+        float divisor = in.getFloat();
+        if (!(Float.isFinite(divisor) && divisor != 0)) {
+            throw new ModelFileException(file, "corrupt: divisor " + divisor + " is not finite and non-zero");
+        }
+        Preprocessing preprocessing = Preprocessing.divisor(divisor);
+        byte standardized = in.get();
+        if (standardized == 1) {
+            int features = count(in, file, "standardized feature count", 8);
+            float[] mean = getFloats(in, features);
+            float[] scale = getFloats(in, features);
+            try {
+                preprocessing = Preprocessing.standardized(divisor, mean, scale);
+            } catch (IllegalArgumentException e) {
+                throw new ModelFileException(file, "corrupt: " + e.getMessage(), e);
+            }
+        } else if (standardized != 0) {
+            throw new ModelFileException(file, "corrupt: standardized flag is " + standardized + ", expected 0 or 1");
+        }
+        List<LayerParameters> layers = readLayers(in, file);
+        try {
+            return new ModelParameters(layers, labels, featureNames, preprocessing, metadata);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFileException(file, "corrupt: " + e.getMessage(), e);
+        }
+    }
+
+    private static ClassLabels readClassLabels(ByteBuffer in, Path file) throws ModelFileException {
+        byte task = in.get();
+        if (task == TASK_REGRESSION) {
+            return null;
+        }
+        if (task != TASK_CLASSIFICATION) {
+            throw new ModelFileException(file, "corrupt: task " + task + " is neither " + TASK_CLASSIFICATION
+                    + " (classification) nor " + TASK_REGRESSION + " (regression)");
+        }
+        byte kind = in.get();
+        if (kind != LABELS_INTEGER && kind != LABELS_STRING) {
+            throw new ModelFileException(file, "corrupt: label kind " + kind + " is neither " + LABELS_INTEGER
+                    + " (integers) nor " + LABELS_STRING + " (strings)");
+        }
+        int classes = count(in, file, "class count", 4);
+        List<String> labels = new ArrayList<>(classes);
+        for (int i = 0; i < classes; i++) {
+            labels.add(getString(in, file, "class label " + i));
+        }
+        try {
+            return ClassLabels.of(kind == LABELS_INTEGER ? ClassLabels.Kind.INTEGER : ClassLabels.Kind.STRING, labels);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFileException(file, "corrupt: " + e.getMessage(), e);
+        }
+    }
+
+    private static List<LayerParameters> readLayers(ByteBuffer in, Path file) throws ModelFileException {
         int layerCount = count(in, file, "layer count", 13);
         if (layerCount == 0) {
             throw new ModelFileException(file, "corrupt: the model has no layers");
@@ -262,12 +442,17 @@ public final class ModelFile {
                 throw new ModelFileException(file, "corrupt: layer " + l + " takes " + inputs + " inputs but layer "
                         + (l - 1) + " gives " + layers.get(l - 1).outputs());
             }
-            layers.add(new LayerParameters(inputs, outputs, activation, weights, biases));
+            LayerParameters layer = new LayerParameters(inputs, outputs, activation, weights, biases);
+            String problem = nonFinite(layer, l);
+            if (problem != null) {
+                throw new ModelFileException(file, problem);
+            }
+            layers.add(layer);
         }
         if (in.hasRemaining()) {
             throw new ModelFileException(file, "corrupt: " + in.remaining() + " bytes after the last layer");
         }
-        return new ModelParameters(layers, metadata);
+        return layers;
     }
 
     /** A count read from the file, checked against the bytes left, each item taking at least {@code minBytes}. */
@@ -296,10 +481,6 @@ public final class ModelFile {
                 + "'; this fastnn knows " + String.join(", ", known));
     }
 
-    private static void putString(ByteBuffer out, byte[] utf8) {
-        out.putInt(utf8.length).put(utf8);
-    }
-
     private static String getString(ByteBuffer in, Path file, String what) throws ModelFileException {
         int length = in.getInt();
         if (length < 0 || length > in.remaining()) {
@@ -316,11 +497,6 @@ public final class ModelFile {
         } catch (CharacterCodingException e) {
             throw new ModelFileException(file, "corrupt: " + what + " is not valid UTF-8", e);
         }
-    }
-
-    private static void putFloats(ByteBuffer out, float[] values) {
-        out.asFloatBuffer().put(values);
-        out.position(out.position() + 4 * values.length);
     }
 
     private static float[] getFloats(ByteBuffer in, int n) {

@@ -3,24 +3,51 @@ package dev.fastnn.network.train;
 import dev.fastnn.kernels.Backend;
 import dev.fastnn.kernels.Matrix;
 import dev.fastnn.network.model.DenseLayer;
+import dev.fastnn.network.model.LayerSpec;
+import java.util.List;
 
 /**
  * How a layer's parameters move given its gradient. The weight gradient of a batch is
  * {@code scale * input^T delta}; each optimizer folds that product into its own update (plain steps and
  * momentum compute it straight into the weights or the velocity through gemm's alpha and beta), so no
- * optimizer makes an extra pass over the weights.
+ * optimizer makes an extra pass over the weights for the gradient.
+ *
+ * <p>{@link Regularization} enters every optimizer the same way, on weights only (biases are never
+ * regularized): the L2 penalty {@code l2/2 |W|^2} adds {@code l2 W} to the gradient before the optimizer
+ * sees it, and decoupled weight decay (AdamW) shrinks the weights by {@code 1 - lr rate weightDecay}
+ * before the optimizer's step, outside its moments.
  */
 public sealed interface Optimizer {
 
+    /** {@code sgd}, {@code momentum} or {@code adam}: the name on the command line and in training states. */
+    String id();
+
+    /** {@link #updater(Backend, DenseLayer, Regularization)} without regularization. */
+    default LayerUpdater updater(Backend backend, DenseLayer layer) {
+        return updater(backend, layer, Regularization.NONE);
+    }
+
     /** State for one layer (velocities, moments, gradient buffers), allocated once per training run. */
-    LayerUpdater updater(Backend backend, DenseLayer layer);
+    LayerUpdater updater(Backend backend, DenseLayer layer, Regularization regularization);
+
+    /** The shapes, {@code {rows, cols}}, of what {@link LayerUpdater#state()} holds for such a layer, in its order. */
+    List<int[]> stateShapes(LayerSpec layer);
 
     /**
      * Updates one layer from the batch's {@code input} to it and its unscaled output delta; the gradient is
-     * {@code scale input^T delta} and the learning rate is multiplied by {@code rate} (a schedule's factor).
+     * {@code scale input^T delta}, the learning rate is multiplied by {@code rate} (a schedule's factor), and
+     * {@code step} counts the optimizer's steps from 1 (Adam's bias correction).
      */
     interface LayerUpdater extends AutoCloseable {
-        void update(DenseLayer layer, Matrix input, Matrix delta, float scale, float rate);
+        void update(DenseLayer layer, Matrix input, Matrix delta, float scale, float rate, long step);
+
+        /**
+         * The matrices this updater carries from step to step, in a fixed order (what a {@link TrainingState}
+         * saves and restores): none for plain steps; velocity of the weights, then of the biases, for momentum;
+         * first and second moments of the weights, then of the biases, for Adam. Bias entries exist only for a
+         * layer with biases.
+         */
+        List<Matrix> state();
 
         @Override
         void close();
@@ -32,18 +59,42 @@ public sealed interface Optimizer {
             requirePositive("learning rate", learningRate);
         }
 
+        /** {@code new Sgd(0.5)}: the rate rounded to float32, the precision of the weights it moves. */
+        public Sgd(double learningRate) {
+            this((float) learningRate);
+        }
+
         @Override
-        public LayerUpdater updater(Backend backend, DenseLayer layer) {
+        public String id() {
+            return "sgd";
+        }
+
+        @Override
+        public List<int[]> stateShapes(LayerSpec layer) {
+            return List.of();
+        }
+
+        @Override
+        public LayerUpdater updater(Backend backend, DenseLayer layer, Regularization regularization) {
             Matrix biasGradient = layer.biases() == null ? null : backend.allocate(1, layer.outputs());
             return new LayerUpdater() {
                 @Override
-                public void update(DenseLayer l, Matrix input, Matrix delta, float scale, float rate) {
-                    float step = -learningRate * rate * scale;
-                    backend.gemm(true, false, step, input, delta, 1f, l.weights());
+                public void update(DenseLayer l, Matrix input, Matrix delta, float scale, float rate, long t) {
+                    float lr = learningRate * rate;
+                    // For plain steps the penalty's l2 W and the decay's shrinking are the same factor on W,
+                    // applied through gemm's beta in the one pass that adds the gradient.
+                    float keep = 1f - lr * (regularization.l2() + regularization.weightDecay());
+                    float step = -lr * scale;
+                    backend.gemm(true, false, step, input, delta, keep, l.weights());
                     if (biasGradient != null) {
                         backend.columnSums(delta, biasGradient);
                         backend.axpy(step, biasGradient, l.biases());
                     }
+                }
+
+                @Override
+                public List<Matrix> state() {
+                    return List.of();
                 }
 
                 @Override
@@ -70,23 +121,47 @@ public sealed interface Optimizer {
             }
         }
 
+        /** {@code new Momentum(0.1, 0.9)}, rounded to float32. */
+        public Momentum(double learningRate, double momentum) {
+            this((float) learningRate, (float) momentum);
+        }
+
         @Override
-        public LayerUpdater updater(Backend backend, DenseLayer layer) {
+        public String id() {
+            return "momentum";
+        }
+
+        @Override
+        public List<int[]> stateShapes(LayerSpec layer) {
+            int[] w = {layer.inputs(), layer.outputs()};
+            return layer.biases() ? List.of(w, new int[] {1, layer.outputs()}) : List.of(w);
+        }
+
+        @Override
+        public LayerUpdater updater(Backend backend, DenseLayer layer, Regularization regularization) {
             Matrix velocity = backend.allocate(layer.inputs(), layer.outputs());
             boolean biases = layer.biases() != null;
             Matrix biasGradient = biases ? backend.allocate(1, layer.outputs()) : null;
             Matrix biasVelocity = biases ? backend.allocate(1, layer.outputs()) : null;
+            List<Matrix> state = biases ? List.of(velocity, biasVelocity) : List.of(velocity);
             return new LayerUpdater() {
                 @Override
-                public void update(DenseLayer l, Matrix input, Matrix delta, float scale, float rate) {
+                public void update(DenseLayer l, Matrix input, Matrix delta, float scale, float rate, long t) {
+                    float lr = learningRate * rate;
                     backend.gemm(true, false, scale, input, delta, momentum, velocity);
-                    backend.axpy(-learningRate * rate, velocity, l.weights());
+                    regularization.beforeStep(backend, l.weights(), velocity, lr);
+                    backend.axpy(-lr, velocity, l.weights());
                     if (biases) {
                         backend.columnSums(delta, biasGradient);
                         backend.scale(momentum, biasVelocity);
                         backend.axpy(scale, biasGradient, biasVelocity);
-                        backend.axpy(-learningRate * rate, biasVelocity, l.biases());
+                        backend.axpy(-lr, biasVelocity, l.biases());
                     }
+                }
+
+                @Override
+                public List<Matrix> state() {
+                    return state;
                 }
 
                 @Override
@@ -116,13 +191,35 @@ public sealed interface Optimizer {
             }
         }
 
+        /** {@code new Adam(0.001, 0.9, 0.999, 1e-8)}, rounded to float32. */
+        public Adam(double learningRate, double beta1, double beta2, double epsilon) {
+            this((float) learningRate, (float) beta1, (float) beta2, (float) epsilon);
+        }
+
         /** The paper's defaults: beta1 0.9, beta2 0.999, epsilon 1e-8. */
         public Adam(float learningRate) {
             this(learningRate, 0.9f, 0.999f, 1e-8f);
         }
 
+        /** {@code new Adam(0.001)} with the paper's defaults, the rate rounded to float32. */
+        public Adam(double learningRate) {
+            this((float) learningRate);
+        }
+
         @Override
-        public LayerUpdater updater(Backend backend, DenseLayer layer) {
+        public String id() {
+            return "adam";
+        }
+
+        @Override
+        public List<int[]> stateShapes(LayerSpec layer) {
+            int[] w = {layer.inputs(), layer.outputs()};
+            int[] b = {1, layer.outputs()};
+            return layer.biases() ? List.of(w, w, b, b) : List.of(w, w);
+        }
+
+        @Override
+        public LayerUpdater updater(Backend backend, DenseLayer layer, Regularization regularization) {
             int in = layer.inputs();
             int out = layer.outputs();
             Matrix g = backend.allocate(in, out);
@@ -132,19 +229,26 @@ public sealed interface Optimizer {
             Matrix gb = biases ? backend.allocate(1, out) : null;
             Matrix mb = biases ? backend.allocate(1, out) : null;
             Matrix vb = biases ? backend.allocate(1, out) : null;
+            List<Matrix> state = biases ? List.of(m, v, mb, vb) : List.of(m, v);
             return new LayerUpdater() {
-                private int step;
-
                 @Override
-                public void update(DenseLayer l, Matrix input, Matrix delta, float scale, float rate) {
-                    step++;
+                public void update(DenseLayer l, Matrix input, Matrix delta, float scale, float rate, long t) {
+                    float lr = learningRate * rate;
+                    // Past 2^31 steps both bias corrections are 1 in float anyway.
+                    int step = (int) Math.min(t, Integer.MAX_VALUE);
                     backend.gemm(true, false, scale, input, delta, 0f, g);
-                    backend.adamUpdate(l.weights(), g, m, v, learningRate * rate, beta1, beta2, epsilon, step);
+                    regularization.beforeStep(backend, l.weights(), g, lr);
+                    backend.adamUpdate(l.weights(), g, m, v, lr, beta1, beta2, epsilon, step);
                     if (biases) {
                         backend.columnSums(delta, gb);
                         backend.scale(scale, gb);
-                        backend.adamUpdate(l.biases(), gb, mb, vb, learningRate * rate, beta1, beta2, epsilon, step);
+                        backend.adamUpdate(l.biases(), gb, mb, vb, lr, beta1, beta2, epsilon, step);
                     }
+                }
+
+                @Override
+                public List<Matrix> state() {
+                    return state;
                 }
 
                 @Override

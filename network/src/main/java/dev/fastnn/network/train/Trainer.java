@@ -4,10 +4,12 @@ import dev.fastnn.kernels.Activation;
 import dev.fastnn.kernels.Backend;
 import dev.fastnn.kernels.Backends;
 import dev.fastnn.network.model.Initializer;
+import dev.fastnn.network.model.LayerParameters;
 import dev.fastnn.network.model.LayerSpec;
 import dev.fastnn.network.model.Loss;
 import dev.fastnn.network.model.ModelParameters;
 import dev.fastnn.network.model.Network;
+import dev.fastnn.network.model.Preprocessing;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -23,10 +25,12 @@ import java.util.stream.Collectors;
  * to be embedded: no global state, nothing printed (progress goes to a {@link TrainingListener}), no
  * {@code System.exit}.
  *
- * <p>Reproducibility: each {@link #fit} splits its own random source from the trainer's
- * ({@link SplittableRandom#split()}), and from that one for the initial weights and one for shuffling. So
- * the n-th fit of trainers built with the same settings gives a bit-identical model on the same backend
- * with the same thread count, and several fits may run at once, on one trainer or many, sharing a backend.
+ * <p>Reproducibility: each fresh {@link #fit} splits its own run seed from the trainer's random source
+ * ({@link SplittableRandom#split()}), and every random choice of the run derives from that seed and counters
+ * ({@link Seeds}). So the n-th fit of trainers built with the same settings gives a bit-identical model on the
+ * same backend with the same thread count, several fits may run at once, on one trainer or many, sharing a
+ * backend, and a run continued from a {@link TrainingState} (warm start, resume) is bit-identical to one that
+ * never stopped.
  */
 public final class Trainer {
     /** Layer sizes, inputs first: {@code [784, 256, 10]} is one hidden layer of 256. */
@@ -43,13 +47,22 @@ public final class Trainer {
     private final Initializer initializer;
     /** How parameters move: plain steps, momentum or Adam, each with its learning rate. */
     private final Optimizer optimizer;
-    /** Factor applied to the learning rate after each epoch: epoch {@code e} (from 1) uses {@code lr decay^(e-1)}. */
-    private final float learningRateDecay;
+    /** The learning-rate factor of each batch. */
+    private final LearningRateSchedule schedule;
+    /** L2 penalty and decoupled weight decay on the weights. */
+    private final Regularization regularization;
+    /** When to stop on the validation set, or null to train every epoch. */
+    private final EarlyStopping earlyStopping;
     /** Samples per step; the last batch of an epoch holds the remainder. */
     private final int batchSize;
     /**
-     * Whether to train on standardized features (per-feature mean and deviation of the training set); the
-     * returned model has the transformation folded into its first layer and takes raw features.
+     * Features are divided by this before training (e.g. 255 for raw pixels); the returned model has the
+     * division folded into its first layer and takes undivided features.
+     */
+    private final float divisor;
+    /**
+     * Whether to train on standardized features (per-feature mean and deviation of the training set, after
+     * the divisor); folded into the first layer like the divisor.
      */
     private final boolean standardize;
     /** Passes over the training data. */
@@ -72,8 +85,11 @@ public final class Trainer {
         this.biases = b.biases;
         this.initializer = b.initializer;
         this.optimizer = b.optimizer;
-        this.learningRateDecay = b.learningRateDecay;
+        this.schedule = b.schedule;
+        this.regularization = b.regularization;
+        this.earlyStopping = b.earlyStopping;
         this.batchSize = b.batchSize;
+        this.divisor = b.divisor;
         this.standardize = b.standardize;
         this.epochs = b.epochs;
         this.shuffle = b.shuffle;
@@ -95,153 +111,270 @@ public final class Trainer {
         return epochs;
     }
 
+    Optimizer optimizer() {
+        return optimizer;
+    }
+
+    Regularization regularization() {
+        return regularization;
+    }
+
+    LearningRateSchedule schedule() {
+        return schedule;
+    }
+
+    int batchSize() {
+        return batchSize;
+    }
+
+    boolean shuffle() {
+        return shuffle;
+    }
+
     /** The layers this trainer builds. */
     public List<LayerSpec> architecture() {
         return LayerSpec.stack(layers, hiddenActivation, outputActivation, biases);
     }
 
-    /** {@link #fit(Samples, Samples, TrainingListener)} without test data or listener. */
+    /** {@link #fit(Samples, Samples, Samples, TrainingListener)} on {@code train} alone. */
     public Model fit(Samples train) {
-        return fit(train, null, TrainingListener.NONE);
+        return fit(train, null, null, TrainingListener.NONE);
+    }
+
+    /** {@link #fit(Samples, Samples, Samples, TrainingListener)} with test data (may be null), no listener. */
+    public Model fit(Samples train, Samples test) {
+        return fit(train, null, test, TrainingListener.NONE);
+    }
+
+    /** {@link #fit(Samples, Samples, Samples, TrainingListener)} with test data (may be null), no validation set. */
+    public Model fit(Samples train, Samples test, TrainingListener listener) {
+        return fit(train, null, test, listener);
     }
 
     /**
-     * Trains a new network on {@code train} for {@link Builder#epochs} epochs, evaluating test accuracy on
-     * {@code test} (may be {@code null}) after each epoch, and reports to {@code listener}.
+     * Trains a new network on {@code train} for {@link Builder#epochs} epochs and reports to {@code listener}.
+     * After each epoch the network is scored on {@code validation} (loss and accuracy) and on {@code test}
+     * (accuracy), either of which may be {@code null}; with neither, the training accuracy is counted from the
+     * epoch's forward passes instead. Standardization statistics come from {@code train} alone. The returned
+     * model's {@link Model#trainingState()} continues the run.
+     *
+     * @throws TrainingDivergedException when a batch's loss, or a weight at the end, is NaN or infinite
      */
-    public Model fit(Samples train, Samples test, TrainingListener listener) {
+    public Model fit(Samples train, Samples validation, Samples test, TrainingListener listener) {
         Objects.requireNonNull(train, "train");
+        return fit(train, validation, test, listener,
+                initialState(standardize ? Standardization.of(train, divisor) : null));
+    }
+
+    /** Warm start without a validation set: {@link #fit(Samples, Samples, Samples, TrainingListener, TrainingState)}. */
+    public Model fit(Samples train, Samples test, TrainingListener listener, TrainingState from) {
+        return fit(train, null, test, listener, from);
+    }
+
+    /**
+     * Warm start: continues the run {@code from} describes (its parameters, optimizer state, epoch count,
+     * run seed and early-stopping progress) up to {@link Builder#epochs} epochs in all, as if it had never
+     * stopped: training 4 epochs in one fit, or 2 and then 2 more from the first fit's
+     * {@link Model#trainingState()}, gives bit-identical models on the same backend and thread count. The
+     * trainer's settings must describe the same network and optimizer as the state. The model keeps the class
+     * labels and feature names of {@code train}.
+     *
+     * @throws TrainingDivergedException when a batch's loss, or a weight at the end, is NaN or infinite
+     */
+    public Model fit(Samples train, Samples validation, Samples test, TrainingListener listener, TrainingState from) {
         Objects.requireNonNull(listener, "listener");
+        List<EpochMetrics> history = new ArrayList<>();
+        TrainingRun run = start(train, validation, test, from);
+        try {
+            StopReason reason = run.train(epochs, from.runSeed(), listener, history);
+            TrainingState end = run.state();
+            ModelParameters best = earlyStopping != null && earlyStopping.restoreBest() && end.earlyStopping() != null
+                    && end.earlyStopping().bestParameters() != null ? end.earlyStopping().bestParameters() : null;
+            ModelParameters trained = best != null ? best : end.parameters();
+            checkFinite(trained, end.epochsCompleted(), run.batches());
+            Preprocessing preprocessing = end.standardization() == null ? Preprocessing.divisor(divisor)
+                    : end.standardization().preprocessing(divisor);
+            List<LayerParameters> folded = new ArrayList<>(trained.layers());
+            folded.set(0, preprocessing.foldInto(folded.get(0)));
+            ModelParameters model = new ModelParameters(folded, train.classLabels(), train.featureNames(),
+                    preprocessing, metadata(end, reason));
+            Network network = run.releaseNetwork();
+            if (best != null || !preprocessing.isIdentity()) {
+                network.close();
+                network = Network.fromParameters(backend, withLoss(model));
+            }
+            listener.trainingFinished(end.epochsCompleted(), reason);
+            return new Model(network, history, model, end);
+        } finally {
+            run.close();
+        }
+    }
+
+    /** A step's loss being finite does not make its update finite: the last update is checked here. */
+    private static void checkFinite(ModelParameters trained, int epoch, int batch) {
+        for (int l = 0; l < trained.layers().size(); l++) {
+            LayerParameters layer = trained.layers().get(l);
+            if (!allFinite(layer.weights()) || layer.hasBiases() && !allFinite(layer.biases())) {
+                throw new TrainingDivergedException(epoch, batch, l);
+            }
+        }
+    }
+
+    private static boolean allFinite(float[] values) {
+        for (float v : values) {
+            if (!Float.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A fresh run's starting point: a run seed split from this trainer's random source (so the n-th call on
+     * trainers built alike returns the same state), weights drawn from it, zeroed optimizer buffers, no
+     * epochs done. {@code standardization} is the statistics the inputs will be standardized with, or null
+     * to train on raw inputs; it must be given exactly when the trainer standardizes.
+     */
+    public TrainingState initialState(Standardization standardization) {
         if (standardize && !biases) {
             throw new IllegalArgumentException("standardize needs biases: it is folded into the first layer's");
         }
+        if (standardize != (standardization != null)) {
+            throw new IllegalArgumentException(standardize ? "this trainer standardizes: give the statistics"
+                    : "this trainer does not standardize, but statistics were given");
+        }
+        long runSeed;
+        synchronized (random) {
+            runSeed = Seeds.freshRunSeed(random);
+        }
+        SplittableRandom init = Seeds.initialization(runSeed);
+        List<LayerParameters> layers = new ArrayList<>();
+        for (LayerSpec spec : architecture()) {
+            float[] w = initializer.weights(spec.inputs(), spec.outputs(), init);
+            float[] b = spec.biases() ? new float[spec.outputs()] : null;
+            layers.add(new LayerParameters(spec.inputs(), spec.outputs(), spec.activation(), w, b));
+        }
+        ModelParameters parameters = withLoss(new ModelParameters(layers, Map.of()));
+        List<float[]> buffers = new ArrayList<>();
+        for (LayerSpec spec : architecture()) {
+            for (int[] shape : optimizer.stateShapes(spec)) {
+                buffers.add(new float[shape[0] * shape[1]]);
+            }
+        }
+        return new TrainingState(parameters, standardization, new OptimizerState(optimizer.id(), 0, buffers), 0, 0,
+                runSeed, earlyStopping == null ? null : EarlyStopping.Progress.START);
+    }
+
+    /**
+     * {@code epochs} more epochs from {@code from}, with every random choice (shuffles, dropout) drawn from
+     * {@code seed} instead of the state's run seed, and no evaluation or early stopping: the local work of
+     * one partition in a data-parallel round (see {@link Seeds#partition}). {@code train} holds raw inputs;
+     * the state's standardization is applied here. The learning-rate schedule runs over this trainer's
+     * {@link Builder#epochs} in all, so the state may not go beyond them. Returns the state after those
+     * epochs, with the run seed of {@code from}.
+     */
+    public TrainingState trainEpochs(Samples train, TrainingState from, int epochs, long seed, TrainingListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        if (epochs < 1 || from.epochsCompleted() + (long) epochs > this.epochs) {
+            throw new IllegalArgumentException("cannot train " + epochs + " epoch(s) from epoch " + from.epochsCompleted()
+                    + ": the trainer's schedule covers epochs 1.." + this.epochs);
+        }
+        try (TrainingRun run = start(train, null, null, from)) {
+            StopReason reason = run.train(from.epochsCompleted() + epochs, seed, listener, new ArrayList<>());
+            TrainingState end = run.state();
+            listener.trainingFinished(end.epochsCompleted(), reason);
+            return end;
+        }
+    }
+
+    /** Checks data and state against the settings and sets up the network and buffers of a run from {@code from}. */
+    private TrainingRun start(Samples train, Samples validation, Samples test, TrainingState from) {
+        Objects.requireNonNull(train, "train");
+        Objects.requireNonNull(from, "from");
         if (train.features() != layers[0] || train.outputs() != layers[layers.length - 1]) {
             throw new IllegalArgumentException("training data has " + train.features() + " features and "
                     + train.outputs() + " outputs but the layers are " + layersText());
         }
-        if (test != null && (test.features() != train.features() || test.outputs() != train.outputs())) {
-            throw new IllegalArgumentException("test data has " + test.features() + " features and " + test.outputs()
-                    + " outputs but the training data " + train.features() + " and " + train.outputs());
+        if (validation != null) {
+            train.checkCompatible(validation, "validation");
         }
-        SplittableRandom run;
-        synchronized (random) {
-            run = random.split();
+        if (test != null) {
+            train.checkCompatible(test, "test");
         }
-        SplittableRandom initRandom = run.split();
-        SplittableRandom shuffleRandom = run.split();
-        Standardization standardization = standardize ? Standardization.of(train) : null;
-        if (standardization != null) {
-            train = standardization.apply(train);
-            test = test == null ? null : standardization.apply(test);
-        }
-        Network network = Network.initialize(backend, architecture(), loss, initializer, initRandom);
+        checkContinues(from);
+        Standardization st = from.standardization();
+        Preprocessing preprocessing = st == null ? Preprocessing.divisor(divisor) : st.preprocessing(divisor);
+        Network network = Network.fromParameters(backend, withLoss(from.parameters()));
         try {
-            List<EpochMetrics> history = train(network, train, test, listener, shuffleRandom);
-            if (standardization != null) {
-                ModelParameters folded = standardization.foldInto(network.parameters(Map.of()));
-                network.close();
-                network = Network.fromParameters(backend, folded);
-            }
-            Map<String, String> metadata = new HashMap<>();
-            metadata.put("trainer", toString());
-            metadata.put("backend", backend.description());
-            return new Model(network, history, metadata);
+            return new TrainingRun(this, network, preprocessed(train, preprocessing),
+                    preprocessed(validation, preprocessing), preprocessed(test, preprocessing), from);
         } catch (RuntimeException | Error e) {
             network.close();
             throw e;
         }
     }
 
-    private List<EpochMetrics> train(Network network, Samples train, Samples test, TrainingListener listener,
-                                     SplittableRandom shuffleRandom) {
-        int n = train.rows();
-        int fullRows = Math.min(batchSize, n);
-        int tailRows = n % fullRows;
-        int batches = n / fullRows + (tailRows == 0 ? 0 : 1);
-        int[] order = new int[n];
-        Arrays.setAll(order, i -> i);
-        float[] hostX = new float[fullRows * train.features()];
-        float[] hostY = new float[fullRows * train.outputs()];
-        List<EpochMetrics> history = new ArrayList<>();
-        Optimizer.LayerUpdater[] updaters = new Optimizer.LayerUpdater[network.layers().size()];
-        TrainingStep full = null;
-        TrainingStep tail = null;
-        Evaluator evaluator = null;
-        try {
-            for (int l = 0; l < updaters.length; l++) {
-                updaters[l] = optimizer.updater(backend, network.layers().get(l));
+    private static Samples preprocessed(Samples samples, Preprocessing preprocessing) {
+        if (samples == null || preprocessing.isIdentity()) {
+            return samples;
+        }
+        return samples.withInputs(preprocessing.apply(samples.inputs(), samples.rows(), samples.features()));
+    }
+
+    /** Throws, naming the difference, unless {@code state} is a run of this trainer's network and optimizer. */
+    private void checkContinues(TrainingState state) {
+        List<LayerParameters> got = state.parameters().layers();
+        List<LayerSpec> specs = got.stream()
+                .map(p -> new LayerSpec(p.inputs(), p.outputs(), p.activation(), p.hasBiases())).toList();
+        if (!specs.equals(architecture())) {
+            throw new IllegalArgumentException("the training state's network " + specs
+                    + " is not this trainer's " + architecture());
+        }
+        if (!state.optimizer().optimizer().equals(optimizer.id())) {
+            throw new IllegalArgumentException("the training state is of optimizer " + state.optimizer().optimizer()
+                    + " but this trainer uses " + optimizer.id());
+        }
+        List<int[]> shapes = new ArrayList<>();
+        for (LayerSpec layer : specs) {
+            shapes.addAll(optimizer.stateShapes(layer));
+        }
+        List<float[]> buffers = state.optimizer().buffers();
+        if (buffers.size() != shapes.size()) {
+            throw new IllegalArgumentException("the training state has " + buffers.size() + " optimizer buffers, "
+                    + optimizer.id() + " on this network needs " + shapes.size());
+        }
+        for (int i = 0; i < shapes.size(); i++) {
+            if (buffers.get(i).length != shapes.get(i)[0] * shapes.get(i)[1]) {
+                throw new IllegalArgumentException("optimizer buffer " + i + " of the training state has "
+                        + buffers.get(i).length + " values, not " + shapes.get(i)[0] + "x" + shapes.get(i)[1]);
             }
-            full = new TrainingStep(network, fullRows);
-            tail = tailRows == 0 ? null : new TrainingStep(network, tailRows);
-            evaluator = test != null && test.isClassification() ? new Evaluator(network, test.rows()) : null;
-            for (int epoch = 1; epoch <= epochs; epoch++) {
-                if (shuffle) {
-                    shuffle(order, shuffleRandom);
-                }
-                float rate = (float) Math.pow(learningRateDecay, epoch - 1);
-                listener.epochStarted(epoch, batches);
-                long started = System.nanoTime();
-                double lossSum = 0;
-                long samples = 0;
-                for (int batch = 0; batch < batches; batch++) {
-                    int from = batch * fullRows;
-                    TrainingStep step = batch == batches - 1 && tail != null ? tail : full;
-                    int rows = step.rows();
-                    loadBatch(step, train, order, from, rows, hostX, hostY);
-                    double batchLoss = step.run(updaters, rate);
-                    lossSum += loss.isMean() ? batchLoss * rows : batchLoss;
-                    samples += rows;
-                    listener.batchFinished(epoch, batch + 1, batches, samples, batchLoss);
-                }
-                double seconds = (System.nanoTime() - started) / 1e9;
-                double accuracy = evaluator == null ? Double.NaN : evaluator.evaluate(test).accuracy();
-                EpochMetrics metrics = new EpochMetrics(epoch, seconds, loss.isMean() ? lossSum / n : lossSum, accuracy);
-                history.add(metrics);
-                listener.epochFinished(metrics);
-            }
-            return history;
-        } finally {
-            for (Optimizer.LayerUpdater u : updaters) {
-                if (u != null) {
-                    u.close();
-                }
-            }
-            if (full != null) {
-                full.close();
-            }
-            if (tail != null) {
-                tail.close();
-            }
-            if (evaluator != null) {
-                evaluator.close();
-            }
+        }
+        if (standardize != (state.standardization() != null)) {
+            throw new IllegalArgumentException("the training state " + (standardize ? "has no standardization but"
+                    : "is standardized but not") + " this trainer standardizes");
+        }
+        if (state.epochsCompleted() > epochs) {
+            throw new IllegalArgumentException("the training state has " + state.epochsCompleted()
+                    + " epochs done, more than the trainer's " + epochs);
         }
     }
 
-    /** Moves one batch into the step's input and target buffers; in order, straight from the data arrays. */
-    private void loadBatch(TrainingStep step, Samples train, int[] order, int from, int rows, float[] hostX, float[] hostY) {
-        if (shuffle) {
-            train.gatherInputs(order, from, rows, hostX);
-            backend.write(step.x(), hostX, 0);
-        } else {
-            backend.write(step.x(), train.inputs(), from * train.features());
-        }
-        if (train.isClassification() || shuffle) {
-            train.gatherTargets(order, from, rows, hostY);
-            backend.write(step.y(), hostY, 0);
-        } else {
-            backend.write(step.y(), train.targets(), from * train.outputs());
-        }
+    private ModelParameters withLoss(ModelParameters p) {
+        Map<String, String> metadata = new HashMap<>(p.metadata());
+        metadata.put(Network.LOSS_KEY, loss.id());
+        return p.withMetadata(metadata);
     }
 
-    /** Fisher-Yates, in place. */
-    private static void shuffle(int[] order, SplittableRandom random) {
-        for (int i = order.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
+    private Map<String, String> metadata(TrainingState end, StopReason reason) {
+        Map<String, String> metadata = new HashMap<>();
+        metadata.put("trainer", toString());
+        metadata.put("backend", backend.description());
+        metadata.put("epochsTrained", Integer.toString(end.epochsCompleted()));
+        metadata.put("stopReason", reason.name().toLowerCase(Locale.ROOT));
+        if (end.earlyStopping() != null && end.earlyStopping().bestEpoch() > 0) {
+            metadata.put("bestEpoch", Integer.toString(end.earlyStopping().bestEpoch()));
         }
+        return metadata;
     }
 
     private String layersText() {
@@ -258,8 +391,11 @@ public final class Trainer {
                 + ", loss=" + loss.id()
                 + ", initializer=" + initializer.id()
                 + ", optimizer=" + optimizer
-                + ", learningRateDecay=" + learningRateDecay
+                + ", schedule=" + schedule
+                + ", " + regularization
+                + ", earlyStopping=" + (earlyStopping == null ? "none" : earlyStopping)
                 + ", batchSize=" + batchSize
+                + ", divisor=" + divisor
                 + ", standardize=" + standardize
                 + ", epochs=" + epochs
                 + ", shuffle=" + shuffle
@@ -276,8 +412,11 @@ public final class Trainer {
         private Loss loss = Loss.SOFTMAX_CROSS_ENTROPY;
         private Initializer initializer = Initializer.XAVIER;
         private Optimizer optimizer = new Optimizer.Sgd(0.5f);
-        private float learningRateDecay = 1f;
+        private LearningRateSchedule schedule = new LearningRateSchedule.Constant(0);
+        private Regularization regularization = Regularization.NONE;
+        private EarlyStopping earlyStopping;
         private int batchSize = 128;
+        private float divisor = 1f;
         private boolean standardize;
         private int epochs = 10;
         private boolean shuffle = true;
@@ -337,12 +476,29 @@ public final class Trainer {
             return this;
         }
 
-        /** Learning-rate factor per epoch, in (0, 1]; default 1 (a constant rate). */
+        /** How the learning rate moves batch by batch; default constant, no warm-up. */
+        public Builder schedule(LearningRateSchedule schedule) {
+            this.schedule = Objects.requireNonNull(schedule);
+            return this;
+        }
+
+        /**
+         * Shorthand for {@code schedule(new LearningRateSchedule.Exponential(decay, 0))}: the rate falls by
+         * {@code decay} in (0, 1] per epoch, continuously over its batches.
+         */
         public Builder learningRateDecay(float decay) {
-            if (!(decay > 0 && decay <= 1)) {
-                throw new IllegalArgumentException("learning-rate decay must be in (0, 1], got " + decay);
-            }
-            this.learningRateDecay = decay;
+            return schedule(new LearningRateSchedule.Exponential(decay, 0));
+        }
+
+        /** L2 penalty and decoupled weight decay on the weights (not the biases); default none. */
+        public Builder regularization(Regularization regularization) {
+            this.regularization = Objects.requireNonNull(regularization);
+            return this;
+        }
+
+        /** Stop when the validation metric stops improving; default none (train every epoch). */
+        public Builder earlyStopping(EarlyStopping earlyStopping) {
+            this.earlyStopping = Objects.requireNonNull(earlyStopping);
             return this;
         }
 
@@ -355,7 +511,23 @@ public final class Trainer {
             return this;
         }
 
-        /** Train on standardized features, folded back into the first layer at the end; default false. */
+        /**
+         * Divide every feature by {@code divisor} before training (e.g. 255 for raw pixels), folded into the
+         * first layer at the end, so the model takes undivided features; default 1.
+         */
+        public Builder divisor(double divisor) {
+            float d = (float) divisor;
+            if (!(Float.isFinite(d) && d != 0)) {
+                throw new IllegalArgumentException("divisor must be finite and non-zero, got " + divisor);
+            }
+            this.divisor = d;
+            return this;
+        }
+
+        /**
+         * Train on standardized features (after the divisor), folded back into the first layer at the end;
+         * default false.
+         */
         public Builder standardize(boolean standardize) {
             this.standardize = standardize;
             return this;

@@ -3,6 +3,11 @@ package dev.fastnn.network.train;
 /**
  * Progress of {@link Trainer#fit}, called on the thread that runs it. The default methods do nothing, so a
  * listener implements only what it shows. {@link #NONE} listens to nothing.
+ *
+ * <p>Every epoch that starts gets its {@link #epochStarted}, its {@link #batchFinished} calls and its
+ * {@link #epochFinished}, whatever ends the run afterwards (completion, early stopping, a listener's
+ * {@link #shouldStop}); {@link #trainingFinished} follows the last of them once. A run that fails (an
+ * exception out of {@code fit}) ends without {@link #trainingFinished}.
  */
 public interface TrainingListener {
     TrainingListener NONE = new TrainingListener() {
@@ -22,5 +27,14 @@ public interface TrainingListener {
 
     /** After the epoch and its test evaluation. */
     default void epochFinished(EpochMetrics metrics) {
+    }
+
+    /** Asked after each {@link #epochFinished}: {@code true} ends training after this epoch. */
+    default boolean shouldStop(EpochMetrics metrics) {
+        return false;
+    }
+
+    /** Once, after the last epoch's {@link #epochFinished}: {@code epochs} epochs trained in all, and why it ended. */
+    default void trainingFinished(int epochs, StopReason reason) {
     }
 }

@@ -45,11 +45,16 @@ final class TrainingStep implements AutoCloseable {
         return y;
     }
 
+    /** The network's output for the batch of the last {@link #run} (computed before its update). */
+    Matrix output() {
+        return outputs[outputs.length - 1];
+    }
+
     /**
-     * One step on the batch in {@link #x()}, {@link #y()} with the learning rates multiplied by {@code rate};
-     * returns the loss before the update.
+     * Optimizer step {@code step} (from 1) on the batch in {@link #x()}, {@link #y()} with the learning rates
+     * multiplied by {@code rate}; returns the loss before the update.
      */
-    double run(Optimizer.LayerUpdater[] updaters, float rate) {
+    double run(Optimizer.LayerUpdater[] updaters, float rate, long step) {
         List<DenseLayer> layers = network.layers();
         Loss loss = network.loss();
         int top = layers.size() - 1;
@@ -63,7 +68,7 @@ final class TrainingStep implements AutoCloseable {
                 backend.gemm(false, true, 1f, deltas[l], layer.weights(), 0f, deltas[l - 1]);
                 backend.activationGradient(layers.get(l - 1).activation(), outputs[l - 1], deltas[l - 1], deltas[l - 1]);
             }
-            updaters[l].update(layer, l == 0 ? x : outputs[l - 1], deltas[l], scale, rate);
+            updaters[l].update(layer, l == 0 ? x : outputs[l - 1], deltas[l], scale, rate, step);
         }
         return value;
     }

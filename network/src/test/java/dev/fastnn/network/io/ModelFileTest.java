@@ -8,8 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fastnn.kernels.Activation;
+import dev.fastnn.network.model.ClassLabels;
 import dev.fastnn.network.model.LayerParameters;
 import dev.fastnn.network.model.ModelParameters;
+import dev.fastnn.network.model.Preprocessing;
+import dev.fastnn.network.model.Task;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -58,8 +61,27 @@ class ModelFileTest {
                 "note", "naïve 日本 ✓", "", "empty key"));
     }
 
+    /** {@link #sampleModel} with everything version 2 adds: string labels, feature names, divisor and standardization. */
+    static ModelParameters describedModel(long seed) {
+        ModelParameters m = sampleModel(seed);
+        float[] mean = new float[17];
+        float[] scale = new float[17];
+        List<String> names = new ArrayList<>();
+        for (int k = 0; k < 17; k++) {
+            mean[k] = k * 0.25f - 1f;
+            scale[k] = k == 3 ? 1f : 1f / (k + 1);
+            names.add(k == 0 ? "" : "feature, \"" + k + "\" é");
+        }
+        return m.withClassLabels(ClassLabels.ofStrings("benign", "malignant", "unsure ✓", "", "a,b"))
+                .withFeatureNames(names).withPreprocessing(Preprocessing.standardized(16f, mean, scale));
+    }
+
     static void assertBitIdentical(ModelParameters expected, ModelParameters actual) {
         assertEquals(expected.metadata(), actual.metadata());
+        assertEquals(expected.classLabels(), actual.classLabels());
+        assertEquals(expected.task(), actual.task());
+        assertEquals(expected.featureNames(), actual.featureNames());
+        assertEquals(expected.preprocessing(), actual.preprocessing(), "preprocessing, bit for bit");
         assertEquals(expected.layers().size(), actual.layers().size());
         for (int l = 0; l < expected.layers().size(); l++) {
             LayerParameters e = expected.layers().get(l);
@@ -95,8 +117,167 @@ class ModelFileTest {
     }
 
     @Test
+    void labelsFeatureNamesAndPreprocessingRoundTripExactly() throws IOException {
+        Path file = dir.resolve("described.fnn");
+        ModelParameters strings = describedModel(8);
+        ModelParameters integers = strings.withClassLabels(ClassLabels.ofIntegers(1, 2, -7, 10, Long.MAX_VALUE))
+                .withFeatureNames(List.of()).withPreprocessing(Preprocessing.divisor(255f));
+
+        ModelFile.save(strings, file);
+        assertBitIdentical(strings, ModelFile.load(file));
+        ModelFile.save(integers, file);
+        ModelParameters loaded = ModelFile.load(file);
+        assertBitIdentical(integers, loaded);
+        assertEquals(ClassLabels.Kind.INTEGER, loaded.classLabels().kind());
+        assertEquals(Long.MAX_VALUE, loaded.classLabels().integer(4));
+        assertEquals(255f, loaded.preprocessing().divisor());
+        assertFalse(loaded.preprocessing().isStandardized());
+    }
+
+    @Test
+    void regressionModelHasNoClassLabelsAndSaysSo() throws IOException {
+        Path file = dir.resolve("regression.fnn");
+        ModelParameters softmax = sampleModel(9);
+        assertEquals(Task.CLASSIFICATION, softmax.task(), "a softmax output without labels is a classifier");
+        ModelParameters regression = softmax.withClassLabels(null).withFeatureNames(
+                java.util.Collections.nCopies(17, "x"));
+
+        ModelFile.save(regression, file);
+        ModelParameters loaded = ModelFile.load(file);
+
+        assertEquals(Task.REGRESSION, loaded.task());
+        assertNull(loaded.classLabels());
+        assertBitIdentical(regression, loaded);
+    }
+
+    @Test
+    void nonFiniteWeightsAreNeitherSavedNorLoaded() throws IOException {
+        for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+            ModelParameters good = sampleModel(4);
+            List<LayerParameters> layers = new ArrayList<>(good.layers());
+            LayerParameters first = layers.get(0);
+            float[] w = first.weights().clone();
+            w[4] = bad;
+            layers.set(0, new LayerParameters(first.inputs(), first.outputs(), first.activation(), w, first.biases()));
+            ModelParameters broken = good.withLayers(layers);
+            Path file = dir.resolve("bad.fnn");
+
+            IllegalArgumentException saved = assertThrows(IllegalArgumentException.class,
+                    () -> ModelFile.save(broken, file));
+            assertMessage(saved, "layer 0 weight 4", "(row 1, column 1)", String.valueOf(bad), "finite");
+            assertFalse(Files.exists(file), "nothing written");
+
+            // A file another program wrote: valid checksum, NaN inside. Every version is checked.
+            for (int version : new int[] {1, 2}) {
+                Path written = withValidChecksum("nan" + version + ".fnn", version, payload(out -> {
+                    out.writeInt(0);
+                    if (version == 2) {
+                        out.writeByte(1);
+                        out.writeInt(0);
+                        out.writeFloat(1f);
+                        out.writeByte(0);
+                    }
+                    out.writeInt(1);
+                    layerHeader(out, 2, 1, "identity", 1);
+                    out.writeFloat(0.5f);
+                    out.writeFloat(-0.5f);
+                    out.writeFloat(bad);
+                }));
+                assertMessage(assertThrows(ModelFileException.class, () -> ModelFile.load(written)),
+                        written.toString(), "layer 0 bias 0 is " + bad, "finite");
+            }
+        }
+    }
+
+    @Test
+    void corruptVersion2DescriptionsAreRejectedNamingTheField() throws IOException {
+        Path task = version2("task.fnn", out -> out.writeByte(7));
+        Path kind = version2("kind.fnn", out -> {
+            out.writeByte(0);
+            out.writeByte(5);
+        });
+        Path duplicate = version2("dup.fnn", out -> {
+            out.writeByte(0);
+            out.writeByte(1);
+            out.writeInt(2);
+            writeString(out, "cat");
+            writeString(out, "cat");
+        });
+        Path notInteger = version2("int.fnn", out -> {
+            out.writeByte(0);
+            out.writeByte(0);
+            out.writeInt(2);
+            writeString(out, "1");
+            writeString(out, "02");
+        });
+        Path labelCount = version2("count.fnn", out -> {
+            out.writeByte(0);
+            out.writeByte(0);
+            out.writeInt(3);
+            for (String label : new String[] {"0", "1", "2"}) {
+                writeString(out, label);
+            }
+            out.writeInt(0);
+            out.writeFloat(1f);
+            out.writeByte(0);
+            oneLayer(out, 2, 2);
+        });
+        Path divisor = version2("divisor.fnn", out -> {
+            out.writeByte(1);
+            out.writeInt(0);
+            out.writeFloat(0f);
+        });
+        Path scale = version2("scale.fnn", out -> {
+            out.writeByte(1);
+            out.writeInt(0);
+            out.writeFloat(1f);
+            out.writeByte(1);
+            out.writeInt(2);
+            out.writeFloat(0f);
+            out.writeFloat(0f);
+            out.writeFloat(1f);
+            out.writeFloat(Float.NaN);
+            oneLayer(out, 2, 1);
+        });
+        Path names = version2("names.fnn", out -> {
+            out.writeByte(1);
+            out.writeInt(1);
+            writeString(out, "only one");
+            out.writeFloat(1f);
+            out.writeByte(0);
+            oneLayer(out, 2, 1);
+        });
+
+        assertMessage(assertThrows(ModelFileException.class, () -> ModelFile.load(task)), "task 7");
+        assertMessage(assertThrows(ModelFileException.class, () -> ModelFile.load(kind)), "label kind 5");
+        assertMessage(assertThrows(ModelFileException.class, () -> ModelFile.load(duplicate)), "'cat' is given twice");
+        assertMessage(assertThrows(ModelFileException.class, () -> ModelFile.load(notInteger)), "'02'", "canonical");
+        assertMessage(assertThrows(ModelFileException.class, () -> ModelFile.load(labelCount)),
+                "3 class labels for a model with 2 outputs");
+        assertMessage(assertThrows(ModelFileException.class, () -> ModelFile.load(divisor)), "divisor 0.0");
+        assertMessage(assertThrows(ModelFileException.class, () -> ModelFile.load(scale)), "feature 1", "NaN");
+        assertMessage(assertThrows(ModelFileException.class, () -> ModelFile.load(names)),
+                "1 feature names for a model with 2 inputs");
+    }
+
+    private Path version2(String name, PayloadWriter description) throws IOException {
+        return withValidChecksum(name, 2, payload(out -> {
+            out.writeInt(0);
+            description.write(out);
+        }));
+    }
+
+    private static void oneLayer(DataOutputStream out, int inputs, int outputs) throws IOException {
+        out.writeInt(1);
+        layerHeader(out, inputs, outputs, "identity", 0);
+        for (int i = 0; i < inputs * outputs; i++) {
+            out.writeFloat(i);
+        }
+    }
+
+    @Test
     void savedBytesFollowTheDocumentedLayout() throws IOException {
-        ModelParameters model = sampleModel(3);
+        ModelParameters model = describedModel(3);
         Path file = dir.resolve("m.fnn");
         ModelFile.save(model, file);
         byte[] bytes = Files.readAllBytes(file);
@@ -106,7 +287,7 @@ class ModelFileTest {
         byte[] magic = new byte[8];
         in.readFully(magic);
         assertArrayEquals(new byte[] {(byte) 0x89, 0x46, 0x4E, 0x4E, 0x0D, 0x0A, 0x1A, 0x0A}, magic);
-        assertEquals(1, in.readInt(), "format version");
+        assertEquals(2, in.readInt(), "format version");
         long payload = in.readLong();
         assertEquals(bytes.length - 24, payload, "payload length");
         int entries = in.readInt();
@@ -118,6 +299,25 @@ class ModelFileTest {
             assertEquals(model.metadata().get(key), readString(in));
         }
         assertEquals(List.of("", "loss", "note", "seed"), keys, "keys sorted");
+        assertEquals(0, in.readUnsignedByte(), "task: classification");
+        assertEquals(1, in.readUnsignedByte(), "label kind: strings");
+        assertEquals(5, in.readInt(), "class count");
+        for (String label : model.classLabels().values()) {
+            assertEquals(label, readString(in));
+        }
+        assertEquals(17, in.readInt(), "feature name count");
+        for (String name : model.featureNames()) {
+            assertEquals(name, readString(in));
+        }
+        assertEquals(16f, in.readFloat(), "divisor");
+        assertEquals(1, in.readUnsignedByte(), "standardized");
+        assertEquals(17, in.readInt(), "standardized features");
+        for (float m : model.preprocessing().mean()) {
+            assertEquals(Float.floatToRawIntBits(m), in.readInt());
+        }
+        for (float f : model.preprocessing().scale()) {
+            assertEquals(Float.floatToRawIntBits(f), in.readInt());
+        }
         assertEquals(3, in.readInt(), "layer count");
         for (LayerParameters layer : model.layers()) {
             assertEquals(layer.inputs(), in.readInt());
@@ -199,7 +399,7 @@ class ModelFileTest {
 
     @Test
     void unknownVersionIsRejectedBeforeAnythingElseIsRead() throws IOException {
-        for (int version : new int[] {0, 2, -1}) {
+        for (int version : new int[] {0, 3, -1}) {
             byte[] bytes = ModelFile.encode(sampleModel(5));
             bytes[8] = (byte) (version >>> 24);
             bytes[9] = (byte) (version >>> 16);
@@ -208,16 +408,21 @@ class ModelFileTest {
             Path file = Files.write(dir.resolve("v" + version + ".fnn"), bytes);
             ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.load(file));
             assertMessage(e, file.toString(), "unsupported format version " + Integer.toUnsignedLong(version),
-                    "reads version 1");
+                    "reads versions 1 to 2");
         }
     }
 
-    /** A file with a valid header and checksum around {@code payload}, built after the documented layout. */
+    /** A version 1 file with a valid header and checksum around {@code payload}. */
     private Path withValidChecksum(String name, byte[] payload) throws IOException {
+        return withValidChecksum(name, 1, payload);
+    }
+
+    /** A file with a valid header and checksum around {@code payload}, built after the documented layout. */
+    private Path withValidChecksum(String name, int version, byte[] payload) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);
         out.write(new byte[] {(byte) 0x89, 'F', 'N', 'N', '\r', '\n', 0x1A, '\n'});
-        out.writeInt(1);
+        out.writeInt(version);
         out.writeLong(payload.length);
         out.write(payload);
         CRC32 crc = new CRC32();

@@ -107,7 +107,7 @@ class GradientCheckTest {
             }
             backend.write(step.x(), x, 0);
             backend.write(step.y(), y, 0);
-            step.run(updaters, 1f);
+            step.run(updaters, 1f, 1);
             for (Optimizer.LayerUpdater u : updaters) {
                 u.close();
             }

@@ -56,7 +56,7 @@ class OptimizerTest {
             backend.write(step.x(), x, 0);
             backend.write(step.y(), y, 0);
             for (int s = 0; s < STEPS; s++) {
-                step.run(new Optimizer.LayerUpdater[] {updater}, rate);
+                step.run(new Optimizer.LayerUpdater[] {updater}, rate, s + 1);
             }
             LayerParameters end = network.parameters(Map.of()).layers().get(0);
             for (int i = 0; i < IN * OUT; i++) {

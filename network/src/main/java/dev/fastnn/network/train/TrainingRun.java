@@ -1,0 +1,244 @@
+package dev.fastnn.network.train;
+
+import dev.fastnn.kernels.Backend;
+import dev.fastnn.kernels.Matrix;
+import dev.fastnn.network.model.Loss;
+import dev.fastnn.network.model.Network;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * One run of a {@link Trainer}'s epoch loop, from a {@link TrainingState} to another: the network, the
+ * optimizer's buffers, the step buffers and the evaluation buffers live here from the first epoch to the
+ * last, allocated once, and {@link #state()} brings the run's state back to the host at the end.
+ */
+final class TrainingRun implements AutoCloseable {
+    private final Trainer trainer;
+    private final Backend backend;
+    private final Loss loss;
+    private Network network;
+    /** Training data, already standardized when the run is. */
+    private final Samples train;
+    /** Validation data scored (loss and accuracy) after each epoch, preprocessed like the training data, or null. */
+    private final Samples validation;
+    /** Test data scored after each epoch (preprocessed like the training data), or null. */
+    private final Samples test;
+    private final Standardization standardization;
+    private final long runSeed;
+    private final Optimizer.LayerUpdater[] updaters;
+    private final TrainingStep full;
+    private final TrainingStep tail;
+    private final Evaluator validationEvaluator;
+    private final Evaluator testEvaluator;
+    private final int[] order;
+    private final float[] hostX;
+    private final float[] hostY;
+    /** A batch's outputs, read back only to count the training accuracy when nothing else is scored; else null. */
+    private final float[] hostOut;
+    private final int batches;
+    private int epochsCompleted;
+    private long globalStep;
+    private long optimizerSteps;
+    private final EarlyStopping.Progress earlyStopping;
+
+    /** Takes ownership of {@code network} (built from {@code from}'s parameters) and loads the optimizer state. */
+    TrainingRun(Trainer trainer, Network network, Samples train, Samples validation, Samples test, TrainingState from) {
+        this.trainer = trainer;
+        this.backend = network.backend();
+        this.loss = network.loss();
+        this.network = network;
+        this.train = train;
+        this.validation = validation;
+        this.test = test;
+        this.standardization = from.standardization();
+        this.runSeed = from.runSeed();
+        this.epochsCompleted = from.epochsCompleted();
+        this.globalStep = from.globalStep();
+        this.optimizerSteps = from.optimizer().steps();
+        this.earlyStopping = from.earlyStopping();
+        int n = train.rows();
+        int fullRows = Math.min(trainer.batchSize(), n);
+        int tailRows = n % fullRows;
+        this.batches = n / fullRows + (tailRows == 0 ? 0 : 1);
+        this.order = new int[n];
+        Arrays.setAll(order, i -> i);
+        this.hostX = new float[fullRows * train.features()];
+        this.hostY = new float[fullRows * train.outputs()];
+        boolean countTraining = validation == null && test == null && train.isClassification();
+        this.hostOut = countTraining ? new float[fullRows * train.outputs()] : null;
+        this.updaters = new Optimizer.LayerUpdater[network.layers().size()];
+        TrainingStep fullStep = null;
+        TrainingStep tailStep = null;
+        Evaluator validationEval = null;
+        Evaluator testEval = null;
+        try {
+            int buffer = 0;
+            for (int l = 0; l < updaters.length; l++) {
+                updaters[l] = trainer.optimizer().updater(backend, network.layers().get(l), trainer.regularization());
+                for (Matrix m : updaters[l].state()) {
+                    backend.write(m, from.optimizer().buffers().get(buffer++), 0);
+                }
+            }
+            fullStep = new TrainingStep(network, fullRows);
+            tailStep = tailRows == 0 ? null : new TrainingStep(network, tailRows);
+            validationEval = validation == null ? null : new Evaluator(network, validation.rows());
+            testEval = test != null && test.isClassification() ? new Evaluator(network, test.rows()) : null;
+        } catch (RuntimeException | Error e) {
+            closeAll(fullStep, tailStep, validationEval, testEval);
+            throw e;
+        }
+        this.full = fullStep;
+        this.tail = tailStep;
+        this.validationEvaluator = validationEval;
+        this.testEvaluator = testEval;
+    }
+
+    /**
+     * Trains epochs {@code epochsCompleted + 1 .. untilEpoch}, shuffling and drawing from {@code seed}, and
+     * returns why it stopped; appends each epoch's metrics to {@code history}.
+     */
+    StopReason train(int untilEpoch, long seed, TrainingListener listener, List<EpochMetrics> history) {
+        int totalEpochs = trainer.epochs();
+        LearningRateSchedule schedule = trainer.schedule();
+        while (epochsCompleted < untilEpoch) {
+            int epoch = epochsCompleted + 1;
+            if (trainer.shuffle()) {
+                Arrays.setAll(order, i -> i);
+                shuffle(order, Seeds.shuffle(seed, epoch));
+            }
+            listener.epochStarted(epoch, batches);
+            long started = System.nanoTime();
+            double lossSum = 0;
+            long samples = 0;
+            long correct = 0;
+            for (int batch = 0; batch < batches; batch++) {
+                TrainingStep step = batch == batches - 1 && tail != null ? tail : full;
+                int rows = step.rows();
+                loadBatch(step, samples, rows);
+                float rate = schedule.factor(epoch, batch, batches, totalEpochs);
+                double batchLoss = step.run(updaters, rate, ++optimizerSteps);
+                if (!Double.isFinite(batchLoss)) {
+                    throw new TrainingDivergedException(epoch, batch + 1, batches, batchLoss);
+                }
+                globalStep++;
+                if (hostOut != null) {
+                    correct += countCorrect(step, (int) samples, rows);
+                }
+                lossSum += loss.isMean() ? batchLoss * rows : batchLoss;
+                samples += rows;
+                listener.batchFinished(epoch, batch + 1, batches, samples, batchLoss);
+            }
+            epochsCompleted = epoch;
+            double seconds = (System.nanoTime() - started) / 1e9;
+            double trainingAccuracy = hostOut == null ? Double.NaN : (double) correct / samples;
+            Evaluation v = validationEvaluator == null ? null : validationEvaluator.evaluate(validation);
+            double testAccuracy = testEvaluator == null ? Double.NaN : testEvaluator.evaluate(test).accuracy();
+            EpochMetrics metrics = new EpochMetrics(epoch, seconds, loss.isMean() ? lossSum / samples : lossSum,
+                    trainingAccuracy, v == null ? Double.NaN : v.loss(), v == null ? Double.NaN : v.accuracy(),
+                    testAccuracy);
+            history.add(metrics);
+            listener.epochFinished(metrics);
+            if (listener.shouldStop(metrics) && epochsCompleted < untilEpoch) {
+                return StopReason.LISTENER_STOPPED;
+            }
+        }
+        return StopReason.COMPLETED;
+    }
+
+    /** Moves one batch, the samples {@code order[from..from+rows)}, into the step's input and target buffers. */
+    private void loadBatch(TrainingStep step, long from, int rows) {
+        int start = (int) from;
+        if (trainer.shuffle()) {
+            train.gatherInputs(order, start, rows, hostX);
+            backend.write(step.x(), hostX, 0);
+        } else {
+            backend.write(step.x(), train.inputs(), start * train.features());
+        }
+        if (train.isClassification() || trainer.shuffle()) {
+            train.gatherTargets(order, start, rows, hostY);
+            backend.write(step.y(), hostY, 0);
+        } else {
+            backend.write(step.y(), train.targets(), start * train.outputs());
+        }
+    }
+
+    /** How many rows of the batch just stepped the network classified right (before the batch's update). */
+    private int countCorrect(TrainingStep step, int from, int rows) {
+        backend.read(step.output(), hostOut);
+        int k = train.outputs();
+        int right = 0;
+        for (int i = 0; i < rows; i++) {
+            if (Evaluator.argmax(hostOut, i * k, k) == train.labels()[order[from + i]]) {
+                right++;
+            }
+        }
+        return right;
+    }
+
+    /** Batches per epoch. */
+    int batches() {
+        return batches;
+    }
+
+    /** Fisher-Yates, in place. */
+    private static void shuffle(int[] order, SplittableRandom random) {
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+    }
+
+    /** The run's state now, on the host. */
+    TrainingState state() {
+        List<float[]> buffers = new ArrayList<>();
+        for (Optimizer.LayerUpdater u : updaters) {
+            for (Matrix m : u.state()) {
+                buffers.add(backend.download(m));
+            }
+        }
+        return new TrainingState(network.parameters(Map.of()), standardization,
+                new OptimizerState(trainer.optimizer().id(), optimizerSteps, buffers), epochsCompleted, globalStep,
+                runSeed, earlyStopping);
+    }
+
+    /** Hands the network to the caller, who closes it from now on. */
+    Network releaseNetwork() {
+        Network n = network;
+        network = null;
+        return n;
+    }
+
+    @Override
+    public void close() {
+        closeAll(full, tail, validationEvaluator, testEvaluator);
+    }
+
+    private void closeAll(TrainingStep fullStep, TrainingStep tailStep, Evaluator validationEval, Evaluator testEval) {
+        for (Optimizer.LayerUpdater u : updaters) {
+            if (u != null) {
+                u.close();
+            }
+        }
+        if (fullStep != null) {
+            fullStep.close();
+        }
+        if (tailStep != null) {
+            tailStep.close();
+        }
+        if (validationEval != null) {
+            validationEval.close();
+        }
+        if (testEval != null) {
+            testEval.close();
+        }
+        if (network != null) {
+            network.close();
+            network = null;
+        }
+    }
+}
