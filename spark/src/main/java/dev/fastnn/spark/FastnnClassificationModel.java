@@ -1,6 +1,7 @@
 package dev.fastnn.spark;
 
 import dev.fastnn.kernels.Activation;
+import dev.fastnn.network.model.ClassLabels;
 import dev.fastnn.network.model.ModelParameters;
 import java.util.Locale;
 import org.apache.spark.broadcast.Broadcast;
@@ -56,11 +57,21 @@ public final class FastnnClassificationModel extends FastnnModel<FastnnClassific
         return network().outputs();
     }
 
+    /** What the class index of each output stands for: the data's string labels in order, or 0, 1, .... */
+    public ClassLabels classLabels() {
+        return parameters().classLabels();
+    }
+
     @Override
     StructType appendOutputs(StructType schema) {
-        StructType out = Columns.append(schema, getRawPredictionCol(), SQLDataTypes.VectorType());
-        out = Columns.append(out, getProbabilityCol(), SQLDataTypes.VectorType());
-        return Columns.append(out, getPredictionCol(), DataTypes.DoubleType);
+        return appendOutputs(schema, this);
+    }
+
+    /** {@code schema} with the classifier's output columns as {@code columns} names them. */
+    static StructType appendOutputs(StructType schema, ClassifierParams<?> columns) {
+        StructType out = Columns.append(schema, columns.getRawPredictionCol(), SQLDataTypes.VectorType());
+        out = Columns.append(out, columns.getProbabilityCol(), SQLDataTypes.VectorType());
+        return Columns.append(out, columns.getPredictionCol(), DataTypes.DoubleType);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.fastnn.spark;
 
 import dev.fastnn.network.model.ModelParameters;
+import dev.fastnn.network.train.EpochMetrics;
+import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -30,6 +32,8 @@ public abstract class FastnnModel<M extends FastnnModel<M>> extends Model<M> imp
     private final Param<String> predictionCol;
     private final Param<String> backend;
     private final IntParam threads;
+    /** Not saved: a loaded model has no history, as in plain fastnn. */
+    private transient List<EpochMetrics> history = List.of();
 
     FastnnModel(String uid, ModelParameters parameters) {
         this.uid = uid;
@@ -74,6 +78,19 @@ public abstract class FastnnModel<M extends FastnnModel<M>> extends Model<M> imp
     /** The size of the feature vectors the model takes. */
     public int numFeatures() {
         return network.inputs();
+    }
+
+    /**
+     * One entry per averaging round of the fit that made this model: epochs done after the round, its wall
+     * time, the training loss and, with a validation fraction, the validation loss and accuracy; empty for a
+     * loaded model.
+     */
+    public List<EpochMetrics> history() {
+        return history == null ? List.of() : history;
+    }
+
+    void setHistory(List<EpochMetrics> history) {
+        this.history = List.copyOf(history);
     }
 
     NetworkSnapshot network() {

@@ -27,7 +27,12 @@ public final class FastnnRegressionModel extends FastnnModel<FastnnRegressionMod
 
     @Override
     StructType appendOutputs(StructType schema) {
-        return Columns.append(schema, getPredictionCol(), DataTypes.DoubleType);
+        return appendOutputs(schema, this);
+    }
+
+    /** {@code schema} with the regressor's prediction column as {@code columns} names it. */
+    static StructType appendOutputs(StructType schema, ScoringParams<?> columns) {
+        return Columns.append(schema, columns.getPredictionCol(), DataTypes.DoubleType);
     }
 
     @Override

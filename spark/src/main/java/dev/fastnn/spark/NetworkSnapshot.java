@@ -1,13 +1,14 @@
 package dev.fastnn.spark;
 
 import dev.fastnn.kernels.Activation;
+import dev.fastnn.network.model.ClassLabels;
 import dev.fastnn.network.model.LayerParameters;
 import dev.fastnn.network.model.ModelParameters;
+import dev.fastnn.network.model.Preprocessing;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A {@link ModelParameters} in a form Java serialization takes, for what Spark ships: broadcasts to tasks,
@@ -22,6 +23,13 @@ final class NetworkSnapshot implements Serializable {
     private final float[][] weights;
     private final float[][] biases;
     private final HashMap<String, String> metadata;
+    /** The model file's description of the outputs and inputs (see {@link ModelParameters}). */
+    private final ClassLabels.Kind labelKind;
+    private final ArrayList<String> labels;
+    private final ArrayList<String> featureNames;
+    private final float divisor;
+    private final float[] mean;
+    private final float[] scale;
 
     private NetworkSnapshot(ModelParameters p) {
         int n = p.layers().size();
@@ -39,6 +47,13 @@ final class NetworkSnapshot implements Serializable {
             biases[l] = layer.biases();
         }
         metadata = new HashMap<>(p.metadata());
+        labelKind = p.classLabels() == null ? null : p.classLabels().kind();
+        labels = p.classLabels() == null ? null : new ArrayList<>(p.classLabels().values());
+        featureNames = new ArrayList<>(p.featureNames());
+        Preprocessing pre = p.preprocessing();
+        divisor = pre.divisor();
+        mean = pre.isStandardized() ? pre.mean() : null;
+        scale = pre.isStandardized() ? pre.scale() : null;
     }
 
     /** Shares the arrays of {@code parameters}; neither side changes them. */
@@ -51,7 +66,9 @@ final class NetworkSnapshot implements Serializable {
         for (int l = 0; l < inputs.length; l++) {
             layers.add(new LayerParameters(inputs[l], outputs[l], activations[l], weights[l], biases[l]));
         }
-        return new ModelParameters(layers, metadata);
+        Preprocessing pre = mean == null ? Preprocessing.divisor(divisor) : Preprocessing.standardized(divisor, mean, scale);
+        return new ModelParameters(layers, labels == null ? null : ClassLabels.of(labelKind, labels), featureNames, pre,
+                metadata);
     }
 
     int inputs() {
@@ -66,7 +83,4 @@ final class NetworkSnapshot implements Serializable {
         return activations[activations.length - 1];
     }
 
-    Map<String, String> metadata() {
-        return Map.copyOf(metadata);
-    }
 }

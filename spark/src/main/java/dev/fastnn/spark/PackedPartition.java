@@ -2,6 +2,9 @@ package dev.fastnn.spark;
 
 import java.io.Serializable;
 import java.util.Iterator;
+import dev.fastnn.network.data.Dataset;
+import dev.fastnn.network.model.ClassLabels;
+import dev.fastnn.network.train.Seeds;
 import org.apache.spark.sql.Row;
 
 /**
@@ -33,12 +36,21 @@ final class PackedPartition implements Serializable {
         private final LabelColumn labels;
         private final int inputs;
         private final int outputs;
+        private final double validationFraction;
+        private final long seed;
 
-        Packer(FeatureColumn features, LabelColumn labels, int inputs, int outputs) {
+        /**
+         * Rows of {@code inputs} features and a label for a network with {@code outputs} outputs; with a
+         * validation fraction above 0 each partition holds out that share of its rows, stratified by class,
+         * drawn from {@code seed} and the partition number (so a retried task holds out the same rows).
+         */
+        Packer(FeatureColumn features, LabelColumn labels, int inputs, int outputs, double validationFraction, long seed) {
             this.features = features;
             this.labels = labels;
             this.inputs = inputs;
             this.outputs = outputs;
+            this.validationFraction = validationFraction;
+            this.seed = seed;
         }
 
         PackedPartition pack(int partition, Iterator<Row> rows) {
@@ -56,9 +68,23 @@ final class PackedPartition implements Serializable {
                     return new PackedPartition(partition, null, null,
                             column + " " + problem + " in row " + row + " of partition " + partition);
                 }
-                block.add(labels.value(r));
+                block.add(labels.index(r));
             }
-            return new PackedPartition(partition, block.build(), null, null);
+            SampleBlock all = block.build();
+            if (validationFraction == 0 || all.rows < 2) {
+                return new PackedPartition(partition, all, null, null);
+            }
+            Dataset data = all.labels != null
+                    ? Dataset.classification(all.features, all.rows, all.cols, all.labels, ClassLabels.indices(outputs))
+                    : Dataset.regression(all.features, all.rows, all.cols, all.targets);
+            Dataset.Split split;
+            try {
+                split = data.split(validationFraction, Seeds.partition(seed, partition));
+            } catch (IllegalArgumentException tooFewRows) {
+                // The fraction of this partition's rows rounds to none: it trains on all of them.
+                return new PackedPartition(partition, all, null, null);
+            }
+            return new PackedPartition(partition, SampleBlock.of(split.train()), SampleBlock.of(split.validation()), null);
         }
     }
 }

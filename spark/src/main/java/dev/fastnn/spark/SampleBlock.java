@@ -1,5 +1,6 @@
 package dev.fastnn.spark;
 
+import dev.fastnn.network.data.Dataset;
 import dev.fastnn.network.train.Samples;
 import java.io.Serializable;
 import java.util.Arrays;
@@ -24,6 +25,12 @@ final class SampleBlock implements Serializable {
         this.cols = cols;
         this.labels = labels;
         this.targets = targets;
+    }
+
+    /** The rows of {@code data}, sharing its arrays. */
+    static SampleBlock of(Dataset data) {
+        return new SampleBlock(data.features(), data.rows(), data.cols(), data.hasLabels() ? data.labels() : null,
+                data.hasTargets() ? data.targets() : null);
     }
 
     /** These rows as training or evaluation data for a network with {@code outputs} outputs; needs rows > 0. */

@@ -83,6 +83,19 @@ public record Standardization(float[] mean, float[] scale) {
         return fromVariances(mean, variance, Math.max(RELATIVE_NOISE, 4 * Math.sqrt(rows * Math.ulp(1.0))));
     }
 
+    /**
+     * The statistics from each feature's mean and population variance (in double), for data whose moments are
+     * merged from parts, such as the partitions of a distributed data set (each part's by two passes, then
+     * combined): one part's two-pass moments give exactly what {@link #of(Samples, float)} gives.
+     */
+    public static Standardization fromVariances(double[] mean, double[] variance) {
+        if (mean.length != variance.length) {
+            throw new IllegalArgumentException("standardization needs one variance per mean, got " + mean.length
+                    + " means and " + variance.length + " variances");
+        }
+        return fromVariances(mean, variance, RELATIVE_NOISE);
+    }
+
     private static Standardization fromVariances(double[] mean, double[] variance, double noise) {
         int d = mean.length;
         float[] m = new float[d];

@@ -1,0 +1,78 @@
+package dev.fastnn.spark;
+
+import dev.fastnn.network.model.ModelParameters;
+import java.util.List;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.Identifiable;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * A fastnn multilayer perceptron classifier for Spark ML, trained data-parallel by model averaging (see
+ * {@link FastnnEstimator} for the params). Labels are class indices {@code 0, 1, ...} in a numeric column
+ * (as {@code StringIndexer} makes them) or strings, which become classes in sorted order and are kept by the
+ * model ({@link FastnnClassificationModel#classLabels()}). The output layer has one unit per class: softmax
+ * with cross-entropy (default), or sigmoid with a squared-error loss.
+ *
+ * <pre>{@code
+ * FastnnClassificationModel model = new FastnnClassifier().setLayers(784, 256, 10).setEpochs(5).fit(train);
+ * Dataset<Row> scored = model.transform(test);   // rawPrediction, probability, prediction
+ * }</pre>
+ */
+public final class FastnnClassifier extends FastnnEstimator<FastnnClassifier, FastnnClassificationModel>
+        implements ClassifierParams<FastnnClassifier> {
+    private static final long serialVersionUID = 1L;
+
+    private final Param<String> probabilityCol;
+    private final Param<String> rawPredictionCol;
+
+    public FastnnClassifier(String uid) {
+        super(uid, List.of("softmax", "sigmoid"), List.of("cross-entropy", "mse", "sse"));
+        this.probabilityCol = ClassifierParams.defineProbabilityCol(this);
+        this.rawPredictionCol = ClassifierParams.defineRawPredictionCol(this);
+        ClassifierParams.setDefaults(this);
+    }
+
+    public FastnnClassifier() {
+        this(Identifiable.randomUID("fastnnClassifier"));
+    }
+
+    @Override
+    public Param<String> probabilityCol() {
+        return probabilityCol;
+    }
+
+    @Override
+    public Param<String> rawPredictionCol() {
+        return rawPredictionCol;
+    }
+
+    @Override
+    boolean classifies() {
+        return true;
+    }
+
+    @Override
+    FastnnClassificationModel newModel(String uid, ModelParameters parameters) {
+        return new FastnnClassificationModel(uid, parameters);
+    }
+
+    @Override
+    StructType appendOutputs(StructType schema) {
+        return FastnnClassificationModel.appendOutputs(schema, this);
+    }
+
+    @Override
+    public FastnnClassifier copy(ParamMap extra) {
+        return defaultCopy(extra);
+    }
+
+    public static MLReader<FastnnClassifier> read() {
+        return new StageDirectory.Reader<>(FastnnClassifier.class, false, (uid, model) -> new FastnnClassifier(uid));
+    }
+
+    public static FastnnClassifier load(String path) {
+        return read().load(path);
+    }
+}

@@ -1,0 +1,97 @@
+package dev.fastnn.spark;
+
+import dev.fastnn.network.train.TrainingState;
+import java.io.Serializable;
+
+/**
+ * The sum, over the partitions of one round, of what their local training produced, each weighted by its
+ * sample count: the parameters and optimizer buffers ({@link TrainingState#values()}), the step counters and
+ * the training loss, all in double. Tree aggregation adds these up on the executors; the driver divides once
+ * ({@link #mean}), which is {@link TrainingState#average} over the partitions' states: the mean of one
+ * partition is its state bit for bit. A partition whose training diverged reports that instead.
+ */
+final class RoundResult implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private double weight;
+    private double[] values;
+    private double globalSteps;
+    private double optimizerSteps;
+    /** Sum of each partition's last local epoch loss times its rows, and of the losses alone. */
+    private double weightedLoss;
+    private double lossSum;
+    private int problemPartition = Integer.MAX_VALUE;
+    private String problem;
+
+    /** Nothing yet: the zero of the aggregation. */
+    RoundResult() {
+    }
+
+    /** A partition's {@code rows} trained to {@code end}, with a loss of {@code loss} in its last local epoch. */
+    static RoundResult of(TrainingState end, int rows, double loss) {
+        RoundResult r = new RoundResult();
+        r.weight = rows;
+        float[] v = end.values();
+        r.values = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            r.values[i] = (double) rows * v[i];
+        }
+        r.globalSteps = (double) rows * end.globalStep();
+        r.optimizerSteps = (double) rows * end.optimizer().steps();
+        r.weightedLoss = rows * loss;
+        r.lossSum = loss;
+        return r;
+    }
+
+    /** A partition whose training failed with {@code problem}. */
+    static RoundResult failed(int partition, String problem) {
+        RoundResult r = new RoundResult();
+        r.problemPartition = partition;
+        r.problem = problem;
+        return r;
+    }
+
+    /** Adds {@code other} into this one (the aggregation's seqOp and combOp). */
+    RoundResult merge(RoundResult other) {
+        if (other.problem != null && other.problemPartition < problemPartition) {
+            problemPartition = other.problemPartition;
+            problem = other.problem;
+        }
+        if (other.values == null) {
+            return this;
+        }
+        if (values == null) {
+            values = other.values.clone();
+        } else {
+            for (int i = 0; i < values.length; i++) {
+                values[i] += other.values[i];
+            }
+        }
+        weight += other.weight;
+        globalSteps += other.globalSteps;
+        optimizerSteps += other.optimizerSteps;
+        weightedLoss += other.weightedLoss;
+        lossSum += other.lossSum;
+        return this;
+    }
+
+    /** Null, or what went wrong in the lowest-numbered partition that failed. */
+    String problem() {
+        return problem;
+    }
+
+    /** The averaged state: {@code start}'s structure with the weighted means, after {@code epochsCompleted} epochs. */
+    TrainingState mean(TrainingState start, int epochsCompleted) {
+        float[] mean = new float[values.length];
+        for (int i = 0; i < mean.length; i++) {
+            mean[i] = (float) (values[i] / weight);
+        }
+        return start.withValues(mean).withProgress(epochsCompleted, Math.round(globalSteps / weight),
+                Math.round(optimizerSteps / weight));
+    }
+
+    /** The round's training loss: the sample-weighted mean of the partitions' (a sum for a summed loss). */
+    double loss(boolean meanLoss) {
+        return meanLoss ? weightedLoss / weight : lossSum;
+    }
+}

@@ -1,0 +1,153 @@
+package dev.fastnn.spark;
+
+import dev.fastnn.kernels.Activation;
+import dev.fastnn.kernels.Backend;
+import dev.fastnn.network.model.Initializer;
+import dev.fastnn.network.model.Loss;
+import dev.fastnn.network.train.EarlyStopping;
+import dev.fastnn.network.train.LearningRateSchedule;
+import dev.fastnn.network.train.Optimizer;
+import dev.fastnn.network.train.Regularization;
+import dev.fastnn.network.train.Trainer;
+import java.io.Serializable;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The values of an Estimator's params at {@code fit}, in the form the tasks need: serializable, so that each
+ * task builds the same {@link Trainer} on its executor's backend. One place maps Spark params to the Trainer
+ * builder ({@link #trainer}).
+ */
+final class TrainingSettings implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    static final List<String> OPTIMIZERS = List.of("sgd", "momentum", "adam");
+    static final List<String> SCHEDULES = List.of("constant", "step", "exponential", "cosine");
+
+    final int[] layers;
+    final Activation hiddenActivation;
+    final Activation outputActivation;
+    final boolean biases;
+    final Loss loss;
+    final Initializer initializer;
+    final String optimizer;
+    final float learningRate;
+    final float momentum;
+    final String schedule;
+    final double scheduleFactor;
+    final int scheduleEvery;
+    final int warmupEpochs;
+    final float l2;
+    final float weightDecay;
+    final int batchSize;
+    final double divisor;
+    final boolean standardize;
+    final int epochs;
+    final boolean shuffle;
+    final long seed;
+    final int localEpochs;
+    final double validationFraction;
+    final int earlyStoppingPatience;
+    final EarlyStopping.Monitor earlyStoppingMonitor;
+    final double earlyStoppingMinDelta;
+    final boolean restoreBestWeights;
+    final String backend;
+    final int threads;
+
+    TrainingSettings(FastnnEstimator<?, ?> p) {
+        layers = p.getLayers();
+        hiddenActivation = Activation.parse(p.getHiddenActivation());
+        outputActivation = Activation.parse(p.getOutputActivation());
+        biases = p.getBiases();
+        loss = Loss.parse(p.getLoss());
+        initializer = Initializer.parse(p.getInitializer());
+        optimizer = p.getOptimizer().toLowerCase(Locale.ROOT);
+        learningRate = (float) p.getLearningRate();
+        momentum = (float) p.getMomentum();
+        schedule = p.getSchedule().toLowerCase(Locale.ROOT);
+        scheduleFactor = p.getScheduleFactor();
+        scheduleEvery = p.getScheduleEvery();
+        warmupEpochs = p.getWarmupEpochs();
+        l2 = (float) p.getL2();
+        weightDecay = (float) p.getWeightDecay();
+        batchSize = p.getBatchSize();
+        divisor = p.getDivisor();
+        standardize = p.getStandardize();
+        epochs = p.getEpochs();
+        shuffle = p.getShuffle();
+        seed = p.getSeed();
+        localEpochs = p.getLocalEpochs();
+        validationFraction = p.getValidationFraction();
+        earlyStoppingPatience = p.getEarlyStoppingPatience();
+        earlyStoppingMonitor = EarlyStopping.Monitor.parse(p.getEarlyStoppingMonitor());
+        earlyStoppingMinDelta = p.getEarlyStoppingMinDelta();
+        restoreBestWeights = p.getRestoreBestWeights();
+        backend = p.getBackend();
+        threads = p.getThreads();
+        if (warmupEpochs >= epochs) {
+            throw new IllegalArgumentException("warmupEpochs (" + warmupEpochs + ") must be fewer than epochs (" + epochs + ")");
+        }
+        if (earlyStoppingPatience > 0 && validationFraction == 0) {
+            throw new IllegalArgumentException("early stopping (earlyStoppingPatience " + earlyStoppingPatience
+                    + ") judges a validation set: set validationFraction above 0");
+        }
+    }
+
+    int inputs() {
+        return layers[0];
+    }
+
+    int outputs() {
+        return layers[layers.length - 1];
+    }
+
+    /** Early stopping as the params set it, or null when it is off. */
+    EarlyStopping earlyStopping() {
+        return earlyStoppingPatience == 0 ? null
+                : new EarlyStopping(earlyStoppingMonitor, earlyStoppingPatience, earlyStoppingMinDelta, restoreBestWeights);
+    }
+
+    /**
+     * The Trainer of these settings on {@code backend}: the same on the driver and in every task. Early
+     * stopping is left out: the driver judges the averaged model after each round.
+     */
+    Trainer trainer(Backend backend) {
+        return Trainer.builder()
+                .layers(layers)
+                .hiddenActivation(hiddenActivation)
+                .outputActivation(outputActivation)
+                .biases(biases)
+                .loss(loss)
+                .initializer(initializer)
+                .optimizer(optimizer())
+                .schedule(schedule())
+                .regularization(new Regularization(l2, weightDecay))
+                .batchSize(batchSize)
+                .divisor(divisor)
+                .standardize(standardize)
+                .epochs(epochs)
+                .shuffle(shuffle)
+                .seed(seed)
+                .backend(backend)
+                .build();
+    }
+
+    private Optimizer optimizer() {
+        return switch (optimizer) {
+            case "sgd" -> new Optimizer.Sgd(learningRate);
+            case "momentum" -> new Optimizer.Momentum(learningRate, momentum);
+            case "adam" -> new Optimizer.Adam(learningRate);
+            default -> throw new IllegalArgumentException("unknown optimizer '" + optimizer + "'; valid: " + OPTIMIZERS);
+        };
+    }
+
+    private LearningRateSchedule schedule() {
+        return switch (schedule) {
+            case "constant" -> new LearningRateSchedule.Constant(warmupEpochs);
+            case "step" -> new LearningRateSchedule.Step(scheduleEvery, scheduleFactor, warmupEpochs);
+            case "exponential" -> new LearningRateSchedule.Exponential(scheduleFactor, warmupEpochs);
+            case "cosine" -> new LearningRateSchedule.Cosine(warmupEpochs);
+            default -> throw new IllegalArgumentException("unknown schedule '" + schedule + "'; valid: " + SCHEDULES);
+        };
+    }
+}
