@@ -642,18 +642,19 @@ public abstract class FastnnEstimator<E extends FastnnEstimator<E, M>, M extends
     /** The sorted distinct string labels, one per output; one small job. */
     private List<String> distinctLabels(Dataset<Row> input, int outputs) {
         String name = getLabelCol();
+        int shown = outputs + 20;
         List<Row> rows = input.select(functions.col(name)).where(functions.col(name).isNotNull()).distinct()
-                .limit(outputs + 1).collectAsList();
+                .limit(shown + 1).collectAsList();
         List<String> labels = new ArrayList<>();
         for (Row r : rows) {
             labels.add(r.getString(0));
         }
         labels.sort(null);
         if (labels.size() != outputs) {
-            throw new IllegalArgumentException("label column '" + name + "' holds " + (labels.size() > outputs
-                    ? "more than " + outputs : Integer.toString(labels.size())) + " distinct labels"
-                    + (labels.size() <= outputs ? " " + labels : "") + " but the last layer has " + outputs
-                    + " outputs; give it one output per label");
+            String found = labels.size() > shown ? "more than " + shown + " distinct labels"
+                    : labels.size() + " distinct labels " + labels;
+            throw new IllegalArgumentException("label column '" + name + "' holds " + found + " but the last layer has "
+                    + outputs + " outputs; give it one output per label");
         }
         return labels;
     }
