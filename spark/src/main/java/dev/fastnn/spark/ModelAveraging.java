@@ -33,7 +33,8 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * Data-parallel training by synchronous rounds of model averaging. Each partition of the DataFrame is read
  * once into float arrays ({@link PackedPartition}) and cached; one aggregation checks every row and takes
- * the standardization statistics ({@link DataSummary}). Then each round broadcasts the training state
+ * the standardization statistics ({@link DataSummary}); the features are then divided and standardized once
+ * into a second cache (what {@link Trainer#fit} does to its data first). Then each round broadcasts the training state
  * (parameters, optimizer buffers and counters), every task trains {@code localEpochs} epochs on its
  * partition with {@link Trainer#trainEpochs} on its executor's backend, with all randomness drawn from
  * {@link Seeds#partition}{@code (run seed, partition)}, and a tree aggregation brings the sample-weighted sums
@@ -56,12 +57,17 @@ final class ModelAveraging {
     }
 
     private final TrainingSettings settings;
+    /** The partitions as training sees them: preprocessed when the features are divided or standardized. */
     private final JavaRDD<PackedPartition> partitions;
+    /** The partitions as packed, cached until {@link #partitions} is; then null. */
+    private JavaRDD<PackedPartition> packed;
     private final JavaSparkContext sc;
 
-    private ModelAveraging(TrainingSettings settings, JavaRDD<PackedPartition> partitions) {
+    private ModelAveraging(TrainingSettings settings, JavaRDD<PackedPartition> partitions,
+                           JavaRDD<PackedPartition> packed) {
         this.settings = settings;
         this.partitions = partitions;
+        this.packed = packed == partitions ? null : packed;
         this.sc = JavaSparkContext.fromSparkContext(partitions.context());
     }
 
@@ -83,16 +89,24 @@ final class ModelAveraging {
         JavaRDD<PackedPartition> packed = rows
                 .mapPartitionsWithIndex((p, it) -> List.of(packer.pack(p, it)).iterator(), false)
                 .persist(StorageLevel.MEMORY_AND_DISK());
+        JavaRDD<PackedPartition> training = packed;
         try {
             DataSummary summary = packed.treeAggregate(
                     new DataSummary(settings.standardize ? (float) settings.divisor : 0f),
                     DataSummary::add, DataSummary::merge);
             check(summary, settings);
-            ModelAveraging run = new ModelAveraging(settings, packed);
-            return run.train(settings.standardize ? summary.standardization() : null, summary.validationRows > 0,
-                    classLabels, featureNames);
+            Standardization st = settings.standardize ? summary.standardization() : null;
+            if (st != null || settings.divisor != 1) {
+                float divisor = (float) settings.divisor;
+                float[] mean = st == null ? null : st.mean();
+                float[] scale = st == null ? null : st.scale();
+                training = packed.map(p -> p.preprocessed(divisor, mean, scale)).persist(StorageLevel.MEMORY_AND_DISK());
+            }
+            return new ModelAveraging(settings, training, packed).train(st, summary.validationRows > 0, classLabels,
+                    featureNames);
         } finally {
             packed.unpersist(false);
+            training.unpersist(false);
         }
     }
 
@@ -114,7 +128,7 @@ final class ModelAveraging {
                           List<String> featureNames) {
         Backend backend = ExecutorBackends.forTask(settings.backend, settings.threads);
         Trainer trainer = settings.trainer(backend);
-        TrainingState state = trainer.initialState(standardization);
+        TrainingState state = settings.localTrainer(backend).initialState(null);
         EarlyStopping earlyStopping = settings.earlyStopping();
         List<EpochMetrics> history = new ArrayList<>();
         double best = Double.NaN;
@@ -132,11 +146,15 @@ final class ModelAveraging {
                 throw new IllegalStateException(result.problem());
             }
             state = result.mean(state, state.epochsCompleted() + epochs);
+            if (packed != null) {
+                packed.unpersist(false);
+                packed = null;
+            }
             double seconds = (System.nanoTime() - started) / 1e9;
             double validationLoss = Double.NaN;
             double validationAccuracy = Double.NaN;
             if (validate) {
-                ValidationResult v = validate(fold(state.parameters(), state.standardization()));
+                ValidationResult v = validate(state.parameters());
                 validationLoss = v.loss(settings.loss.isMean());
                 validationAccuracy = v.accuracy(classLabels != null);
             }
@@ -174,7 +192,7 @@ final class ModelAveraging {
         metadata.put("sparkPartitions", Integer.toString(partitions.getNumPartitions()));
         metadata.put("sparkRounds", Integer.toString(rounds));
         metadata.put("localEpochs", Integer.toString(settings.localEpochs));
-        ModelParameters model = fold(trained, state.standardization()).withClassLabels(classLabels)
+        ModelParameters model = fold(trained, standardization).withClassLabels(classLabels)
                 .withFeatureNames(featureNames).withMetadata(metadata);
         return new Outcome(model, history);
     }
@@ -190,7 +208,7 @@ final class ModelAveraging {
         }
     }
 
-    /** Scores {@code model} (raw-feature space) on every partition's validation rows. */
+    /** Scores {@code model} (in training space) on every partition's preprocessed validation rows. */
     private ValidationResult validate(ModelParameters model) {
         Broadcast<NetworkSnapshot> shared = sc.broadcast(NetworkSnapshot.of(model));
         TrainingSettings s = settings;
@@ -245,7 +263,7 @@ final class ModelAveraging {
             if (part.train.rows == 0) {
                 return Collections.emptyIterator();
             }
-            Trainer trainer = settings.trainer(ExecutorBackends.forTask(settings.backend, settings.threads));
+            Trainer trainer = settings.localTrainer(ExecutorBackends.forTask(settings.backend, settings.threads));
             TrainingState from = start.value().state();
             double[] lastLoss = {Double.NaN};
             TrainingListener listener = new TrainingListener() {

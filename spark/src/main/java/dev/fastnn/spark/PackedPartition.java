@@ -1,10 +1,11 @@
 package dev.fastnn.spark;
 
-import java.io.Serializable;
-import java.util.Iterator;
 import dev.fastnn.network.data.Dataset;
 import dev.fastnn.network.model.ClassLabels;
+import dev.fastnn.network.model.Preprocessing;
 import dev.fastnn.network.train.Seeds;
+import java.io.Serializable;
+import java.util.Iterator;
 import org.apache.spark.sql.Row;
 
 /**
@@ -26,6 +27,16 @@ final class PackedPartition implements Serializable {
         this.train = train;
         this.validation = validation;
         this.problem = problem;
+    }
+
+    /**
+     * This partition with its features divided by {@code divisor} and, when {@code mean} is not null,
+     * standardized: what training and validation see, computed once instead of in every round.
+     */
+    PackedPartition preprocessed(float divisor, float[] mean, float[] scale) {
+        Preprocessing p = mean == null ? Preprocessing.divisor(divisor) : Preprocessing.standardized(divisor, mean, scale);
+        return new PackedPartition(partition, train.preprocessed(p), validation == null ? null : validation.preprocessed(p),
+                problem);
     }
 
     /** How a partition's rows become a {@link PackedPartition}; serializable, it runs in the tasks. */

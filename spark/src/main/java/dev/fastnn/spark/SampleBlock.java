@@ -1,6 +1,7 @@
 package dev.fastnn.spark;
 
 import dev.fastnn.network.data.Dataset;
+import dev.fastnn.network.model.Preprocessing;
 import dev.fastnn.network.train.Samples;
 import java.io.Serializable;
 import java.util.Arrays;
@@ -31,6 +32,11 @@ final class SampleBlock implements Serializable {
     static SampleBlock of(Dataset data) {
         return new SampleBlock(data.features(), data.rows(), data.cols(), data.hasLabels() ? data.labels() : null,
                 data.hasTargets() ? data.targets() : null);
+    }
+
+    /** These rows with their features transformed by {@code p} (a new feature array; the rest is shared). */
+    SampleBlock preprocessed(Preprocessing p) {
+        return rows == 0 ? this : new SampleBlock(p.apply(features, rows, cols), rows, cols, labels, targets);
     }
 
     /** These rows as training or evaluation data for a network with {@code outputs} outputs; needs rows > 0. */

@@ -1,22 +1,20 @@
 package dev.fastnn.spark;
 
 import dev.fastnn.network.train.OptimizerState;
-import dev.fastnn.network.train.Standardization;
 import dev.fastnn.network.train.TrainingState;
 import java.io.Serializable;
 import java.util.List;
 
 /**
- * A {@link TrainingState} in a form Java serialization takes, for the broadcast that starts each round:
- * everything a task needs to continue the run (parameters, standardization, optimizer buffers and counters,
- * run seed). Early-stopping progress stays on the driver, which alone judges the averaged model.
+ * A {@link TrainingState} of the tasks' trainer ({@link TrainingSettings#localTrainer}, which sees features
+ * preprocessed already and so carries no standardization) in a form Java serialization takes, for the
+ * broadcast that starts each round: parameters, optimizer buffers and counters, run seed. Early-stopping
+ * progress stays on the driver, which alone judges the averaged model.
  */
 final class StateSnapshot implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final NetworkSnapshot parameters;
-    private final float[] mean;
-    private final float[] scale;
     private final String optimizer;
     private final long optimizerSteps;
     private final float[][] buffers;
@@ -26,10 +24,10 @@ final class StateSnapshot implements Serializable {
 
     /** Shares the arrays of {@code state}; neither side changes them. */
     StateSnapshot(TrainingState state) {
+        if (state.standardization() != null) {
+            throw new IllegalArgumentException("the tasks train on preprocessed features; this state standardizes");
+        }
         parameters = NetworkSnapshot.of(state.parameters());
-        Standardization st = state.standardization();
-        mean = st == null ? null : st.mean();
-        scale = st == null ? null : st.scale();
         optimizer = state.optimizer().optimizer();
         optimizerSteps = state.optimizer().steps();
         buffers = state.optimizer().buffers().toArray(new float[0][]);
@@ -39,7 +37,7 @@ final class StateSnapshot implements Serializable {
     }
 
     TrainingState state() {
-        return new TrainingState(parameters.parameters(), mean == null ? null : new Standardization(mean, scale),
+        return new TrainingState(parameters.parameters(), null,
                 new OptimizerState(optimizer, optimizerSteps, List.of(buffers)), epochsCompleted, globalStep, runSeed,
                 null);
     }

@@ -112,6 +112,19 @@ final class TrainingSettings implements Serializable {
      * stopping is left out: the driver judges the averaged model after each round.
      */
     Trainer trainer(Backend backend) {
+        return builder().divisor(divisor).standardize(standardize).backend(backend).build();
+    }
+
+    /**
+     * The Trainer the tasks run: these settings for features that are divided and standardized already
+     * (each partition is preprocessed once, not in every round). Its states are those of {@link #trainer}
+     * without the standardization statistics, drawn alike from the same seed.
+     */
+    Trainer localTrainer(Backend backend) {
+        return builder().backend(backend).build();
+    }
+
+    private Trainer.Builder builder() {
         return Trainer.builder()
                 .layers(layers)
                 .hiddenActivation(hiddenActivation)
@@ -123,13 +136,9 @@ final class TrainingSettings implements Serializable {
                 .schedule(schedule())
                 .regularization(new Regularization(l2, weightDecay))
                 .batchSize(batchSize)
-                .divisor(divisor)
-                .standardize(standardize)
                 .epochs(epochs)
                 .shuffle(shuffle)
-                .seed(seed)
-                .backend(backend)
-                .build();
+                .seed(seed);
     }
 
     private Optimizer optimizer() {

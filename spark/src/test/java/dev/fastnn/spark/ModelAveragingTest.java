@@ -102,6 +102,59 @@ class ModelAveragingTest {
                 everyTwo.parameters().layers().get(1).weights()[0]);
     }
 
+    @Test
+    void earlyStoppingEndsPatienceRoundsAfterTheBestAndRestoresItsWeights() {
+        TestData.Table noise = TestData.blobs(300, 20, 2, 4);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(9);
+        for (int i = 0; i < noise.rows(); i++) {
+            noise.labels()[i] = random.nextInt(2);
+        }
+        Dataset<Row> frame = TestData.vectors(spark, noise, 2);
+        FastnnClassifier estimator = new FastnnClassifier().setLayers(20, 64, 2).setLearningRate(0.01).setBatchSize(16)
+                .setEpochs(30).setValidationFraction(0.3).setSeed(2).setBackend("naive");
+        FastnnClassificationModel stopped = estimator.setEarlyStoppingPatience(2).fit(frame);
+
+        List<EpochMetrics> history = stopped.history();
+        int best = 0;
+        for (int i = 1; i < history.size(); i++) {
+            best = history.get(i).validationLoss() < history.get(best).validationLoss() ? i : best;
+        }
+        int bestEpoch = history.get(best).epoch();
+        assertTrue(history.size() < 30, "labels are noise: validation loss rises soon, " + history);
+        assertEquals(bestEpoch + 2, history.size(), "two rounds without improvement after the best");
+        assertEquals("early_stopped", stopped.parameters().metadata().get("stopReason"));
+        assertEquals(Integer.toString(bestEpoch), stopped.parameters().metadata().get("bestEpoch"));
+        for (EpochMetrics m : history) {
+            assertTrue(m.validationAccuracy() >= 0 && m.validationAccuracy() <= 1, m.toString());
+        }
+
+        FastnnClassificationModel untilBest = estimator.setEarlyStoppingPatience(0).setEpochs(bestEpoch).fit(frame);
+        assertSameLayers(untilBest.parameters(), stopped.parameters());
+    }
+
+    @Test
+    void aRegressorFitsALinearTarget() {
+        TestData.Table linear = TestData.linear(800, 5, 6);
+        FastnnRegressionModel model = new FastnnRegressor().setLayers(5, 16, 1).setLearningRate(0.01).setBatchSize(16)
+                .setEpochs(8).setBackend("naive").setValidationFraction(0.2).fit(TestData.vectors(spark, linear, 2));
+        List<Row> out = model.transform(TestData.vectors(spark, linear, 2)).collectAsList();
+        double squared = 0;
+        double variance = 0;
+        double mean = 0;
+        for (float y : linear.targets()) {
+            mean += y / linear.rows();
+        }
+        for (int i = 0; i < linear.rows(); i++) {
+            double e = out.get(i).<Double>getAs("prediction") - linear.targets()[i];
+            squared += e * e;
+            variance += (linear.targets()[i] - mean) * (linear.targets()[i] - mean);
+        }
+        assertTrue(1 - squared / variance > 0.95, "R^2 " + (1 - squared / variance));
+        EpochMetrics last = model.history().get(model.history().size() - 1);
+        assertTrue(last.validationLoss() < 0.05, "validation MSE " + last.validationLoss());
+        assertTrue(Double.isNaN(last.validationAccuracy()));
+    }
+
     static void assertSameLayers(ModelParameters expected, ModelParameters actual) {
         assertEquals(expected.layers().size(), actual.layers().size());
         for (int l = 0; l < expected.layers().size(); l++) {
