@@ -12,6 +12,18 @@ final class LocalSpark {
     }
 
     static SparkSession start(Class<?> testClass) {
+        return builder(testClass).getOrCreate();
+    }
+
+    /**
+     * The same with Kryo as Spark's serializer (of broadcasts, task results and cached blocks), as many
+     * clusters run; closures stay on Java serialization either way.
+     */
+    static SparkSession startWithKryo(Class<?> testClass) {
+        return builder(testClass).config("spark.serializer", "org.apache.spark.serializer.KryoSerializer").getOrCreate();
+    }
+
+    private static SparkSession.Builder builder(Class<?> testClass) {
         return SparkSession.builder()
                 .master("local[2]")
                 .appName(testClass.getSimpleName())
@@ -20,7 +32,6 @@ final class LocalSpark {
                 .config("spark.driver.host", "127.0.0.1")
                 .config("spark.driver.bindAddress", "127.0.0.1")
                 .config("spark.sql.shuffle.partitions", 2)
-                .config("spark.sql.warehouse.dir", Path.of("target", "spark-warehouse").toAbsolutePath().toString())
-                .getOrCreate();
+                .config("spark.sql.warehouse.dir", Path.of("target", "spark-warehouse").toAbsolutePath().toString());
     }
 }

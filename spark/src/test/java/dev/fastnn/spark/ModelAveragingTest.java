@@ -27,14 +27,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Training by model averaging against single-machine fastnn, and what averaging over partitions gives. */
+/**
+ * Training by model averaging against single-machine fastnn, and what averaging over partitions gives; with
+ * Kryo as Spark's serializer (the other test classes use Spark's default, Java serialization).
+ */
 class ModelAveragingTest {
     private static SparkSession spark;
     private static TestData.Table blobs;
 
     @BeforeAll
     static void start() {
-        spark = LocalSpark.start(ModelAveragingTest.class);
+        spark = LocalSpark.startWithKryo(ModelAveragingTest.class);
         blobs = TestData.blobs(700, 6, 3, 21);
     }
 
