@@ -1,5 +1,6 @@
 package dev.fastnn.benchmarks;
 
+import dev.fastnn.kernels.Backends;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
@@ -23,8 +24,8 @@ import org.jfree.data.xy.XYSeriesCollection;
 /** The square-gemm GFLOP/s of every backend and thread count against n, as a PNG line chart (JFreeChart). */
 final class GemmChart {
     private static final Map<String, Color> COLORS = Map.of(
-            "naive", new Color(0x888888), "vector", new Color(0xD62728), "aparapi", new Color(0x9467BD),
-            "openblas", new Color(0x1F77B4), "netlib", new Color(0x2CA02C));
+            Backends.NAIVE, new Color(0x888888), Backends.VECTOR, new Color(0xD62728), Backends.APARAPI, new Color(0x9467BD),
+            BenchmarkBackends.OPENBLAS, new Color(0x1F77B4), BenchmarkBackends.NETLIB, new Color(0x2CA02C));
 
     private GemmChart() {
     }
@@ -77,7 +78,7 @@ final class GemmChart {
     /** Backends in the report's order, then fewer threads first. */
     private static String order(String seriesName) {
         String backend = seriesName.substring(0, seriesName.indexOf(','));
-        int rank = List.of("naive", "vector", "aparapi", "openblas", "netlib").indexOf(backend);
+        int rank = BenchmarkBackends.gemmContenders().indexOf(backend);
         return (rank < 0 ? 9 : rank) + seriesName;
     }
 }

@@ -4,10 +4,13 @@ import dev.fastnn.kernels.Backend;
 import dev.fastnn.kernels.Matrix;
 import dev.ludovic.netlib.blas.BLAS;
 import dev.ludovic.netlib.blas.JavaBLAS;
+import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.openblas.global.openblas_full;
 import org.bytedeco.openblas.global.openblas_nolapack;
 
 /**
@@ -16,7 +19,8 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  *
  * <ul>
  *   <li>{@code openblas}: native OpenBLAS (org.bytedeco, linux-x86_64) through {@code cblas_sgemm}, on
- *       off-heap buffers so no call copies a Java array; its thread count is pinned per fork.</li>
+ *       off-heap buffers so no call copies a Java array; its thread count is pinned per fork, and a fork
+ *       whose environment tunes OpenBLAS refuses to run ({@link #openBlasTuned}).</li>
  *   <li>{@code netlib}: dev.ludovic.netlib's pure-Java BLAS ({@code VectorBLAS} when the Vector API
  *       module is present, what Spark MLlib uses), single-threaded.</li>
  * </ul>
@@ -25,8 +29,8 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  * got a transpose or a leading dimension wrong cannot post a fast but meaningless number.
  */
 abstract class GemmContender implements AutoCloseable {
-    static final String OPENBLAS = "openblas";
-    static final String NETLIB = "netlib";
+    /** OpenBLAS reads these when it loads; set, they choose its kernels instead of its own choice for this CPU. */
+    static final List<String> OPENBLAS_TUNING = List.of("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE");
 
     final GemmShape shape;
     /** The inputs as stored (see {@link GemmShape#aRows()}), kept for {@link #verify()}. */
@@ -42,15 +46,49 @@ abstract class GemmContender implements AutoCloseable {
 
     /** Contender {@code name} (a fastnn backend, openblas or netlib) with {@code threads} threads. */
     static GemmContender create(String name, int threads, GemmShape shape, long seed) {
+        BenchmarkBackends.requireMeaningfulThreads(name, threads);
         switch (name) {
-            case OPENBLAS:
+            case BenchmarkBackends.OPENBLAS:
+                requireOpenBlasUntuned(System.getenv());
                 return new OpenBlas(shape, seed, threads);
-            case NETLIB:
-                BenchmarkBackends.requireOneThread(name, threads);
+            case BenchmarkBackends.NETLIB:
                 return new Netlib(shape, seed);
             default:
                 return new FastnnBackend(BenchmarkBackends.create(name, threads), shape, seed);
         }
+    }
+
+    /**
+     * Why a fork with this environment must not measure OpenBLAS, or {@code null}: some machines set
+     * {@link #OPENBLAS_TUNING} for old OpenBLAS builds, and on a newer CPU they make this OpenBLAS run older, slower
+     * kernels (AVX2 at half the speed of its AVX-512 ones), so fastnn would be measured against a reference held
+     * back. {@code ./fastnn bench} unsets them.
+     */
+    static String openBlasTuned(Map<String, String> environment) {
+        List<String> set = OPENBLAS_TUNING.stream().filter(environment::containsKey)
+                .map(v -> v + "=" + environment.get(v)).toList();
+        if (set.isEmpty()) {
+            return null;
+        }
+        return String.join(" and ", set) + " set: OpenBLAS would use the kernels named there instead of the best "
+                + "ones for this CPU. Run without them (env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE java -jar "
+                + "benchmarks/target/benchmarks.jar ...) or through ./fastnn bench, which unsets them";
+    }
+
+    private static void requireOpenBlasUntuned(Map<String, String> environment) {
+        String reason = openBlasTuned(environment);
+        if (reason != null) {
+            throw new IllegalStateException("the openblas contender refuses to run with " + reason);
+        }
+    }
+
+    /**
+     * The kernel family OpenBLAS picked for this CPU at load time ({@code openblas_get_corename}, e.g. SkylakeX
+     * or Haswell): what the openblas numbers were measured with.
+     */
+    static String openBlasCoreName() {
+        // OpenBLAS's own static string: read, never freed. Only openblas_full's JNI wrapper maps this function.
+        return openblas_full.openblas_get_corename().getString().trim();
     }
 
     /** {@code C = op(A) op(B)}: the measured operation. */
@@ -148,6 +186,7 @@ abstract class GemmContender implements AutoCloseable {
             ma.close();
             mb.close();
             mc.close();
+            backend.close();
         }
     }
 
@@ -189,7 +228,7 @@ abstract class GemmContender implements AutoCloseable {
 
         @Override
         String description() {
-            return openblas_nolapack.OPENBLAS_VERSION.trim() + ", threads=" + threads;
+            return openblas_nolapack.OPENBLAS_VERSION.trim() + " (core " + openBlasCoreName() + "), threads=" + threads;
         }
 
         @Override

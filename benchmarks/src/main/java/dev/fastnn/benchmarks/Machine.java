@@ -11,12 +11,12 @@ import java.util.List;
 import java.util.Properties;
 
 /**
- * What a benchmark run ran on, stored beside its JMH JSON (which records the JDK but not the CPU or the
- * environment variables that change what OpenBLAS runs), so the report names the machine the numbers
- * came from rather than the one it happens to be rendered on.
+ * What a benchmark run ran on, stored beside its JMH JSON (which records the JDK but not the CPU, the kernels
+ * OpenBLAS chose for it or the environment variables that change that choice), so the report names the machine
+ * the numbers came from rather than the one it happens to be rendered on.
  */
-record Machine(String cpu, int logicalCpus, String cpuFlags, String jdk, String os, String openblasCoretype,
-               String openblasL2Size, String command, String date) {
+record Machine(String cpu, int logicalCpus, String cpuFlags, String jdk, String os, String openblasCore,
+               String openblasCoretype, String openblasL2Size, String command, String date) {
 
     /** This machine and JVM, now; {@code command} is how the run was started. */
     static Machine current(String command) {
@@ -38,7 +38,17 @@ record Machine(String cpu, int logicalCpus, String cpuFlags, String jdk, String 
                         + " (" + System.getProperty("java.vendor") + ")",
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
                         + System.getProperty("os.arch"),
-                envOrUnset("OPENBLAS_CORETYPE"), envOrUnset("OPENBLAS_L2_SIZE"), command, Instant.now().toString());
+                currentOpenblasCore(), envOrUnset("OPENBLAS_CORETYPE"), envOrUnset("OPENBLAS_L2_SIZE"), command,
+                Instant.now().toString());
+    }
+
+    /** The kernels OpenBLAS picks in this environment, which the benchmark forks inherit. */
+    private static String currentOpenblasCore() {
+        try {
+            return GemmContender.openBlasCoreName();
+        } catch (RuntimeException | LinkageError e) {
+            return "unknown (" + e + ")";
+        }
     }
 
     /** The SIMD extensions that decide which kernels OpenBLAS and the Vector API can use. */
@@ -65,6 +75,7 @@ record Machine(String cpu, int logicalCpus, String cpuFlags, String jdk, String 
         p.setProperty("cpuFlags", cpuFlags);
         p.setProperty("jdk", jdk);
         p.setProperty("os", os);
+        p.setProperty("openblasCore", openblasCore);
         p.setProperty("OPENBLAS_CORETYPE", openblasCoretype);
         p.setProperty("OPENBLAS_L2_SIZE", openblasL2Size);
         p.setProperty("command", command);
@@ -81,7 +92,7 @@ record Machine(String cpu, int logicalCpus, String cpuFlags, String jdk, String 
         }
         return new Machine(p.getProperty("cpu", "?"), Integer.parseInt(p.getProperty("logicalCpus", "0")),
                 p.getProperty("cpuFlags", ""), p.getProperty("jdk", "?"), p.getProperty("os", "?"),
-                p.getProperty("OPENBLAS_CORETYPE", "?"), p.getProperty("OPENBLAS_L2_SIZE", "?"),
+                p.getProperty("openblasCore", "not recorded"), p.getProperty("OPENBLAS_CORETYPE", "?"), p.getProperty("OPENBLAS_L2_SIZE", "?"),
                 p.getProperty("command", "?"), p.getProperty("date", "?"));
     }
 }

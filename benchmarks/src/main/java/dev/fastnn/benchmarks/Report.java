@@ -3,6 +3,7 @@ package dev.fastnn.benchmarks;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.fastnn.kernels.Backends;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -31,17 +32,17 @@ import java.util.stream.Stream;
  * benchmark and parameters the newer wins (keeping an older {@code -prof gc} allocation figure), so
  * suites run one at a time add up to one report. {@code numpy-*.json} files (from {@code numpy_epoch.py})
  * add numpy's epoch times, one line each. The result files used are listed, and the machine is the one
- * recorded beside the newest of them; a table's ratios compare results of one suite run when that suite
- * was run last, which is how {@code ./fastnn bench} runs them.
+ * recorded beside the newest of them (with the OpenBLAS core its forks ran); a table's ratios compare
+ * results of one suite run when that suite was run last, which is how {@code ./fastnn bench} runs them.
+ * The goals and the square tables' ratio columns are data ({@link Goal}), every table a {@link MarkdownTable}.
  */
 public final class Report {
-    private static final List<String> BACKEND_ORDER = List.of("naive", "vector", "aparapi", "openblas", "netlib");
-    private static final List<String> SUBJECTS = List.of("vector", "aparapi");
     /** Fashion-MNIST's training set: an epoch at batch 128 is 60000 / 128 steps. */
     private static final double FASHION_MNIST_TRAIN = 60000;
     private static final int MLP_BATCH = 128;
 
     private final List<Measurement> results;
+    private final Goal.Data data = Goal.load();
     private final Machine machine;
     private final String machineNote;
     private final List<JsonObject> numpy;
@@ -157,8 +158,9 @@ public final class Report {
         md.append("- CPU: ").append(machine.cpu()).append(", ").append(machine.logicalCpus()).append(" logical CPUs")
                 .append(machine.cpuFlags().isEmpty() ? "" : " (" + machine.cpuFlags() + ")").append('\n');
         md.append("- JDK: ").append(machine.jdk()).append("; OS: ").append(machine.os()).append('\n');
-        md.append("- OPENBLAS_CORETYPE: ").append(machine.openblasCoretype()).append(", OPENBLAS_L2_SIZE: ")
-                .append(machine.openblasL2Size()).append('\n');
+        md.append("- OpenBLAS core: ").append(machine.openblasCore()).append("; OPENBLAS_CORETYPE: ")
+                .append(machine.openblasCoretype()).append(", OPENBLAS_L2_SIZE: ").append(machine.openblasL2Size())
+                .append('\n');
         md.append("- Run: `").append(machine.command()).append("` at ").append(machine.date()).append(" (")
                 .append(machineNote).append(")\n");
         Set<String> jdks = results.stream().map(Measurement::jdk).collect(Collectors.toCollection(TreeSet::new));
@@ -173,51 +175,53 @@ public final class Report {
                 .append("interval where there was more than one iteration. GFLOP/s count `2 m n k` per product.\n\n");
     }
 
-    /** The targets of issue 4, each with the number it is judged by. */
+    /** The goals of {@link Goal#RESOURCE}, each with the number it is judged by. */
     private void goals(StringBuilder md) {
-        List<String[]> rows = new ArrayList<>();
-        rows.add(ratioGoal("vector gemm, 1 thread, n = 256...2048: >= 95% of openblas", 1,
-                List.of(256, 512, 1024, 2048), "openblas", 0.95));
-        rows.add(ratioGoal("vector gemm, 2 threads, n >= 512: >= 90% of openblas", 2, List.of(512, 1024, 2048),
-                "openblas", 0.90));
-        rows.add(ratioGoal("vector gemm, 1 thread, n = 512: >= 50x naive", 1, List.of(512), "naive", 50));
-        rows.add(ratioGoal("vector gemm, 1 thread, n = 1024: >= 1.5x netlib", 1, List.of(1024), "netlib", 1.5));
-        Optional<Measurement> sig = find("SigmoidBenchmark.sigmoid", Map.of("backend", "vector", "size", "65536",
-                "threads", "1"));
-        rows.add(sig.map(m -> {
-            double g = 65536 / m.seconds() / 1e9;
-            return new String[] {"vector sigmoid, 64K elements, 1 thread: >= 4 G elements/s",
-                    String.format(Locale.ROOT, "%.2f G/s", g), g >= 4 ? "yes" : "no"};
-        }).orElse(new String[] {"vector sigmoid, 64K elements, 1 thread: >= 4 G elements/s", "not measured", "-"}));
-        md.append("## Goals (issue 4)\n\n| goal | measured | met |\n|---|---|---|\n");
-        for (String[] r : rows) {
-            md.append("| ").append(String.join(" | ", r)).append(" |\n");
+        MarkdownTable table = new MarkdownTable(List.of("issue", "goal", "measured", "met"), List.of());
+        for (Goal goal : data.goals()) {
+            String[] judged = goal.reference() != null ? ratioGoal(goal) : rateGoal(goal);
+            table.row(List.of(goal.issue(), goal.text(), judged[0], judged[1]));
         }
-        md.append('\n');
+        md.append("## Goals\n\n").append(table.render());
     }
 
-    private String[] ratioGoal(String goal, int threads, List<Integer> sizes, String reference, double target) {
+    /** The worst reference-to-subject ratio over the varying values, formatted, and whether it meets the target. */
+    private String[] ratioGoal(Goal goal) {
         double worst = Double.POSITIVE_INFINITY;
-        int worstN = 0;
-        for (int n : sizes) {
-            Optional<Measurement> v = gemm("vector", n, threads);
-            Optional<Measurement> r = gemm(reference, n, threads);
-            if (v.isEmpty() || r.isEmpty()) {
-                return new String[] {goal, "not measured (n = " + n + ")", "-"};
+        String worstValue = "";
+        List<String> values = goal.varying() == null ? List.of("") : goal.values();
+        for (String value : values) {
+            Map<String, String> params = new LinkedHashMap<>(goal.fixed());
+            if (goal.varying() != null) {
+                params.put(goal.varying(), value);
             }
-            double ratio = r.get().seconds() / v.get().seconds();
+            Optional<Measurement> subject = find(goal.benchmark(), params);
+            params.put("backend", goal.reference());
+            Optional<Measurement> reference = find(goal.benchmark(), params);
+            if (subject.isEmpty() || reference.isEmpty()) {
+                return new String[] {"not measured" + (goal.varying() == null ? "" : " (" + goal.varying() + " = " + value + ")"), "-"};
+            }
+            double ratio = reference.get().seconds() / subject.get().seconds();
             if (ratio < worst) {
                 worst = ratio;
-                worstN = n;
+                worstValue = value;
             }
         }
-        // A target below 1 is a share of the reference ("95% of openblas"), above 1 a speed-up ("50x naive").
-        String measured = target < 1
-                ? String.format(Locale.ROOT, "%.0f%%", worst * 100) : String.format(Locale.ROOT, "%.1fx", worst);
-        if (sizes.size() > 1) {
-            measured = "lowest " + measured + " (n = " + worstN + ")";
+        String measured = goal.isShare()
+                ? String.format(Locale.ROOT, "%.0f%%", worst * 100) : String.format(Locale.ROOT, "%.2fx", worst);
+        if (values.size() > 1) {
+            measured = "lowest " + measured + " (" + goal.varying() + " = " + worstValue + ")";
         }
-        return new String[] {goal, measured, worst >= target ? "yes" : "no"};
+        return new String[] {measured, worst >= goal.target() ? "yes" : "no"};
+    }
+
+    private String[] rateGoal(Goal goal) {
+        Optional<Measurement> m = find(goal.benchmark(), goal.fixed());
+        if (m.isEmpty()) {
+            return new String[] {"not measured", "-"};
+        }
+        double perSecond = Double.parseDouble(m.get().param(goal.workParam())) / m.get().seconds();
+        return new String[] {String.format(Locale.ROOT, "%.2f G/s", perSecond / 1e9), perSecond >= goal.target() ? "yes" : "no"};
     }
 
     private void squareGemm(StringBuilder md, String chartLink) {
@@ -231,39 +235,32 @@ public final class Report {
             List<Measurement> t = gemm.stream().filter(m -> m.intParam("threads") == threads).toList();
             List<String> backends = backends(t);
             List<String[]> ratios = new ArrayList<>();
-            for (String subject : SUBJECTS) {
-                // vector is the issue's subject and gets every ratio; aparapi only the one to openblas.
-                List<String> references = subject.equals("vector")
-                        ? List.of("openblas", "naive", "netlib") : List.of("openblas");
+            data.ratioColumns().forEach((subject, references) -> {
                 for (String reference : references) {
                     if (backends.contains(subject) && backends.contains(reference)) {
                         ratios.add(new String[] {subject, reference});
                     }
                 }
-            }
-            md.append("### ").append(threads).append(threads == 1 ? " thread\n\n" : " threads\n\n");
-            md.append("| n |");
-            backends.forEach(b -> md.append(' ').append(b).append(" |"));
-            ratios.forEach(r -> md.append(' ').append(r[0]).append(" / ").append(r[1]).append(" |"));
-            md.append("\n|---:|");
-            md.append("---:|".repeat(backends.size() + ratios.size()));
-            md.append('\n');
+            });
+            List<String> header = new ArrayList<>(List.of("n"));
+            header.addAll(backends);
+            ratios.forEach(r -> header.add(r[0] + " / " + r[1]));
+            MarkdownTable table = new MarkdownTable(List.of(), header);
             for (int n : distinctInts(t, "n")) {
-                md.append("| ").append(n).append(" |");
+                List<String> row = new ArrayList<>(List.of(Integer.toString(n)));
                 double flops = GemmShape.square(n).flops();
                 for (String b : backends) {
-                    md.append(' ').append(gemm(b, n, threads).map(m -> rate(flops, m, 1e9)).orElse("-")).append(" |");
+                    row.add(gemm(b, n, threads).map(m -> rate(flops, m, 1e9)).orElse("-"));
                 }
                 for (String[] r : ratios) {
-                    Optional<Measurement> s = gemm(r[0], n, threads);
-                    Optional<Measurement> ref = gemm(r[1], n, threads);
-                    md.append(' ').append(s.isPresent() && ref.isPresent()
-                            ? String.format(Locale.ROOT, "%.2fx", ref.get().seconds() / s.get().seconds()) : "-")
-                            .append(" |");
+                    Optional<Measurement> subject = gemm(r[0], n, threads);
+                    Optional<Measurement> reference = gemm(r[1], n, threads);
+                    row.add(subject.isPresent() && reference.isPresent()
+                            ? String.format(Locale.ROOT, "%.2fx", reference.get().seconds() / subject.get().seconds()) : "-");
                 }
-                md.append('\n');
+                table.row(row);
             }
-            md.append('\n');
+            md.append("### ").append(threads).append(threads == 1 ? " thread\n\n" : " threads\n\n").append(table.render());
         }
         md.append("naive stops at n = 512 and runs one thread, as do netlib and aparapi ")
                 .append("(see benchmarks/README.md).\n\n");
@@ -278,28 +275,23 @@ public final class Report {
         md.append("GFLOP/s, with the time of one product in microseconds. The last row adds up the five products: ")
                 .append("the gemm time of one training step.\n\n");
         List<String[]> columns = backendThreadColumns(mlp);
-        md.append("| product | shapes |");
-        columns.forEach(c -> md.append(' ').append(c[0]).append(", ").append(c[1]).append(" t |"));
-        md.append("\n|---|---|").append("---:|".repeat(columns.size())).append('\n');
-        Map<String, Double> totals = new LinkedHashMap<>();
+        MarkdownTable table = new MarkdownTable(List.of("product", "shapes"), columnNames(columns));
+        double[] totals = new double[columns.size()];
         for (GemmShape shape : GemmShape.MLP_STEP) {
-            md.append("| `").append(shape.name()).append("` | ").append(shape.describe()).append(" |");
-            for (String[] c : columns) {
+            List<String> row = new ArrayList<>(List.of("`" + shape.name() + "`", shape.describe()));
+            for (int c = 0; c < columns.size(); c++) {
                 Optional<Measurement> m = find("MlpGemmBenchmark.gemm",
-                        Map.of("backend", c[0], "threads", c[1], "shape", shape.name()));
-                md.append(' ').append(m.map(x -> rate(shape.flops(), x, 1e9) + " (" + micros(x.seconds()) + ")")
-                        .orElse("-")).append(" |");
-                String col = c[0] + "/" + c[1];
-                totals.merge(col, m.map(Measurement::seconds).orElse(Double.NaN), Double::sum);
+                        Map.of("backend", columns.get(c)[0], "threads", columns.get(c)[1], "shape", shape.name()));
+                row.add(m.map(x -> rate(shape.flops(), x, 1e9) + " (" + micros(x.seconds()) + ")").orElse("-"));
+                totals[c] += m.map(Measurement::seconds).orElse(Double.NaN);
             }
-            md.append('\n');
+            table.row(row);
         }
-        md.append("| step | all five |");
-        for (String[] c : columns) {
-            double total = totals.get(c[0] + "/" + c[1]);
-            md.append(' ').append(Double.isNaN(total) ? "-" : micros(total)).append(" |");
+        List<String> total = new ArrayList<>(List.of("step", "all five"));
+        for (double t : totals) {
+            total.add(Double.isNaN(t) ? "-" : micros(t));
         }
-        md.append("\n\n");
+        md.append(table.row(total).render());
     }
 
     private void sigmoid(StringBuilder md) {
@@ -309,34 +301,33 @@ public final class Report {
         }
         md.append("## Sigmoid and its derivative, G elements/s\n\n");
         List<String[]> columns = backendThreadColumns(sig);
-        boolean ratio = columns.stream().anyMatch(c -> c[0].equals("vector") && c[1].equals("1"))
-                && columns.stream().anyMatch(c -> c[0].equals("naive"));
-        md.append("| operation | elements |");
-        columns.forEach(c -> md.append(' ').append(c[0]).append(", ").append(c[1]).append(" t |"));
+        boolean ratio = columns.stream().anyMatch(c -> c[0].equals(Backends.VECTOR) && c[1].equals("1"))
+                && columns.stream().anyMatch(c -> c[0].equals(Backends.NAIVE));
+        List<String> right = new ArrayList<>(List.of("elements"));
+        right.addAll(columnNames(columns));
         if (ratio) {
-            md.append(" vector / naive |");
+            right.add("vector / naive");
         }
-        md.append("\n|---|---:|").append("---:|".repeat(columns.size() + (ratio ? 1 : 0))).append('\n');
+        MarkdownTable table = new MarkdownTable(List.of("operation"), right);
         for (String op : List.of("sigmoid", "sigmoidDerivative")) {
             String bench = "SigmoidBenchmark." + op;
             for (int size : distinctInts(of(bench), "size")) {
-                md.append("| ").append(op).append(" | ").append(size).append(" |");
+                String sz = Integer.toString(size);
+                List<String> row = new ArrayList<>(List.of(op, sz));
                 for (String[] c : columns) {
-                    md.append(' ').append(find(bench, Map.of("backend", c[0], "threads", c[1], "size", "" + size))
-                            .map(m -> rate(size, m, 1e9)).orElse("-")).append(" |");
+                    row.add(find(bench, Map.of("backend", c[0], "threads", c[1], "size", sz))
+                            .map(m -> rate(size, m, 1e9)).orElse("-"));
                 }
                 if (ratio) {
-                    String sz = Integer.toString(size);
-                    Optional<Measurement> v = find(bench, Map.of("backend", "vector", "threads", "1", "size", sz));
-                    Optional<Measurement> n = find(bench, Map.of("backend", "naive", "threads", "1", "size", sz));
-                    md.append(' ').append(v.isPresent() && n.isPresent()
-                            ? String.format(Locale.ROOT, "%.1fx", n.get().seconds() / v.get().seconds()) : "-")
-                            .append(" |");
+                    Optional<Measurement> v = find(bench, Map.of("backend", Backends.VECTOR, "threads", "1", "size", sz));
+                    Optional<Measurement> n = find(bench, Map.of("backend", Backends.NAIVE, "threads", "1", "size", sz));
+                    row.add(v.isPresent() && n.isPresent()
+                            ? String.format(Locale.ROOT, "%.1fx", n.get().seconds() / v.get().seconds()) : "-");
                 }
-                md.append('\n');
+                table.row(row);
             }
         }
-        md.append('\n');
+        md.append(table.render());
     }
 
     private void trainStep(StringBuilder md) {
@@ -350,14 +341,12 @@ public final class Report {
             List<String[]> columns = backendThreadColumns(train);
             md.append("Time of one step of fastnn's Trainer (batch in, forward, backward, update, loss out). ")
                     .append("The Fashion-MNIST epoch is estimated as 60000 / 128 MLP steps.\n\n");
-            md.append("| network |");
-            columns.forEach(c -> md.append(' ').append(c[0]).append(", ").append(c[1]).append(" t |"));
-            md.append("\n|---|").append("---:|".repeat(columns.size())).append('\n');
-            trainRow(md, columns, "article 3-4-1, 4 rows", "TrainStepBenchmark.article", Report::duration);
-            trainRow(md, columns, "MLP 784-256-10, batch 128", "TrainStepBenchmark.mlp", Report::duration);
-            trainRow(md, columns, "MLP epoch estimate", "TrainStepBenchmark.mlp",
+            MarkdownTable table = new MarkdownTable(List.of("network"), columnNames(columns));
+            trainRow(table, columns, "article 3-4-1, 4 rows", "TrainStepBenchmark.article", Report::duration);
+            trainRow(table, columns, "MLP 784-256-10, batch 128", "TrainStepBenchmark.mlp", Report::duration);
+            trainRow(table, columns, "MLP epoch estimate", "TrainStepBenchmark.mlp",
                     s -> String.format(Locale.ROOT, "%.3f s", s * FASHION_MNIST_TRAIN / MLP_BATCH));
-            md.append('\n');
+            md.append(table.render());
         }
         if (!numpy.isEmpty()) {
             md.append("numpy float32 reference (`benchmarks/numpy_epoch.py`), one Fashion-MNIST epoch of the same ")
@@ -371,17 +360,16 @@ public final class Report {
         }
     }
 
-    private void trainRow(StringBuilder md, List<String[]> columns, String label, String benchmark,
+    private void trainRow(MarkdownTable table, List<String[]> columns, String label, String benchmark,
                           Function<Double, String> format) {
         if (of(benchmark).isEmpty()) {
             return;
         }
-        md.append("| ").append(label).append(" |");
+        List<String> row = new ArrayList<>(List.of(label));
         for (String[] c : columns) {
-            md.append(' ').append(find(benchmark, Map.of("backend", c[0], "threads", c[1]))
-                    .map(m -> format.apply(m.seconds())).orElse("-")).append(" |");
+            row.add(find(benchmark, Map.of("backend", c[0], "threads", c[1])).map(m -> format.apply(m.seconds())).orElse("-"));
         }
-        md.append('\n');
+        table.row(row);
     }
 
     private void allocation(StringBuilder md) {
@@ -389,12 +377,16 @@ public final class Report {
         if (measured.isEmpty()) {
             return;
         }
-        md.append("## Allocation per operation (-prof gc)\n\n| benchmark | parameters | bytes/op |\n|---|---|---:|\n");
+        MarkdownTable table = new MarkdownTable(List.of("benchmark", "parameters"), List.of("bytes/op"));
         for (Measurement m : measured) {
-            md.append("| ").append(m.benchmark()).append(" | ").append(m.params()).append(" | ")
-                    .append(String.format(Locale.ROOT, "%.1f", m.allocBytesPerOp())).append(" |\n");
+            table.row(List.of(m.benchmark(), m.params().toString(), String.format(Locale.ROOT, "%.1f", m.allocBytesPerOp())));
         }
-        md.append('\n');
+        md.append("## Allocation per operation (-prof gc)\n\n").append(table.render());
+    }
+
+    /** Column headers for (backend, threads) pairs: {@code vector, 2 t}. */
+    private static List<String> columnNames(List<String[]> columns) {
+        return columns.stream().map(c -> c[0] + ", " + c[1] + " t").toList();
     }
 
     // ------------------------------------------------------------------ lookups and formats
@@ -415,8 +407,9 @@ public final class Report {
 
     private static List<String> backends(List<Measurement> ms) {
         Set<String> present = ms.stream().map(m -> m.param("backend")).collect(Collectors.toSet());
-        List<String> ordered = new ArrayList<>(BACKEND_ORDER.stream().filter(present::contains).toList());
-        present.stream().filter(b -> !BACKEND_ORDER.contains(b)).sorted().forEach(ordered::add);
+        List<String> order = BenchmarkBackends.gemmContenders();
+        List<String> ordered = new ArrayList<>(order.stream().filter(present::contains).toList());
+        present.stream().filter(b -> !order.contains(b)).sorted().forEach(ordered::add);
         return ordered;
     }
 

@@ -1,21 +1,13 @@
 package dev.fastnn.benchmarks;
 
 import dev.fastnn.kernels.Backend;
+import dev.fastnn.kernels.Backends;
 import dev.fastnn.kernels.Matrix;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * How many elements per second does each backend's sigmoid, and its derivative from the sigmoid's
@@ -23,20 +15,13 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Inputs are uniform in [-8, 8), where the sigmoid is neither saturated nor linear. The report gives
  * G elements/s ({@code size / time}); {@code threads} matters only for a vector backend whose elementwise
- * kernels use its pool (threads=2 throws for naive and aparapi, as in {@link GemmBenchmark}).
+ * kernels use its pool (threads=2 throws for naive and aparapi: {@link BenchmarkBackends}).
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-        "-Dcom.aparapi.logLevel=SEVERE"})
-public class SigmoidBenchmark {
+public class SigmoidBenchmark extends FastnnBenchmark {
     /** Rows of 1024, like a batch of wide activations; the sizes are whole rows. */
     private static final int COLUMNS = 1024;
 
-    @Param({"naive", "vector"})
+    @Param({Backends.NAIVE, Backends.VECTOR})
     public String backend;
 
     @Param({"1024", "65536", "1048576"})
@@ -72,6 +57,7 @@ public class SigmoidBenchmark {
         x.close();
         s.close();
         out.close();
+        fastnn.close();
     }
 
     @Benchmark

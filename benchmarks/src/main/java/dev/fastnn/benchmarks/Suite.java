@@ -1,5 +1,6 @@
 package dev.fastnn.benchmarks;
 
+import dev.fastnn.kernels.Backends;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -40,8 +41,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *   <li>naive, netlib and aparapi have a fixed thread count, so they run with threads=1 only;</li>
  *   <li>naive gemm stops at n = 512 (n = 1024 and 2048 take seconds per product and only confirm
  *       that a scalar triple loop is slow);</li>
- *   <li>aparapi runs only when OpenCL is usable here, unless {@code -p backend=...} names it, in which
- *       case it fails in setup with the reason.</li>
+ *   <li>aparapi runs only when OpenCL is usable here, and openblas only when the environment does not tune
+ *       OpenBLAS ({@code OPENBLAS_CORETYPE}, {@code OPENBLAS_L2_SIZE}), unless {@code -p backend=...} names
+ *       them, in which case they fail in setup with the reason.</li>
  * </ul>
  * JMH's own {@code java -jar benchmarks.jar REGEX} stays available for arbitrary selections.
  */
@@ -51,9 +53,6 @@ public final class Suite {
     private static final String MLP = "dev\\.fastnn\\.benchmarks\\.MlpGemmBenchmark\\.";
     private static final String SIGMOID = "dev\\.fastnn\\.benchmarks\\.SigmoidBenchmark\\.";
     private static final String TRAIN = "dev\\.fastnn\\.benchmarks\\.TrainStepBenchmark\\.";
-    private static final List<String> GEMM_BACKENDS = List.of("naive", "vector", "aparapi", "openblas", "netlib");
-    private static final List<String> FASTNN_BACKENDS = List.of("naive", "vector", "aparapi");
-    private static final Set<String> MULTI_THREADED = Set.of("vector", "openblas");
     private static final int NAIVE_GEMM_MAX_N = 512;
 
     /** One benchmark class with the default values of its parameters; {@code brief} runs shorter iterations. */
@@ -104,11 +103,18 @@ public final class Suite {
             return;
         }
 
+        Set<String> leftOut = new LinkedHashSet<>();
         String aparapiReason = BenchmarkBackends.aparapiUnavailableReason();
         if (aparapiReason != null) {
-            System.out.println("# aparapi left out: " + aparapiReason);
+            System.out.println("# " + Backends.APARAPI + " left out: " + aparapiReason);
+            leftOut.add(Backends.APARAPI);
         }
-        List<Plan> plans = plans(suites, aparapiReason == null);
+        String openblasReason = GemmContender.openBlasTuned(System.getenv());
+        if (openblasReason != null) {
+            System.out.println("# " + BenchmarkBackends.OPENBLAS + " left out: " + openblasReason);
+            leftOut.add(BenchmarkBackends.OPENBLAS);
+        }
+        List<Plan> plans = plans(suites, leftOut);
 
         Files.createDirectories(resultsDir);
         String stamp = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
@@ -146,20 +152,21 @@ public final class Suite {
         Report.main(new String[] {"--results", resultsDir.toString()});
     }
 
-    private static List<Plan> plans(List<String> suites, boolean aparapi) {
+    private static List<Plan> plans(List<String> suites, Set<String> leftOut) {
         Set<String> chosen = new LinkedHashSet<>(suites);
         if (chosen.remove("all")) {
             chosen.addAll(List.of("gemm", "mlp", "sigmoid", "train"));
         }
-        List<String> gemmBackends = withoutUnavailable(GEMM_BACKENDS, aparapi);
-        List<String> fastnnBackends = withoutUnavailable(FASTNN_BACKENDS, aparapi);
+        List<String> gemmBackends = without(BenchmarkBackends.gemmContenders(), leftOut);
+        List<String> fastnnBackends = without(BenchmarkBackends.fastnn(), leftOut);
+        List<String> cpu = List.of(Backends.NAIVE, Backends.VECTOR);
         List<Plan> plans = new ArrayList<>();
         for (String suite : chosen) {
             switch (suite) {
                 case "quick":
-                    plans.add(new Plan(GEMM, params("backend", List.of("naive", "vector", "openblas", "netlib"),
+                    plans.add(new Plan(GEMM, params("backend", without(gemmBackends, Set.of(Backends.APARAPI)),
                             "n", List.of("256", "1024"), "threads", List.of("1")), true));
-                    plans.add(new Plan(SIGMOID, params("backend", List.of("naive", "vector"),
+                    plans.add(new Plan(SIGMOID, params("backend", cpu,
                             "size", List.of("65536"), "threads", List.of("1")), true));
                     break;
                 case "gemm":
@@ -192,7 +199,7 @@ public final class Suite {
     private static List<Map<String, List<String>>> expand(Plan plan, CommandLineOptions jmh) {
         List<Map<String, List<String>>> runs = new ArrayList<>();
         boolean gemm = plan.include().equals(GEMM) || plan.include().equals(MLP);
-        List<String> known = gemm ? GEMM_BACKENDS : FASTNN_BACKENDS;
+        List<String> known = gemm ? BenchmarkBackends.gemmContenders() : BenchmarkBackends.fastnn();
         for (String backend : chosen(jmh, "backend", plan.params().get("backend"))) {
             if (!known.contains(backend)) {
                 // -p backend applies to every suite named; openblas and netlib exist only for gemm.
@@ -235,9 +242,9 @@ public final class Suite {
     static boolean meaningful(String backend, String param, String value) {
         switch (param) {
             case "threads":
-                return value.equals("1") || MULTI_THREADED.contains(backend);
+                return value.equals("1") || BenchmarkBackends.takesThreads(backend);
             case "n":
-                return !backend.equals("naive") || Integer.parseInt(value) <= NAIVE_GEMM_MAX_N;
+                return !backend.equals(Backends.NAIVE) || Integer.parseInt(value) <= NAIVE_GEMM_MAX_N;
             default:
                 return true;
         }
@@ -259,8 +266,8 @@ public final class Suite {
         }
     }
 
-    private static List<String> withoutUnavailable(List<String> backends, boolean aparapi) {
-        return aparapi ? backends : backends.stream().filter(b -> !b.equals("aparapi")).toList();
+    private static List<String> without(List<String> backends, Set<String> leftOut) {
+        return backends.stream().filter(b -> !leftOut.contains(b)).toList();
     }
 
     private static Map<String, List<String>> params(String k1, List<String> v1, String k2, List<String> v2) {

@@ -2,6 +2,7 @@ package dev.fastnn.benchmarks;
 
 import dev.fastnn.kernels.Activation;
 import dev.fastnn.kernels.Backend;
+import dev.fastnn.kernels.Backends;
 import dev.fastnn.network.article.XorExample;
 import dev.fastnn.network.model.Loss;
 import dev.fastnn.network.train.EpochMetrics;
@@ -11,19 +12,11 @@ import dev.fastnn.network.train.Samples;
 import dev.fastnn.network.train.Trainer;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * How long does one training step of fastnn's {@link Trainer} take on each backend: the article's 3-4-1
@@ -35,33 +28,27 @@ import org.openjdk.jmh.annotations.Warmup;
  * (batch gathered and written in, forward, backward, update, loss out) with the trainer's per-fit setup
  * (initial weights, buffers) spread over the steps. The MLP data are synthetic (noise and a stripe that
  * encodes the label): the step's arithmetic is that of a Fashion-MNIST step, and {@code 60000 / 128} steps make the
- * epoch that {@code benchmarks/numpy_epoch.py} times. {@code threads=2} is meaningful for vector only,
- * as in {@link GemmBenchmark}.
+ * epoch that {@code benchmarks/numpy_epoch.py} times. {@code threads=2} is meaningful for vector only
+ * ({@link BenchmarkBackends}).
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-        "-Dcom.aparapi.logLevel=SEVERE"})
-public class TrainStepBenchmark {
+public class TrainStepBenchmark extends FastnnBenchmark {
     static final int MLP_BATCH = 128;
     static final int MLP_STEPS = 32;
 
-    @Param({"naive", "vector"})
+    @Param({Backends.NAIVE, Backends.VECTOR})
     public String backend;
 
     @Param({"1"})
     public int threads;
 
+    private Backend fastnn;
     private Trainer article;
     private Trainer mlp;
     private Samples mlpData;
 
     @Setup
     public void setUp() {
-        Backend fastnn = BenchmarkBackends.create(backend, threads);
+        fastnn = BenchmarkBackends.create(backend, threads);
         article = XorExample.trainer(fastnn, XorExample.ITERATIONS, 0);
         mlp = Trainer.builder()
                 .layers(784, 256, 10)
@@ -84,6 +71,11 @@ public class TrainStepBenchmark {
             pixels[i] = (float) random.nextDouble() * 0.5f + (stripe ? 0.5f : 0f);
         }
         mlpData = Samples.classification(pixels, rows, 784, labels, 10);
+    }
+
+    @TearDown
+    public void tearDown() {
+        fastnn.close();
     }
 
     /** One step of the article's run; returns the final loss. */

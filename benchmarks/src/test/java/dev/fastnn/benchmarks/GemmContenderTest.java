@@ -1,9 +1,15 @@
 package dev.fastnn.benchmarks;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -37,5 +43,20 @@ class GemmContenderTest {
     @ValueSource(strings = {"naive", "netlib", "aparapi"})
     void singleThreadedContendersRejectTwoThreads(String name) {
         assertThrows(IllegalArgumentException.class, () -> GemmContender.create(name, 2, GemmShape.square(4), 1));
+        assertFalse(BenchmarkBackends.takesThreads(name));
+    }
+
+    @Test
+    void anEnvironmentThatTunesOpenBlasIsRefusedNamingTheVariablesAndTheFix() {
+        assertNull(GemmContender.openBlasTuned(Map.of("PATH", "/bin")));
+        String reason = GemmContender.openBlasTuned(Map.of("OPENBLAS_CORETYPE", "Haswell", "OPENBLAS_L2_SIZE", "1048576"));
+        assertTrue(reason.startsWith("OPENBLAS_CORETYPE=Haswell and OPENBLAS_L2_SIZE=1048576 set"), reason);
+        assertTrue(reason.contains("env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE") && reason.contains("./fastnn bench"), reason);
+    }
+
+    @Test
+    void theContendersAreFastnnsBackendsThenTheReferenceLibraries() {
+        assertEquals(List.of("naive", "vector", "aparapi", "openblas", "netlib"), BenchmarkBackends.gemmContenders());
+        assertTrue(BenchmarkBackends.takesThreads("vector") && BenchmarkBackends.takesThreads("openblas"));
     }
 }

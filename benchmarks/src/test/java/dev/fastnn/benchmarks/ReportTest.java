@@ -1,6 +1,7 @@
 package dev.fastnn.benchmarks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -47,8 +48,32 @@ class ReportTest {
         String md = report.markdown("gemm.png");
 
         assertTrue(md.contains("| 256 | 1.68 | 33.55 | 67.11 | 0.50x | 20.00x |"), md);
-        assertTrue(md.contains("| vector sigmoid, 64K elements, 1 thread: >= 4 G elements/s | 4.10 G/s | yes |"), md);
-        assertTrue(md.contains("not measured (n = 512)"), md);
+        assertTrue(md.contains("| n | naive | vector | openblas | vector / openblas | vector / naive |\n|---:|---:|"), md);
+        assertTrue(md.contains("| 4 | vector sigmoid, 64K elements, 1 thread: >= 4 G elements/s | 4.10 G/s | yes |"), md);
+        assertTrue(md.contains("| 12 | vector sigmoid, 64K elements, 1 thread: >= 6 G elements/s | 4.10 G/s | no |"), md);
+        assertTrue(md.contains("| 4 | vector gemm, 1 thread, n = 256...2048: >= 95% of openblas | not measured (n = 512) | - |"), md);
+    }
+
+    @Test
+    void aGoalOverOneValueIsJudgedByItsRatioToTheReference() throws Exception {
+        // 2 * 512^3 flop: vector 1000 us, naive 80 ms -> 80x, above the 50x of issue 4.
+        String params = "\"n\": \"512\", \"threads\": \"1\"";
+        Path json = dir.resolve("r.json");
+        Files.writeString(json, "[" + result(GEMM, "\"backend\": \"vector\", " + params, 1000, "us/op") + ","
+                + result(GEMM, "\"backend\": \"naive\", " + params, 80, "ms/op") + "]");
+        String md = Report.load(List.of(json)).markdown("gemm.png");
+        assertTrue(md.contains("| 4 | vector gemm, 1 thread, n = 512: >= 50x naive | 80.00x | yes |"), md);
+    }
+
+    @Test
+    void theMachineSectionNamesTheOpenBlasCoreItsRunUsed() throws Exception {
+        Path json = dir.resolve("20260103-000000-gemm.json");
+        Files.writeString(json, "[" + result(GEMM, VECTOR_256, 1000, "us/op") + "]");
+        Machine.current("gemm").store(Report.machineFile(json));
+        String core = GemmContender.openBlasCoreName();
+        assertFalse(core.isBlank());
+        String md = Report.load(List.of(json)).markdown("gemm.png");
+        assertTrue(md.contains("- OpenBLAS core: " + core + "; OPENBLAS_CORETYPE: "), md);
     }
 
     @Test

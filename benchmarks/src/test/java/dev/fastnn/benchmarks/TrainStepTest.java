@@ -17,9 +17,13 @@ class TrainStepTest {
         bench.backend = "vector";
         bench.threads = 1;
         bench.setUp();
-        double article = bench.article();
-        assertTrue(article < 0.01, "article loss after 1500 iterations: " + article);
-        double mlp = bench.mlp();
-        assertTrue(mlp < Math.log(10), "MLP epoch loss: " + mlp);
+        try {
+            double article = bench.article();
+            assertTrue(article < 0.01, "article loss after 1500 iterations: " + article);
+            double mlp = bench.mlp();
+            assertTrue(mlp < Math.log(10), "MLP epoch loss: " + mlp);
+        } finally {
+            bench.tearDown();
+        }
     }
 }

@@ -15,9 +15,17 @@ import java.util.Objects;
  * <p>Elementwise operations accept {@code out} equal to an input (in-place). {@code gemm} rejects a
  * {@code C} that is also {@code A} or {@code B}. All methods are safe to call from several threads at
  * once on distinct output matrices.
+ *
+ * <p>A backend may hold resources beyond its matrices (the vector backend's worker threads, the OpenCL
+ * backend's device memory); {@link #close()} frees them, once no operation is running, and every operation
+ * afterwards throws. The shared instances of {@link Backends#get} live as long as the JVM, for everyone who
+ * holds them: closing one of those does nothing. A backend from {@link Backends#create} or a constructor is
+ * its creator's to close.
  */
-public abstract class Backend {
+public abstract class Backend implements AutoCloseable {
     private final TransferCounter transfers = new TransferCounter();
+    private volatile boolean closed;
+    private volatile boolean shared;
 
     /** The name {@link Backends#get} knows this backend by: {@code naive}, {@code vector}, {@code aparapi}. */
     public abstract String name();
@@ -37,10 +45,46 @@ public abstract class Backend {
         return transfers;
     }
 
+    // ---------------------------------------------------------------- lifecycle
+
+    /**
+     * Frees what this backend holds besides its matrices' storage (threads, device memory); every operation
+     * afterwards throws {@link IllegalStateException}. Closing twice is harmless. A shared backend (from
+     * {@link Backends#get}) ignores this: it stays open for the JVM's life, for its other users.
+     */
+    @Override
+    public final synchronized void close() {
+        if (shared || closed) {
+            return;
+        }
+        closed = true;
+        closeResources();
+    }
+
+    /** Whether {@link #close()} has freed this backend; a shared backend never is. */
+    public final boolean isClosed() {
+        return closed;
+    }
+
+    /** Whether this is one of the instances {@link Backends#get} hands out, which {@link #close()} leaves open. */
+    public final boolean isShared() {
+        return shared;
+    }
+
+    /** Called by {@link Backends} before it hands this instance out: from then on {@link #close()} does nothing. */
+    final void share() {
+        shared = true;
+    }
+
+    /** Frees threads, device memory and the like; called once, by the first {@link #close()}. */
+    protected void closeResources() {
+    }
+
     // ---------------------------------------------------------------- storage
 
     /** A new {@code rows x cols} matrix filled with zeros. */
     public final Matrix allocate(int rows, int cols) {
+        checkOpen();
         if (rows <= 0 || cols <= 0) {
             throw new IllegalArgumentException("matrix shape must be positive, got " + rows + "x" + cols);
         }
@@ -220,10 +264,7 @@ public abstract class Backend {
         return sumSquaredErrorKernel(yhat, y);
     }
 
-    /**
-     * {@code -sum y ln p} over all elements, accumulated in double, with {@code p} clamped below at
-     * {@code 1e-30} so that a confident wrong answer gives a large finite loss rather than infinity.
-     */
+    /** {@code -sum y ln p} over all elements as {@link CrossEntropy} defines it (clamp included), accumulated in double. */
     public final double crossEntropy(Matrix p, Matrix y) {
         checkSameShape("crossEntropy", p, "p", y, "y");
         return crossEntropyKernel(p, y);
@@ -250,10 +291,49 @@ public abstract class Backend {
         adamKernel(w, g, m, v, lr, beta1, beta2, epsilon, correction1, correction2);
     }
 
+    /**
+     * Inverted dropout with {@link DropoutMask}'s counter-based mask: {@code out[i] = x[i] / (1 - rate)} where
+     * the mask under {@code key} keeps element {@code i} (row-major), else 0. The mask depends only on
+     * {@code (key, i, rate)}, so the backward pass applies the same mask to a gradient of the same shape by
+     * calling this with the same key and rate, and every backend draws the same mask. {@code rate} is the
+     * probability of dropping an element, in [0, 1).
+     */
+    public final void dropout(Matrix x, Matrix out, float rate, int key) {
+        checkSameShape("dropout", x, "x", out, "out");
+        if (!(rate >= 0 && rate < 1)) {
+            throw new IllegalArgumentException("dropout: rate must be in [0, 1), got " + rate);
+        }
+        dropoutKernel(x, out, key, DropoutMask.threshold(rate), 1f / (1f - rate));
+    }
+
+    /** {@code out[i][j] = m[i][j] * factors[i][0]}: row {@code i} scaled by its own factor ({@code factors} is rows x 1). */
+    public final void scaleRows(Matrix m, Matrix factors, Matrix out) {
+        checkSameShape("scaleRows", m, "m", out, "out");
+        checkOwned(factors, "factors");
+        if (factors.rows() != m.rows() || factors.cols() != 1) {
+            throw new IllegalArgumentException("scaleRows: factors must be " + m.rows() + "x1 for m " + m.shape()
+                    + ", got " + factors.shape());
+        }
+        scaleRowsKernel(m, factors, out);
+    }
+
+    /** {@code sum a[i] b[i]} over all elements, accumulated in double. */
+    public final double dot(Matrix a, Matrix b) {
+        checkSameShape("dot", a, "a", b, "b");
+        return dotKernel(a, b);
+    }
+
     // ---------------------------------------------------------------- checks
 
-    /** Throws unless {@code m} is a live matrix of this backend. */
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("backend '" + name() + "' has been closed");
+        }
+    }
+
+    /** Throws unless {@code m} is a live matrix of this backend, and the backend is open. */
     protected final void checkOwned(Matrix m, String what) {
+        checkOpen();
         Objects.requireNonNull(m, what);
         if (m.backend() != this) {
             throw new IllegalArgumentException(what + " " + m.shape() + " belongs to backend '"
@@ -323,4 +403,11 @@ public abstract class Backend {
 
     protected abstract void adamKernel(Matrix w, Matrix g, Matrix m, Matrix v, float lr, float beta1, float beta2,
                                        float epsilon, float correction1, float correction2);
+
+    /** Keeps element {@code i} when {@link DropoutMask#keeps}{@code (key, i, threshold)}, scaled by {@code scale}; else 0. */
+    protected abstract void dropoutKernel(Matrix x, Matrix out, int key, int threshold, float scale);
+
+    protected abstract void scaleRowsKernel(Matrix m, Matrix factors, Matrix out);
+
+    protected abstract double dotKernel(Matrix a, Matrix b);
 }

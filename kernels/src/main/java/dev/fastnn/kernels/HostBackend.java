@@ -1,6 +1,11 @@
 package dev.fastnn.kernels;
 
-/** Storage for the CPU backends: every matrix is a {@link HostMatrix} backed by a Java array. */
+import java.util.Arrays;
+
+/**
+ * Storage for the CPU backends: every matrix is a {@link HostMatrix} backed by a Java array, so storing,
+ * filling and copying are the same for all of them.
+ */
 public abstract class HostBackend extends Backend {
 
     /** The array behind a matrix this backend allocated. */
@@ -26,5 +31,15 @@ public abstract class HostBackend extends Backend {
     @Override
     protected final void readStorage(Matrix src, float[] dst) {
         System.arraycopy(data(src), 0, dst, 0, src.size());
+    }
+
+    @Override
+    protected final void fillKernel(Matrix x, float value) {
+        Arrays.fill(data(x), 0, x.size(), value);
+    }
+
+    @Override
+    protected final void copyKernel(Matrix src, Matrix dst) {
+        System.arraycopy(data(src), 0, data(dst), 0, src.size());
     }
 }

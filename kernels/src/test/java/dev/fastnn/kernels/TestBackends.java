@@ -55,7 +55,8 @@ public final class TestBackends {
         return get("naive");
     }
 
-    private static void requireOpenCl() {
+    /** Skips the calling test when OpenCL cannot run here, with the reason; fails instead under {@value #REQUIRE_OPENCL}. */
+    public static void requireOpenCl() {
         String reason = Backends.providers().stream()
                 .filter(p -> p.name().equals("aparapi"))
                 .findFirst().orElseThrow()

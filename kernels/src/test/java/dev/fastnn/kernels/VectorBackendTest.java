@@ -2,14 +2,17 @@ package dev.fastnn.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.fastnn.kernels.GemmTest.Expected;
 import dev.fastnn.kernels.GemmTest.Problem;
+import dev.fastnn.kernels.vector.GemmDriver;
 import dev.fastnn.kernels.vector.VectorBackend;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -53,27 +56,27 @@ class VectorBackendTest {
     @MethodSource("widths")
     void gemmMatchesFloat64AroundEveryBlockAndTileBoundary(String name) {
         VectorBackend backend = (VectorBackend) TestBackends.get(name);
-        int mr = VectorBackend.MR;
+        int mr = GemmDriver.MR;
         int nr = backend.tileColumns();
         // n above 2 nr packs A; n at or below reads A in place, with a one-vector tile up to nr / 2:
         // every path sees every m and k boundary.
         int[] packedN = {2 * nr + 3};
         int[] inPlaceN = {nr / 2 - 1, nr - 1, 2 * nr};
         List<int[]> shapes = new ArrayList<>();
-        for (int m : around(mr, 2 * mr, VectorBackend.MC, 2 * VectorBackend.MC)) {
+        for (int m : around(mr, 2 * mr, GemmDriver.MC, 2 * GemmDriver.MC)) {
             for (int n : IntStream.concat(IntStream.of(packedN), IntStream.of(inPlaceN)).toArray()) {
                 shapes.add(new int[] {m, n, 19});
             }
         }
-        for (int k : around(VectorBackend.KC, 2 * VectorBackend.KC)) {
+        for (int k : around(GemmDriver.KC, 2 * GemmDriver.KC)) {
             for (int n : IntStream.concat(IntStream.of(packedN), IntStream.of(inPlaceN)).toArray()) {
                 shapes.add(new int[] {2 * mr + 1, n, k});
             }
         }
-        for (int n : around(nr / 2, nr, 2 * nr, 3 * nr, VectorBackend.NC, 2 * VectorBackend.NC)) {
+        for (int n : around(nr / 2, nr, 2 * nr, 3 * nr, GemmDriver.NC, 2 * GemmDriver.NC)) {
             shapes.add(new int[] {mr + 1, n, 9});
         }
-        shapes.add(new int[] {VectorBackend.MC + 1, VectorBackend.NC + 1, VectorBackend.KC + 1});
+        shapes.add(new int[] {GemmDriver.MC + 1, GemmDriver.NC + 1, GemmDriver.KC + 1});
         int seed = 0;
         for (int[] s : shapes) {
             seed++;
@@ -98,7 +101,7 @@ class VectorBackendTest {
         VectorBackend three = new VectorBackend(VectorBackend.maxBits(), 3);
         int seed = 50;
         for (int[] s : PARALLEL_SHAPES) {
-            assertTrue((long) s[0] * s[1] * s[2] >= VectorBackend.PARALLEL_MIN_MULTIPLY_ADDS, "shape too small to split");
+            assertTrue((long) s[0] * s[1] * s[2] >= GemmDriver.PARALLEL_MIN_MULTIPLY_ADDS, "shape too small to split");
             Problem p = GemmTest.problem(s[0], s[1], s[2], 0.5f, seed % 2 == 0 ? 0f : -1f, seed++);
             for (boolean transA : new boolean[] {false, true}) {
                 for (boolean transB : new boolean[] {false, true}) {
@@ -230,6 +233,41 @@ class VectorBackendTest {
         } else {
             System.setProperty(key, value);
         }
+    }
+
+    private static Set<Thread> vectorWorkers() {
+        Set<Thread> workers = new HashSet<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("fastnn-vector-") && t.isAlive()) {
+                workers.add(t);
+            }
+        }
+        return workers;
+    }
+
+    @Test
+    void closingEndsTheBackendsOwnWorkerThreadsAndEveryOperationAfterwardsThrows() {
+        Set<Thread> before = vectorWorkers();
+        VectorBackend backend = new VectorBackend(VectorBackend.maxBits(), 3);
+        Set<Thread> own = vectorWorkers();
+        own.removeAll(before);
+        assertEquals(2, own.size(), "three threads: the caller and two workers " + own);
+        Matrix a = backend.allocate(300, 200);
+        Matrix b = backend.allocate(200, 100);
+        Matrix c = backend.allocate(300, 100);
+        backend.gemm(false, false, 1f, a, b, 0f, c);
+
+        backend.close();
+        for (Thread t : own) {
+            assertFalse(t.isAlive(), t.getName() + " still runs after close");
+        }
+        assertTrue(backend.isClosed());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> backend.gemm(false, false, 1f, a, b, 0f, c));
+        assertEquals("backend 'vector' has been closed", e.getMessage());
+        assertThrows(IllegalStateException.class, () -> backend.allocate(1, 1));
+        assertThrows(IllegalStateException.class, () -> backend.download(c));
+        backend.close();
+        c.close();
     }
 
     @Test

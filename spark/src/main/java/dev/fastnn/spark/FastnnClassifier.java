@@ -1,7 +1,9 @@
 package dev.fastnn.spark;
 
 import dev.fastnn.network.model.ModelParameters;
+import dev.fastnn.network.train.ClassWeights;
 import java.util.List;
+import java.util.Locale;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.Identifiable;
@@ -26,16 +28,33 @@ public final class FastnnClassifier extends FastnnEstimator<FastnnClassifier, Fa
 
     private final Param<String> probabilityCol;
     private final Param<String> rawPredictionCol;
+    private final Param<String> classWeights;
 
     public FastnnClassifier(String uid) {
         super(uid, List.of("softmax", "sigmoid"), List.of("cross-entropy", "mse", "sse"));
         this.probabilityCol = ClassifierParams.defineProbabilityCol(this);
         this.rawPredictionCol = ClassifierParams.defineRawPredictionCol(this);
         ClassifierParams.setDefaults(this);
+        this.classWeights = new Param<>(this, "classWeights", "how much each class counts in the loss: none,"
+                + " balanced (n / (classes n_c), over the whole training data) or one weight per class, e.g. 1,2.5,1",
+                validator(FastnnClassifier::validClassWeights));
+        setDefault(classWeights, TrainingSettings.CLASS_WEIGHTS_NONE);
     }
 
     public FastnnClassifier() {
         this(Identifiable.randomUID("fastnnClassifier"));
+    }
+
+    private static boolean validClassWeights(String text) {
+        if (text.equals(TrainingSettings.CLASS_WEIGHTS_NONE) || text.equals(TrainingSettings.CLASS_WEIGHTS_BALANCED)) {
+            return true;
+        }
+        try {
+            ClassWeights.of(TrainingSettings.explicitClassWeights(text));
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     @Override
@@ -46,6 +65,19 @@ public final class FastnnClassifier extends FastnnEstimator<FastnnClassifier, Fa
     @Override
     public Param<String> rawPredictionCol() {
         return rawPredictionCol;
+    }
+
+    public Param<String> classWeights() {
+        return classWeights;
+    }
+
+    public String getClassWeights() {
+        return $(classWeights);
+    }
+
+    /** {@code none}, {@code balanced} or one weight per class, comma-separated ({@code "1,2.5,1"}). */
+    public FastnnClassifier setClassWeights(String weights) {
+        return (FastnnClassifier) set(classWeights, weights.trim().toLowerCase(Locale.ROOT));
     }
 
     @Override

@@ -70,6 +70,7 @@ public abstract class FastnnEstimator<E extends FastnnEstimator<E, M>, M extends
     private final IntParam warmupEpochs;
     private final DoubleParam l2;
     private final DoubleParam weightDecay;
+    private final DoubleParam dropout;
     private final IntParam batchSize;
     private final DoubleParam divisor;
     private final BooleanParam standardize;
@@ -125,6 +126,8 @@ public abstract class FastnnEstimator<E extends FastnnEstimator<E, M>, M extends
         l2 = new DoubleParam(this, "l2", "L2 penalty on the weights (not the biases), >= 0", ParamValidators.gtEq(0));
         weightDecay = new DoubleParam(this, "weightDecay", "decoupled weight decay (AdamW style, biases excluded), >= 0",
                 ParamValidators.gtEq(0));
+        dropout = new DoubleParam(this, "dropout", "inverted dropout rate of the hidden layers in training, in [0, 1)",
+                ParamValidators.inRange(0, 1, true, false));
         batchSize = new IntParam(this, "batchSize", "samples per step (>= 1)", ParamValidators.gtEq(1));
         divisor = new DoubleParam(this, "divisor", "features are divided by this before training (e.g. 255 for"
                 + " pixels), folded into the model", validator(d -> d instanceof Double v && Double.isFinite(v) && v != 0));
@@ -163,6 +166,7 @@ public abstract class FastnnEstimator<E extends FastnnEstimator<E, M>, M extends
         setDefault(warmupEpochs, 0);
         setDefault(l2, 0.0);
         setDefault(weightDecay, 0.0);
+        setDefault(dropout, 0.0);
         setDefault(batchSize, 64);
         setDefault(divisor, 1.0);
         setDefault(standardize, true);
@@ -183,11 +187,11 @@ public abstract class FastnnEstimator<E extends FastnnEstimator<E, M>, M extends
 
     /** A serializable param validator: a Spark param travels with its stage. */
     @SuppressWarnings("unchecked")
-    private static <T> Function1<T, Object> validator(SerializablePredicate<T> test) {
+    static <T> Function1<T, Object> validator(SerializablePredicate<T> test) {
         return (Function1<T, Object> & java.io.Serializable) value -> test.test(value);
     }
 
-    private interface SerializablePredicate<T> extends java.io.Serializable {
+    interface SerializablePredicate<T> extends java.io.Serializable {
         boolean test(T value);
     }
 
@@ -280,6 +284,10 @@ public abstract class FastnnEstimator<E extends FastnnEstimator<E, M>, M extends
 
     public DoubleParam weightDecay() {
         return weightDecay;
+    }
+
+    public DoubleParam dropout() {
+        return dropout;
     }
 
     public IntParam batchSize() {
@@ -405,6 +413,10 @@ public abstract class FastnnEstimator<E extends FastnnEstimator<E, M>, M extends
         return (Double) $(weightDecay);
     }
 
+    public double getDropout() {
+        return (Double) $(dropout);
+    }
+
     public int getBatchSize() {
         return (Integer) $(batchSize);
     }
@@ -526,6 +538,10 @@ public abstract class FastnnEstimator<E extends FastnnEstimator<E, M>, M extends
 
     public E setWeightDecay(double value) {
         return with(set(weightDecay, value));
+    }
+
+    public E setDropout(double value) {
+        return with(set(dropout, value));
     }
 
     public E setBatchSize(int value) {

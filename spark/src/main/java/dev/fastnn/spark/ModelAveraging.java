@@ -57,15 +57,18 @@ final class ModelAveraging {
     }
 
     private final TrainingSettings settings;
+    /** The class weights of the whole training data, or null for none. */
+    private final float[] classWeights;
     /** The partitions as training sees them: preprocessed when the features are divided or standardized. */
     private final JavaRDD<PackedPartition> partitions;
     /** The partitions as packed, cached until {@link #partitions} is; then null. */
     private JavaRDD<PackedPartition> packed;
     private final JavaSparkContext sc;
 
-    private ModelAveraging(TrainingSettings settings, JavaRDD<PackedPartition> partitions,
+    private ModelAveraging(TrainingSettings settings, float[] classWeights, JavaRDD<PackedPartition> partitions,
                            JavaRDD<PackedPartition> packed) {
         this.settings = settings;
+        this.classWeights = classWeights;
         this.partitions = partitions;
         this.packed = packed == partitions ? null : packed;
         this.sc = JavaSparkContext.fromSparkContext(partitions.context());
@@ -92,7 +95,8 @@ final class ModelAveraging {
         JavaRDD<PackedPartition> training = packed;
         try {
             DataSummary summary = packed.treeAggregate(
-                    new DataSummary(settings.standardize ? (float) settings.divisor : 0f),
+                    new DataSummary(settings.standardize ? (float) settings.divisor : 0f,
+                            classLabels == null ? 0 : settings.outputs()),
                     DataSummary::add, DataSummary::merge);
             check(summary, settings);
             Standardization st = settings.standardize ? summary.standardization() : null;
@@ -102,8 +106,9 @@ final class ModelAveraging {
                 float[] scale = st == null ? null : st.scale();
                 training = packed.map(p -> p.preprocessed(divisor, mean, scale)).persist(StorageLevel.MEMORY_AND_DISK());
             }
-            return new ModelAveraging(settings, training, packed).train(st, summary.validationRows > 0, classLabels,
-                    featureNames);
+            float[] weights = classLabels == null ? null : settings.classWeights(summary.classCounts());
+            return new ModelAveraging(settings, weights, training, packed).train(st, summary.validationRows > 0,
+                    classLabels, featureNames);
         } finally {
             packed.unpersist(false);
             training.unpersist(false);
@@ -128,7 +133,7 @@ final class ModelAveraging {
                           List<String> featureNames) {
         Backend backend = ExecutorBackends.forTask(settings.backend, settings.threads);
         Trainer trainer = settings.trainer(backend);
-        TrainingState state = settings.localTrainer(backend).initialState(null);
+        TrainingState state = settings.localTrainer(backend, classWeights).initialState(null);
         EarlyStopping earlyStopping = settings.earlyStopping();
         List<EpochMetrics> history = new ArrayList<>();
         double best = Double.NaN;
@@ -151,15 +156,13 @@ final class ModelAveraging {
                 packed = null;
             }
             double seconds = (System.nanoTime() - started) / 1e9;
-            double validationLoss = Double.NaN;
-            double validationAccuracy = Double.NaN;
-            if (validate) {
-                ValidationResult v = validate(state.parameters());
-                validationLoss = v.loss(settings.loss.isMean());
-                validationAccuracy = v.accuracy(classLabels != null);
-            }
-            EpochMetrics metrics = new EpochMetrics(state.epochsCompleted(), seconds, result.loss(settings.loss.isMean()),
-                    Double.NaN, validationLoss, validationAccuracy, Double.NaN);
+            ValidationResult v = validate ? validate(state.parameters()) : new ValidationResult();
+            boolean meanLoss = settings.loss.isMean();
+            double validationLoss = v.loss(meanLoss);
+            double validationAccuracy = v.accuracy();
+            EpochMetrics metrics = new EpochMetrics(state.epochsCompleted(), seconds, result.loss(meanLoss), Double.NaN,
+                    validationLoss, validationAccuracy, Double.NaN, v.meanAbsoluteError(), v.rootMeanSquaredError(),
+                    v.r2());
             history.add(metrics);
             LOG.log(System.Logger.Level.DEBUG, () -> String.format(Locale.ROOT,
                     "round %d: %d epoch(s) done, %.2f s, loss %.5f, validation loss %.5f, validation accuracy %.4f",
@@ -201,7 +204,7 @@ final class ModelAveraging {
     private RoundResult round(TrainingState state, int epochs) {
         Broadcast<StateSnapshot> start = sc.broadcast(new StateSnapshot(state));
         try {
-            return partitions.mapPartitionsWithIndex(new LocalTraining(settings, start, epochs), false)
+            return partitions.mapPartitionsWithIndex(new LocalTraining(settings, classWeights, start, epochs), false)
                     .treeAggregate(new RoundResult(), RoundResult::merge, RoundResult::merge);
         } finally {
             start.destroy();
@@ -221,7 +224,7 @@ final class ModelAveraging {
                 Backend backend = ExecutorBackends.forTask(s.backend, s.threads);
                 try (Model m = Model.of(backend, shared.value().parameters())) {
                     return List.of(ValidationResult.of(m.evaluate(part.validation.samples(s.outputs())),
-                            part.validation.rows)).iterator();
+                            part.validation)).iterator();
                 }
             }).treeAggregate(new ValidationResult(), ValidationResult::merge, ValidationResult::merge);
         } finally {
@@ -248,11 +251,13 @@ final class ModelAveraging {
         private static final long serialVersionUID = 1L;
 
         private final TrainingSettings settings;
+        private final float[] classWeights;
         private final Broadcast<StateSnapshot> start;
         private final int epochs;
 
-        LocalTraining(TrainingSettings settings, Broadcast<StateSnapshot> start, int epochs) {
+        LocalTraining(TrainingSettings settings, float[] classWeights, Broadcast<StateSnapshot> start, int epochs) {
             this.settings = settings;
+            this.classWeights = classWeights;
             this.start = start;
             this.epochs = epochs;
         }
@@ -263,7 +268,8 @@ final class ModelAveraging {
             if (part.train.rows == 0) {
                 return Collections.emptyIterator();
             }
-            Trainer trainer = settings.localTrainer(ExecutorBackends.forTask(settings.backend, settings.threads));
+            Trainer trainer = settings.localTrainer(ExecutorBackends.forTask(settings.backend, settings.threads),
+                    classWeights);
             TrainingState from = start.value().state();
             double[] lastLoss = {Double.NaN};
             TrainingListener listener = new TrainingListener() {

@@ -4,6 +4,7 @@ import dev.fastnn.kernels.Activation;
 import dev.fastnn.kernels.Backend;
 import dev.fastnn.network.model.Initializer;
 import dev.fastnn.network.model.Loss;
+import dev.fastnn.network.train.ClassWeights;
 import dev.fastnn.network.train.EarlyStopping;
 import dev.fastnn.network.train.LearningRateSchedule;
 import dev.fastnn.network.train.Optimizer;
@@ -23,6 +24,8 @@ final class TrainingSettings implements Serializable {
 
     static final List<String> OPTIMIZERS = List.of("sgd", "momentum", "adam");
     static final List<String> SCHEDULES = List.of("constant", "step", "exponential", "cosine");
+    static final String CLASS_WEIGHTS_NONE = "none";
+    static final String CLASS_WEIGHTS_BALANCED = "balanced";
 
     final int[] layers;
     final Activation hiddenActivation;
@@ -39,6 +42,9 @@ final class TrainingSettings implements Serializable {
     final int warmupEpochs;
     final float l2;
     final float weightDecay;
+    final float dropout;
+    /** {@code none}, {@code balanced} or one weight per class, comma-separated (classifiers only). */
+    final String classWeights;
     final int batchSize;
     final double divisor;
     final boolean standardize;
@@ -70,6 +76,8 @@ final class TrainingSettings implements Serializable {
         warmupEpochs = p.getWarmupEpochs();
         l2 = (float) p.getL2();
         weightDecay = (float) p.getWeightDecay();
+        dropout = (float) p.getDropout();
+        classWeights = p instanceof FastnnClassifier c ? c.getClassWeights() : CLASS_WEIGHTS_NONE;
         batchSize = p.getBatchSize();
         divisor = p.getDivisor();
         standardize = p.getStandardize();
@@ -112,16 +120,68 @@ final class TrainingSettings implements Serializable {
      * stopping is left out: the driver judges the averaged model after each round.
      */
     Trainer trainer(Backend backend) {
-        return builder().divisor(divisor).standardize(standardize).backend(backend).build();
+        Trainer.Builder b = builder().divisor(divisor).standardize(standardize).backend(backend);
+        if (classWeights.equals(CLASS_WEIGHTS_BALANCED)) {
+            b.classWeights(ClassWeights.balanced());
+        } else if (!classWeights.equals(CLASS_WEIGHTS_NONE)) {
+            b.classWeights(ClassWeights.of(explicitClassWeights(classWeights)));
+        }
+        return b.build();
     }
 
     /**
      * The Trainer the tasks run: these settings for features that are divided and standardized already
-     * (each partition is preprocessed once, not in every round). Its states are those of {@link #trainer}
-     * without the standardization statistics, drawn alike from the same seed.
+     * (each partition is preprocessed once, not in every round), with the class weights {@code weights}
+     * resolved over the whole data (null for none): balanced weights from one partition's classes would
+     * weigh each partition differently. Its states are those of {@link #trainer} without the
+     * standardization statistics, drawn alike from the same seed.
      */
-    Trainer localTrainer(Backend backend) {
-        return builder().backend(backend).build();
+    Trainer localTrainer(Backend backend, float[] weights) {
+        Trainer.Builder b = builder().backend(backend);
+        if (weights != null) {
+            b.classWeights(ClassWeights.of(weights));
+        }
+        return b.build();
+    }
+
+    /**
+     * The weight of each class given the training rows of each, {@code counts}, or null for none. Balanced
+     * weights are {@code n / (k n_c)} (1 for a class without rows), as {@code ClassWeights.balanced()}
+     * resolves them on one machine, so that one partition weighs exactly as a single-machine fit.
+     */
+    float[] classWeights(long[] counts) {
+        if (classWeights.equals(CLASS_WEIGHTS_NONE)) {
+            return null;
+        }
+        if (!classWeights.equals(CLASS_WEIGHTS_BALANCED)) {
+            float[] w = explicitClassWeights(classWeights);
+            ClassWeights.of(w).checkClasses(outputs());
+            return w;
+        }
+        long n = 0;
+        for (long c : counts) {
+            n += c;
+        }
+        float[] w = new float[counts.length];
+        for (int c = 0; c < w.length; c++) {
+            w[c] = counts[c] == 0 ? 1f : (float) (n / ((double) counts.length * counts[c]));
+        }
+        return w;
+    }
+
+    /** The weights of {@code text}, comma-separated numbers; throws naming the param otherwise. */
+    static float[] explicitClassWeights(String text) {
+        String[] parts = text.split(",", -1);
+        float[] w = new float[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                w[i] = Float.parseFloat(parts[i].trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("classWeights must be none, balanced or one number per class"
+                        + " (e.g. 1,2.5,1), got '" + text + "'");
+            }
+        }
+        return w;
     }
 
     private Trainer.Builder builder() {
@@ -135,6 +195,7 @@ final class TrainingSettings implements Serializable {
                 .optimizer(optimizer())
                 .schedule(schedule())
                 .regularization(new Regularization(l2, weightDecay))
+                .dropout(dropout)
                 .batchSize(batchSize)
                 .epochs(epochs)
                 .shuffle(shuffle)
@@ -153,8 +214,8 @@ final class TrainingSettings implements Serializable {
     private LearningRateSchedule schedule() {
         return switch (schedule) {
             case "constant" -> new LearningRateSchedule.Constant(warmupEpochs);
-            case "step" -> new LearningRateSchedule.Step(scheduleEvery, scheduleFactor, warmupEpochs);
-            case "exponential" -> new LearningRateSchedule.Exponential(scheduleFactor, warmupEpochs);
+            case "step" -> new LearningRateSchedule.Step(scheduleEvery, (float) scheduleFactor, warmupEpochs);
+            case "exponential" -> new LearningRateSchedule.Exponential((float) scheduleFactor, warmupEpochs);
             case "cosine" -> new LearningRateSchedule.Cosine(warmupEpochs);
             default -> throw new IllegalArgumentException("unknown schedule '" + schedule + "'; valid: " + SCHEDULES);
         };

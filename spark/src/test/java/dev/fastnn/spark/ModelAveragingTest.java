@@ -11,6 +11,7 @@ import dev.fastnn.network.model.Initializer;
 import dev.fastnn.network.model.LayerParameters;
 import dev.fastnn.network.model.Loss;
 import dev.fastnn.network.model.ModelParameters;
+import dev.fastnn.network.train.ClassWeights;
 import dev.fastnn.network.train.EpochMetrics;
 import dev.fastnn.network.train.LearningRateSchedule;
 import dev.fastnn.network.train.Model;
@@ -49,7 +50,8 @@ class ModelAveragingTest {
     private static FastnnClassifier classifier(String backend) {
         return new FastnnClassifier().setLayers(6, 16, 3).setOptimizer("adam").setLearningRate(0.01)
                 .setBatchSize(32).setEpochs(3).setSeed(7).setDivisor(2).setStandardize(true)
-                .setSchedule("cosine").setWarmupEpochs(1).setL2(1e-4).setWeightDecay(1e-3).setBackend(backend);
+                .setSchedule("cosine").setWarmupEpochs(1).setL2(1e-4).setWeightDecay(1e-3).setDropout(0.2)
+                .setClassWeights("balanced").setBackend(backend);
     }
 
     /** The same settings as {@link #classifier} for a single-machine fit. */
@@ -57,7 +59,8 @@ class ModelAveragingTest {
         return Trainer.builder().layers(6, 16, 3).hiddenActivation(Activation.RELU).initializer(Initializer.HE)
                 .loss(Loss.SOFTMAX_CROSS_ENTROPY).optimizer(new Optimizer.Adam(0.01f)).batchSize(32).epochs(3).seed(7)
                 .divisor(2).standardize(true).schedule(new LearningRateSchedule.Cosine(1))
-                .regularization(new Regularization(1e-4f, 1e-3f)).backend(Backends.create(backend, 1)).build();
+                .regularization(new Regularization(1e-4f, 1e-3f)).dropout(0.2f).classWeights(ClassWeights.balanced())
+                .backend(Backends.create(backend, 1)).build();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -73,7 +76,8 @@ class ModelAveragingTest {
 
     @Test
     void fourPartitionsLearnTheClassesAndTheSameSeedGivesTheSameModel() {
-        FastnnClassifier estimator = classifier("naive").setEpochs(4).setSchedule("constant").setWarmupEpochs(0);
+        FastnnClassifier estimator = classifier("naive").setEpochs(4).setSchedule("constant").setWarmupEpochs(0)
+                .setDropout(0);
         Dataset<Row> frame = TestData.vectors(spark, blobs, 4);
         FastnnClassificationModel first = estimator.fit(frame);
         FastnnClassificationModel second = estimator.fit(frame);
@@ -156,6 +160,11 @@ class ModelAveragingTest {
         EpochMetrics last = model.history().get(model.history().size() - 1);
         assertTrue(last.validationLoss() < 0.05, "validation MSE " + last.validationLoss());
         assertTrue(Double.isNaN(last.validationAccuracy()));
+        double rmse = last.validationRootMeanSquaredError();
+        assertEquals(last.validationLoss(), rmse * rmse, 1e-9 * last.validationLoss(),
+                "the pooled RMSE squared is the pooled mean squared error loss");
+        assertTrue(last.validationMeanAbsoluteError() > 0 && last.validationMeanAbsoluteError() <= rmse);
+        assertTrue(last.validationR2() > 0.95 && last.validationR2() < 1, "validation R^2 " + last.validationR2());
     }
 
     static void assertSameLayers(ModelParameters expected, ModelParameters actual) {

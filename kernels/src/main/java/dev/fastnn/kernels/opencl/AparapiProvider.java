@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * The OpenCL backend through Aparapi. Available only when an OpenCL library loads AND reports at least
  * one device; {@code auto} prefers it only for a GPU (PoCL's CPU device is slower than the vector backend).
- * The probe runs once per JVM, on first use, so loading this class costs nothing.
+ * The probe runs once per JVM, on first use, so loading this class costs nothing; {@code auto} runs it only
+ * where {@link GpuPresence} cannot rule a GPU out from the machine's files.
  */
 public final class AparapiProvider implements BackendProvider {
 
@@ -18,6 +19,11 @@ public final class AparapiProvider implements BackendProvider {
 
     private static final class Probe {
         static final OpenClProbe RESULT = OpenClProbe.run();
+    }
+
+    /** Why the files of this machine rule out an OpenCL GPU, or {@code null}; read once per JVM. */
+    private static final class Presence {
+        static final String ABSENCE = GpuPresence.here().absenceReason();
     }
 
     static OpenClProbe probe() {
@@ -35,8 +41,20 @@ public final class AparapiProvider implements BackendProvider {
     }
 
     @Override
-    public boolean preferredByAuto() {
-        return probe().chosenIsGpu();
+    public AutoPreference autoPreference() {
+        if (Presence.ABSENCE != null) {
+            return AutoPreference.passedOver(Presence.ABSENCE);
+        }
+        OpenClProbe probe = probe();
+        if (probe.unavailableReason() != null) {
+            return probe.hasGpu() ? AutoPreference.blocked(probe.unavailableReason())
+                    : AutoPreference.passedOver(probe.unavailableReason());
+        }
+        if (!probe.chosenIsGpu()) {
+            return AutoPreference.passedOver("the OpenCL device is a " + probe.chosen().device().getType()
+                    + ", not a GPU: " + probe.chosen().describe());
+        }
+        return AutoPreference.PREFERRED;
     }
 
     @Override
@@ -57,10 +75,6 @@ public final class AparapiProvider implements BackendProvider {
 
     @Override
     public Backend create() {
-        OpenClProbe probe = probe();
-        if (probe.unavailableReason() != null) {
-            throw new IllegalStateException(probe.unavailableReason());
-        }
-        return new OpenClBackend(probe.chosen());
+        return new OpenClBackend(probe());
     }
 }

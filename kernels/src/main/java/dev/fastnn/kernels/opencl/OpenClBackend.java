@@ -7,10 +7,11 @@ import com.aparapi.exception.CompileFailedException;
 import com.aparapi.internal.kernel.KernelManager;
 import dev.fastnn.kernels.Activation;
 import dev.fastnn.kernels.Backend;
+import dev.fastnn.kernels.Backends;
+import dev.fastnn.kernels.CrossEntropy;
 import dev.fastnn.kernels.Matrix;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * The backend on an OpenCL device, through Aparapi: every kernel is a branch of {@link DeviceKernel}, and
@@ -54,7 +55,8 @@ import java.util.function.Supplier;
  * pinned to the chosen device and compiled in the constructor (where untranslatable bytecode throws), and
  * after every {@code execute} the device it ran on is checked: running anywhere else throws.
  *
- * <p>Aparapi kernels keep their arguments in fields, so every operation runs under this backend's lock.
+ * <p>Aparapi kernels keep their arguments in fields, so every operation is {@code synchronized} on this backend:
+ * one caller at a time sets them, launches, and moves the results.
  */
 public final class OpenClBackend extends Backend {
     /** Work-group size of the 1D kernels; every 1D global range is padded to a multiple of it. */
@@ -72,8 +74,12 @@ public final class OpenClBackend extends Backend {
     /** The arena array {@code mem} was bound to at the last execute: the one the device buffer mirrors. */
     private float[] boundMem;
 
-    OpenClBackend(OpenClProbe.Found found) {
-        this.found = found;
+    /** A backend on the device {@code probe} chose; throws with the probe's reason when it found none. */
+    OpenClBackend(OpenClProbe probe) {
+        if (probe.unavailableReason() != null) {
+            throw new IllegalStateException("backend '" + Backends.APARAPI + "' is not available: " + probe.unavailableReason());
+        }
+        this.found = probe.chosen();
         this.device = found.device();
         this.allocator = new ArenaAllocator(MIN_ARENA_FLOATS);
         // On a host-memory device (PoCL) Aparapi would make each buffer alias the Java array it was created
@@ -83,55 +89,34 @@ public final class OpenClBackend extends Backend {
         // discrete GPU: every transfer is real, so the tests on PoCL test the transfers.
         device.setSharedMemory(false);
         this.kernel = new DeviceKernel(new float[MIN_ARENA_FLOATS]);
-        this.inStaging = new float[][] {
-                kernel.in0, kernel.in1, kernel.in2, kernel.in3, kernel.in4, kernel.in5, kernel.in6, kernel.in7,
-                kernel.in8, kernel.in9, kernel.in10, kernel.in11, kernel.in12, kernel.in13, kernel.in14,
-                kernel.in15, kernel.in16};
-        this.outStaging = new float[][] {
-                kernel.out0, kernel.out1, kernel.out2, kernel.out3, kernel.out4, kernel.out5, kernel.out6,
-                kernel.out7, kernel.out8, kernel.out9, kernel.out10, kernel.out11, kernel.out12, kernel.out13,
-                kernel.out14, kernel.out15, kernel.out16};
+        this.inStaging = kernel.inStaging();
+        this.outStaging = kernel.outStaging();
         try {
-            serialized(() -> {
-                kernel.setExplicit(true);
-                KernelManager.instance().setPreferredDevices(kernel, new LinkedHashSet<>(List.of(device)));
-                try {
-                    kernel.compile(device);
-                } catch (CompileFailedException e) {
-                    throw new IllegalStateException(e.getMessage(), e);
-                }
-                // An empty launch creates every buffer now, so that the first put has a buffer to go to.
-                kernel.op = DeviceKernel.OP_FILL;
-                kernel.n = 0;
-                launch(range1D(1));
-                return null;
-            });
+            start();
         } catch (RuntimeException e) {
             throw new IllegalStateException("the fastnn OpenCL kernel could not be compiled or started on "
                     + device.getName().trim() + ": " + e.getMessage(), e);
         }
     }
 
-    /**
-     * Runs {@code work} holding this backend's lock: the kernel's fields are the arguments of the next
-     * launch, so one caller at a time sets them, launches, and moves the results.
-     */
-    private synchronized <T> T serialized(Supplier<T> work) {
-        return work.get();
-    }
-
-    private synchronized void serialized(Runnable work) {
-        work.run();
-    }
-
-    /** Creates the backend on the device {@link AparapiProvider} chose; fails with the reason when there is none. */
-    public static OpenClBackend create() {
-        return (OpenClBackend) new AparapiProvider().create();
+    /** Pins the kernel to the device, compiles it there, and creates every buffer with an empty launch. */
+    private synchronized void start() {
+        kernel.setExplicit(true);
+        KernelManager.instance().setPreferredDevices(kernel, new LinkedHashSet<>(List.of(device)));
+        try {
+            kernel.compile(device);
+        } catch (CompileFailedException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        // So that the first put has a buffer to go to.
+        kernel.op = DeviceKernel.OP_FILL;
+        kernel.n = 0;
+        launch(range1D(1));
     }
 
     @Override
     public String name() {
-        return "aparapi";
+        return Backends.APARAPI;
     }
 
     @Override
@@ -146,23 +131,24 @@ public final class OpenClBackend extends Backend {
     }
 
     /** The device the last kernel ran on, for tests that prove it was not Aparapi's Java pool. */
-    Device lastTargetDevice() {
-        return serialized(() -> kernel.getTargetDevice());
+    synchronized Device lastTargetDevice() {
+        return kernel.getTargetDevice();
     }
 
     /** Whether Aparapi ran the last kernel through OpenCL. */
-    boolean lastRanOpenCl() {
-        return serialized(() -> kernel.isRunningCL());
+    synchronized boolean lastRanOpenCl() {
+        return kernel.isRunningCL();
     }
 
-    /** Frees the device buffers of a backend made outside {@link dev.fastnn.kernels.Backends} (tests); unusable afterwards. */
-    void dispose() {
-        serialized(() -> kernel.dispose());
+    /** Frees the kernel's device buffers (the arena with every matrix, the staging arrays). */
+    @Override
+    protected synchronized void closeResources() {
+        kernel.dispose();
     }
 
     /** Floats the arena holds now. */
-    int arenaFloats() {
-        return serialized(() -> allocator.capacity());
+    synchronized int arenaFloats() {
+        return allocator.capacity();
     }
 
     // ---------------------------------------------------------------- the one place data crosses the bus
@@ -231,81 +217,6 @@ public final class OpenClBackend extends Backend {
         return bytes;
     }
 
-    /** Points the kernel's chunk of capacity {@code c} at {@code [at, at + length)} of the arena. */
-    private void setChunk(int c, int at, int length) {
-        switch (c) {
-            case 0 -> {
-                kernel.chunkAt0 = at;
-                kernel.chunkLength0 = length;
-            }
-            case 1 -> {
-                kernel.chunkAt1 = at;
-                kernel.chunkLength1 = length;
-            }
-            case 2 -> {
-                kernel.chunkAt2 = at;
-                kernel.chunkLength2 = length;
-            }
-            case 3 -> {
-                kernel.chunkAt3 = at;
-                kernel.chunkLength3 = length;
-            }
-            case 4 -> {
-                kernel.chunkAt4 = at;
-                kernel.chunkLength4 = length;
-            }
-            case 5 -> {
-                kernel.chunkAt5 = at;
-                kernel.chunkLength5 = length;
-            }
-            case 6 -> {
-                kernel.chunkAt6 = at;
-                kernel.chunkLength6 = length;
-            }
-            case 7 -> {
-                kernel.chunkAt7 = at;
-                kernel.chunkLength7 = length;
-            }
-            case 8 -> {
-                kernel.chunkAt8 = at;
-                kernel.chunkLength8 = length;
-            }
-            case 9 -> {
-                kernel.chunkAt9 = at;
-                kernel.chunkLength9 = length;
-            }
-            case 10 -> {
-                kernel.chunkAt10 = at;
-                kernel.chunkLength10 = length;
-            }
-            case 11 -> {
-                kernel.chunkAt11 = at;
-                kernel.chunkLength11 = length;
-            }
-            case 12 -> {
-                kernel.chunkAt12 = at;
-                kernel.chunkLength12 = length;
-            }
-            case 13 -> {
-                kernel.chunkAt13 = at;
-                kernel.chunkLength13 = length;
-            }
-            case 14 -> {
-                kernel.chunkAt14 = at;
-                kernel.chunkLength14 = length;
-            }
-            case 15 -> {
-                kernel.chunkAt15 = at;
-                kernel.chunkLength15 = length;
-            }
-            case 16 -> {
-                kernel.chunkAt16 = at;
-                kernel.chunkLength16 = length;
-            }
-            default -> throw new AssertionError(c);
-        }
-    }
-
     /**
      * Host to device: each launch puts the staging arrays it filled and copies them into the arena. A put
      * moves the whole array, so a chunk's unused tail is counted on top of what {@link Backend#write} counts.
@@ -317,7 +228,7 @@ public final class OpenClBackend extends Backend {
             int longest = 0;
             for (int c = 0; c < lengths.length; c++) {
                 int length = lengths[c];
-                setChunk(c, at + done, length);
+                kernel.setChunk(c, at + done, length);
                 if (length > 0) {
                     float[] staging = inStaging[c];
                     System.arraycopy(src, offset + done, staging, 0, length);
@@ -340,7 +251,7 @@ public final class OpenClBackend extends Backend {
             int longest = 0;
             int start = done;
             for (int c = 0; c < lengths.length; c++) {
-                setChunk(c, at + done, lengths[c]);
+                kernel.setChunk(c, at + done, lengths[c]);
                 done += lengths[c];
                 longest = Math.max(longest, lengths[c]);
             }
@@ -397,33 +308,31 @@ public final class OpenClBackend extends Backend {
     }
 
     @Override
-    protected Matrix newMatrix(int rows, int cols) {
-        return serialized(() -> {
-            int size = rows * cols;
-            int offset = allocator.allocate(size);
-            if (offset < 0) {
-                growArena(size);
-                offset = allocator.allocate(size);
-            }
-            OpenClMatrix matrix = new OpenClMatrix(this, rows, cols, offset);
-            fillKernel(matrix, 0f);
-            return matrix;
-        });
+    protected synchronized Matrix newMatrix(int rows, int cols) {
+        int size = rows * cols;
+        int offset = allocator.allocate(size);
+        if (offset < 0) {
+            growArena(size);
+            offset = allocator.allocate(size);
+        }
+        OpenClMatrix matrix = new OpenClMatrix(this, rows, cols, offset);
+        fillKernel(matrix, 0f);
+        return matrix;
     }
 
     @Override
-    protected void releaseStorage(Matrix m) {
-        serialized(() -> allocator.release(at(m), m.size()));
+    protected synchronized void releaseStorage(Matrix m) {
+        allocator.release(at(m), m.size());
     }
 
     @Override
-    protected void writeStorage(Matrix dst, float[] src, int offset) {
-        serialized(() -> upload(src, offset, dst.size(), at(dst)));
+    protected synchronized void writeStorage(Matrix dst, float[] src, int offset) {
+        upload(src, offset, dst.size(), at(dst));
     }
 
     @Override
-    protected void readStorage(Matrix src, float[] dst) {
-        serialized(() -> download(at(src), src.size(), dst));
+    protected synchronized void readStorage(Matrix src, float[] dst) {
+        download(at(src), src.size(), dst);
     }
 
     // ---------------------------------------------------------------- compute
@@ -446,42 +355,38 @@ public final class OpenClBackend extends Backend {
     }
 
     @Override
-    protected void gemmKernel(boolean transA, boolean transB, int m, int n, int k,
+    protected synchronized void gemmKernel(boolean transA, boolean transB, int m, int n, int k,
                                            float alpha, Matrix a, Matrix b, float beta, Matrix c) {
-        serialized(() -> {
-            kernel.op = DeviceKernel.OP_GEMM;
-            kernel.m = m;
-            kernel.k = k;
-            kernel.cols = n;
-            kernel.lda = a.cols();
-            kernel.ldb = b.cols();
-            kernel.transA = transA ? 1 : 0;
-            kernel.transB = transB ? 1 : 0;
-            kernel.alpha = alpha;
-            kernel.beta = beta;
-            kernel.offA = at(a);
-            kernel.offB = at(b);
-            kernel.offC = at(c);
-            // One work-item per 4x4 block of C, 16x16 work-items per 64x64 tile.
-            int tile = DeviceKernel.TILE;
-            int perItem = DeviceKernel.BLOCK / tile;
-            launch(Range.create2D(device, roundUp(n, DeviceKernel.BLOCK) / perItem,
-                    roundUp(m, DeviceKernel.BLOCK) / perItem, tile, tile));
-        });
+        kernel.op = DeviceKernel.OP_GEMM;
+        kernel.m = m;
+        kernel.k = k;
+        kernel.cols = n;
+        kernel.lda = a.cols();
+        kernel.ldb = b.cols();
+        kernel.transA = transA ? 1 : 0;
+        kernel.transB = transB ? 1 : 0;
+        kernel.alpha = alpha;
+        kernel.beta = beta;
+        kernel.offA = at(a);
+        kernel.offB = at(b);
+        kernel.offC = at(c);
+        // One work-item per 4x4 block of C, 16x16 work-items per 64x64 tile.
+        int tile = DeviceKernel.TILE;
+        int perItem = DeviceKernel.BLOCK / tile;
+        launch(Range.create2D(device, roundUp(n, DeviceKernel.BLOCK) / perItem,
+                roundUp(m, DeviceKernel.BLOCK) / perItem, tile, tile));
     }
 
     @Override
-    protected void activationKernel(Activation f, Matrix x, Matrix out) {
-        serialized(() -> {
-            switch (f) {
-                case IDENTITY -> copyKernel(x, out);
-                case SIGMOID -> elementwise(DeviceKernel.OP_SIGMOID, x.size(), x, null, out);
-                case TANH -> elementwise(DeviceKernel.OP_TANH, x.size(), x, null, out);
-                case RELU -> elementwise(DeviceKernel.OP_RELU, x.size(), x, null, out);
-                case SOFTMAX -> rowWise(DeviceKernel.OP_SOFTMAX, x, null, out);
-                default -> throw new AssertionError(f);
-            }
-        });
+    protected synchronized void activationKernel(Activation f, Matrix x, Matrix out) {
+        switch (f) {
+            case IDENTITY -> copyKernel(x, out);
+            case SIGMOID -> elementwise(DeviceKernel.OP_SIGMOID, x.size(), x, null, out);
+            case TANH -> elementwise(DeviceKernel.OP_TANH, x.size(), x, null, out);
+            case RELU -> elementwise(DeviceKernel.OP_RELU, x.size(), x, null, out);
+            case SOFTMAX -> rowWise(DeviceKernel.OP_SOFTMAX, x, null, out);
+            default -> throw new AssertionError(f);
+        }
     }
 
     private void rowWise(int op, Matrix a, Matrix b, Matrix c) {
@@ -490,93 +395,73 @@ public final class OpenClBackend extends Backend {
     }
 
     @Override
-    protected void sigmoidDerivativeKernel(Matrix s, Matrix out) {
-        serialized(() -> {
-            elementwise(DeviceKernel.OP_SIGMOID_DERIVATIVE, s.size(), s, null, out);
-        });
+    protected synchronized void sigmoidDerivativeKernel(Matrix s, Matrix out) {
+        elementwise(DeviceKernel.OP_SIGMOID_DERIVATIVE, s.size(), s, null, out);
     }
 
     @Override
-    protected void activationGradientKernel(Activation f, Matrix y, Matrix grad, Matrix out) {
-        serialized(() -> {
-            switch (f) {
-                case IDENTITY -> {
-                    if (grad != out) {
-                        copyKernel(grad, out);
-                    }
+    protected synchronized void activationGradientKernel(Activation f, Matrix y, Matrix grad, Matrix out) {
+        switch (f) {
+            case IDENTITY -> {
+                if (grad != out) {
+                    copyKernel(grad, out);
                 }
-                case SIGMOID -> elementwise(DeviceKernel.OP_GRAD_SIGMOID, y.size(), y, grad, out);
-                case TANH -> elementwise(DeviceKernel.OP_GRAD_TANH, y.size(), y, grad, out);
-                case RELU -> elementwise(DeviceKernel.OP_GRAD_RELU, y.size(), y, grad, out);
-                case SOFTMAX -> rowWise(DeviceKernel.OP_GRAD_SOFTMAX, y, grad, out);
-                default -> throw new AssertionError(f);
             }
-        });
+            case SIGMOID -> elementwise(DeviceKernel.OP_GRAD_SIGMOID, y.size(), y, grad, out);
+            case TANH -> elementwise(DeviceKernel.OP_GRAD_TANH, y.size(), y, grad, out);
+            case RELU -> elementwise(DeviceKernel.OP_GRAD_RELU, y.size(), y, grad, out);
+            case SOFTMAX -> rowWise(DeviceKernel.OP_GRAD_SOFTMAX, y, grad, out);
+            default -> throw new AssertionError(f);
+        }
     }
 
     @Override
-    protected void addRowVectorKernel(Matrix m, Matrix row) {
-        serialized(() -> {
-            kernel.cols = m.cols();
-            elementwise(DeviceKernel.OP_ADD_ROW, m.size(), m, row, null);
-        });
+    protected synchronized void addRowVectorKernel(Matrix m, Matrix row) {
+        kernel.cols = m.cols();
+        elementwise(DeviceKernel.OP_ADD_ROW, m.size(), m, row, null);
     }
 
     @Override
-    protected void columnSumsKernel(Matrix m, Matrix out) {
-        serialized(() -> {
-            kernel.op = DeviceKernel.OP_COLUMN_SUMS;
-            kernel.n = m.rows();
-            kernel.cols = m.cols();
-            kernel.offA = at(m);
-            kernel.offC = at(out);
-            launch(range1D(m.cols()));
-        });
+    protected synchronized void columnSumsKernel(Matrix m, Matrix out) {
+        kernel.op = DeviceKernel.OP_COLUMN_SUMS;
+        kernel.n = m.rows();
+        kernel.cols = m.cols();
+        kernel.offA = at(m);
+        kernel.offC = at(out);
+        launch(range1D(m.cols()));
     }
 
     @Override
-    protected void axpyKernel(float alpha, Matrix x, Matrix y) {
-        serialized(() -> {
-            kernel.alpha = alpha;
-            elementwise(DeviceKernel.OP_AXPY, x.size(), x, y, null);
-        });
+    protected synchronized void axpyKernel(float alpha, Matrix x, Matrix y) {
+        kernel.alpha = alpha;
+        elementwise(DeviceKernel.OP_AXPY, x.size(), x, y, null);
     }
 
     @Override
-    protected void scaleKernel(float alpha, Matrix x) {
-        serialized(() -> {
-            kernel.alpha = alpha;
-            elementwise(DeviceKernel.OP_SCALE, x.size(), x, null, null);
-        });
+    protected synchronized void scaleKernel(float alpha, Matrix x) {
+        kernel.alpha = alpha;
+        elementwise(DeviceKernel.OP_SCALE, x.size(), x, null, null);
     }
 
     @Override
-    protected void fillKernel(Matrix x, float value) {
-        serialized(() -> {
-            kernel.alpha = value;
-            elementwise(DeviceKernel.OP_FILL, x.size(), x, null, null);
-        });
+    protected synchronized void fillKernel(Matrix x, float value) {
+        kernel.alpha = value;
+        elementwise(DeviceKernel.OP_FILL, x.size(), x, null, null);
     }
 
     @Override
-    protected void copyKernel(Matrix src, Matrix dst) {
-        serialized(() -> {
-            elementwise(DeviceKernel.OP_COPY, src.size(), src, null, dst);
-        });
+    protected synchronized void copyKernel(Matrix src, Matrix dst) {
+        elementwise(DeviceKernel.OP_COPY, src.size(), src, null, dst);
     }
 
     @Override
-    protected void hadamardKernel(Matrix a, Matrix b, Matrix out) {
-        serialized(() -> {
-            elementwise(DeviceKernel.OP_HADAMARD, a.size(), a, b, out);
-        });
+    protected synchronized void hadamardKernel(Matrix a, Matrix b, Matrix out) {
+        elementwise(DeviceKernel.OP_HADAMARD, a.size(), a, b, out);
     }
 
     @Override
-    protected void subtractKernel(Matrix a, Matrix b, Matrix out) {
-        serialized(() -> {
-            elementwise(DeviceKernel.OP_SUBTRACT, a.size(), a, b, out);
-        });
+    protected synchronized void subtractKernel(Matrix a, Matrix b, Matrix out) {
+        elementwise(DeviceKernel.OP_SUBTRACT, a.size(), a, b, out);
     }
 
     /**
@@ -603,31 +488,46 @@ public final class OpenClBackend extends Backend {
     }
 
     @Override
-    protected double sumSquaredErrorKernel(Matrix yhat, Matrix y) {
-        return serialized(() -> sum(reduce(DeviceKernel.OP_SSE_PARTIALS, yhat, y), 0, DeviceKernel.PARTIALS));
+    protected synchronized double sumSquaredErrorKernel(Matrix yhat, Matrix y) {
+        return sum(reduce(DeviceKernel.OP_SSE_PARTIALS, yhat, y), 0, DeviceKernel.PARTIALS);
     }
 
     @Override
-    protected double crossEntropyKernel(Matrix p, Matrix y) {
-        return serialized(() -> {
-            float[] partials = reduce(DeviceKernel.OP_CROSS_ENTROPY_PARTIALS, p, y);
-            int half = DeviceKernel.PARTIALS;
-            return sum(partials, 0, half) - Math.log(1e-30) * sum(partials, half, 2 * half);
-        });
+    protected synchronized double crossEntropyKernel(Matrix p, Matrix y) {
+        float[] partials = reduce(DeviceKernel.OP_CROSS_ENTROPY_PARTIALS, p, y);
+        int half = DeviceKernel.PARTIALS;
+        return sum(partials, 0, half) - Math.log(CrossEntropy.FLOOR) * sum(partials, half, 2 * half);
     }
 
     @Override
-    protected void adamKernel(Matrix w, Matrix g, Matrix m, Matrix v, float lr, float beta1, float beta2,
+    protected synchronized void adamKernel(Matrix w, Matrix g, Matrix m, Matrix v, float lr, float beta1, float beta2,
                                            float epsilon, float correction1, float correction2) {
-        serialized(() -> {
-            kernel.alpha = lr;
-            kernel.beta1 = beta1;
-            kernel.beta2 = beta2;
-            kernel.epsilon = epsilon;
-            kernel.correction1 = correction1;
-            kernel.correction2 = correction2;
-            kernel.offD = at(v);
-            elementwise(DeviceKernel.OP_ADAM, w.size(), w, g, m);
-        });
+        kernel.alpha = lr;
+        kernel.beta1 = beta1;
+        kernel.beta2 = beta2;
+        kernel.epsilon = epsilon;
+        kernel.correction1 = correction1;
+        kernel.correction2 = correction2;
+        kernel.offD = at(v);
+        elementwise(DeviceKernel.OP_ADAM, w.size(), w, g, m);
+    }
+
+    @Override
+    protected synchronized void dropoutKernel(Matrix x, Matrix out, int key, int threshold, float scale) {
+        kernel.key = key;
+        kernel.threshold = threshold;
+        kernel.alpha = scale;
+        elementwise(DeviceKernel.OP_DROPOUT, x.size(), x, null, out);
+    }
+
+    @Override
+    protected synchronized void scaleRowsKernel(Matrix m, Matrix factors, Matrix out) {
+        kernel.cols = m.cols();
+        elementwise(DeviceKernel.OP_SCALE_ROWS, m.size(), m, factors, out);
+    }
+
+    @Override
+    protected synchronized double dotKernel(Matrix a, Matrix b) {
+        return sum(reduce(DeviceKernel.OP_DOT_PARTIALS, a, b), 0, DeviceKernel.PARTIALS);
     }
 }

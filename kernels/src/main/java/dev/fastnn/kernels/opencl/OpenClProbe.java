@@ -60,7 +60,9 @@ record OpenClProbe(List<Found> devices, Found chosen, String unavailableReason) 
             if (!OpenCLLoader.isOpenCLAvailable()) {
                 return new OpenClProbe(devices, null, "no OpenCL library (libOpenCL.so.1) could be loaded; " + FIX);
             }
-            for (OpenCLPlatform platform : OpenCLPlatform.getUncachedOpenCLPlatforms()) {
+            // Aparapi's cached list: its native enumeration prints a line per platform newer than OpenCL 2.1,
+            // so it must run once per JVM, and Aparapi's KernelManager reads the same list.
+            for (OpenCLPlatform platform : new OpenCLPlatform().getOpenCLPlatforms()) {
                 for (OpenCLDevice device : platform.getOpenCLDevices()) {
                     devices.add(new Found(devices.size(), platform.getName(), device));
                 }
@@ -132,6 +134,11 @@ record OpenClProbe(List<Found> devices, Found chosen, String unavailableReason) 
 
     boolean chosenIsGpu() {
         return chosen != null && chosen.device().getType() == Device.TYPE.GPU;
+    }
+
+    /** Whether any device is a GPU, usable or not. */
+    boolean hasGpu() {
+        return devices.stream().anyMatch(f -> f.device().getType() == Device.TYPE.GPU);
     }
 
     private static long mib(long bytes) {

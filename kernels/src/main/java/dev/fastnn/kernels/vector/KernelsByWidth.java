@@ -10,35 +10,43 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * One {@link SpeciesKernels} per vector width, each defined from the same class bytes as a hidden class whose
- * class data is its species (see there why). Defined once per width and JVM, shared by every backend of that width.
+ * The per-width copies of the two templates, {@link SpeciesMicroKernels} and {@link SpeciesElementwiseKernels}:
+ * each defined from its class bytes as a hidden class whose class data is its species (see
+ * {@link SpeciesMicroKernels} why). Defined once per width and JVM, shared by every backend of that width.
  */
 final class KernelsByWidth {
-    private static final Map<Integer, VectorKernels> LOADED = new ConcurrentHashMap<>();
+    private static final Map<Integer, MicroKernels> MICRO = new ConcurrentHashMap<>();
+    private static final Map<Integer, ElementwiseKernels> ELEMENTWISE = new ConcurrentHashMap<>();
 
     private KernelsByWidth() {
     }
 
-    /** The kernels for {@code bits}-wide float vectors; {@code bits} must be a width this CPU supports. */
-    static VectorKernels forBits(int bits) {
-        return LOADED.computeIfAbsent(bits, KernelsByWidth::define);
+    /** The gemm micro-kernels for {@code bits}-wide float vectors; {@code bits} must be a width this CPU supports. */
+    static MicroKernels microKernels(int bits) {
+        return MICRO.computeIfAbsent(bits, b -> define("SpeciesMicroKernels", b, MicroKernels.class));
     }
 
-    private static VectorKernels define(int bits) {
+    /** The elementwise loops for {@code bits}-wide float vectors. */
+    static ElementwiseKernels elementwise(int bits) {
+        return ELEMENTWISE.computeIfAbsent(bits, b -> define("SpeciesElementwiseKernels", b, ElementwiseKernels.class));
+    }
+
+    /** The template is named, not referenced: a class literal would load it as an ordinary class. */
+    private static <T> T define(String template, int bits, Class<T> type) {
         VectorSpecies<Float> species = VectorSpecies.of(float.class, VectorShape.forBitSize(bits));
-        try (InputStream in = KernelsByWidth.class.getResourceAsStream("SpeciesKernels.class")) {
+        try (InputStream in = KernelsByWidth.class.getResourceAsStream(template + ".class")) {
             if (in == null) {
-                throw new IllegalStateException("SpeciesKernels.class is missing from the class path");
+                throw new IllegalStateException(template + ".class is missing from the class path");
             }
             MethodHandles.Lookup lookup = MethodHandles.lookup()
                     .defineHiddenClassWithClassData(in.readAllBytes(), species, true);
-            return (VectorKernels) lookup.findConstructor(lookup.lookupClass(), MethodType.methodType(void.class)).invoke();
+            return type.cast(lookup.findConstructor(lookup.lookupClass(), MethodType.methodType(void.class)).invoke());
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read SpeciesKernels.class", e);
+            throw new IllegalStateException("cannot read " + template + ".class", e);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {
-            throw new IllegalStateException("cannot define the " + bits + "-bit vector kernels", e);
+            throw new IllegalStateException("cannot define the " + bits + "-bit " + template, e);
         }
     }
 }

@@ -11,13 +11,16 @@ import java.util.concurrent.locks.LockSupport;
  * idle vCPU has to be woken by the hypervisor), as long as a whole share of a 128 x 784 x 256 product: with a
  * parked pool two threads were no faster than one on the products of a training step, which come a few
  * hundred microseconds apart. Spinning is bounded, so an idle backend costs nothing after a millisecond.
+ * {@link #close()} ends the threads; a task queued after that is never taken, so its submitter runs it
+ * (as {@link ThreadSplit} does with every task no worker has started).
  */
-final class SpinningWorkers implements Executor {
+final class SpinningWorkers implements Executor, AutoCloseable {
     /** How long an idle worker, or a caller waiting for a share, polls before it parks. */
     static final long SPIN_NANOS = 1_000_000;
 
     private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
     private final Worker[] workers;
+    private volatile boolean closed;
 
     SpinningWorkers(int count, String name) {
         workers = new Worker[count];
@@ -35,6 +38,26 @@ final class SpinningWorkers implements Executor {
             if (w.parking) {
                 LockSupport.unpark(w);
             }
+        }
+    }
+
+    /** Ends every worker once it has finished the task it is running, and waits for them to end. */
+    @Override
+    public void close() {
+        closed = true;
+        boolean interrupted = false;
+        for (Worker w : workers) {
+            LockSupport.unpark(w);
+            while (w.isAlive()) {
+                try {
+                    w.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -57,7 +80,7 @@ final class SpinningWorkers implements Executor {
         @Override
         public void run() {
             long idleSince = System.nanoTime();
-            while (true) {
+            while (!closed) {
                 Runnable task = queue.poll();
                 if (task == null && System.nanoTime() - idleSince < SPIN_NANOS) {
                     Thread.onSpinWait();
@@ -66,7 +89,7 @@ final class SpinningWorkers implements Executor {
                 if (task == null) {
                     parking = true;
                     task = queue.poll();
-                    if (task == null) {
+                    if (task == null && !closed) {
                         LockSupport.park(this);
                     }
                     parking = false;

@@ -2,6 +2,7 @@ package dev.fastnn.kernels.vector;
 
 import dev.fastnn.kernels.Backend;
 import dev.fastnn.kernels.BackendProvider;
+import dev.fastnn.kernels.Backends;
 import java.util.List;
 
 /**
@@ -13,7 +14,7 @@ public final class VectorProvider implements BackendProvider {
 
     @Override
     public String name() {
-        return "vector";
+        return Backends.VECTOR;
     }
 
     @Override
@@ -30,12 +31,18 @@ public final class VectorProvider implements BackendProvider {
     }
 
     @Override
+    public boolean takesThreads() {
+        return true;
+    }
+
+    @Override
     public Backend create() {
         return new VectorBackend();
     }
 
+    /** The width still comes from {@value VectorBackend#BITS_PROPERTY}: only the thread count is the caller's. */
     @Override
     public Backend create(int threads) {
-        return new VectorBackend(VectorBackend.maxBits(), threads);
+        return new VectorBackend(VectorBackend.bitsFromProperty(), threads);
     }
 }

@@ -15,9 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A JVM whose OpenCL ICD loader finds no platform ({@code OCL_ICD_VENDORS} pointing at an empty folder):
- * explicit {@code aparapi} fails naming the fix, {@code auto} uses vector and says so in one line, and
- * Aparapi itself prints nothing. Runs on every machine, with or without OpenCL installed.
+ * What a user's process sees of OpenCL when it cannot use a GPU: {@code auto} takes vector and prints
+ * nothing (its reason is a DEBUG record), an explicit {@code aparapi} fails naming the fix. The child JVMs
+ * run with {@code OCL_ICD_VENDORS} pointing at an empty folder (an ICD loader without drivers), or with this
+ * machine's own OpenCL; so these tests run on every machine, with or without OpenCL installed.
  */
 class NoOpenClTest {
 
@@ -30,24 +31,46 @@ class NoOpenClTest {
         return ChildJvm.run(NoOpenClMain.class, flags, environment);
     }
 
+    /** Standard error lines {@code auto} caused: those before the child's marker. */
+    private static List<String> beforeExplicit(List<String> lines) {
+        int marker = lines.indexOf(NoOpenClMain.EXPLICIT);
+        assertTrue(marker >= 0, "the child did not reach the explicit aparapi: " + lines);
+        return lines.subList(0, marker);
+    }
+
     @Test
-    void explicitAparapiFailsNamingTheFixAndAutoFallsBackToVectorInOneLine(@TempDir Path emptyVendors)
+    void autoIsSilentWithoutAnOpenClDriverAndExplicitAparapiFailsNamingTheFix(@TempDir Path emptyVendors)
             throws IOException, InterruptedException {
         assertTrue(Files.list(emptyVendors).findAny().isEmpty());
         ChildJvm result = runChild(emptyVendors);
-        String stdout = result.stdout();
-        String stderr = result.stderr();
 
-        List<String> lines = stdout.lines().toList();
-        assertEquals("auto=vector", lines.get(0), stdout + stderr);
+        List<String> lines = result.stdout().lines().toList();
+        assertEquals("auto=vector", lines.get(0), result.stdout() + result.stderr());
         String failure = lines.get(1);
         assertTrue(failure.startsWith("aparapi failed: backend 'aparapi' is not available:"), failure);
-        assertTrue(failure.contains("no platform") && failure.contains("apt-get install pocl-opencl-icd")
-                && failure.contains("--backend vector"), failure);
+        assertTrue(failure.contains("apt-get install pocl-opencl-icd") && failure.contains("--backend vector"), failure);
+        assertEquals(List.of(), beforeExplicit(result.stderrLines()), "auto must print nothing:\n" + result.stderr());
+    }
 
-        List<String> said = stderr.lines().filter(l -> !l.contains("Using incubator modules")).toList();
-        assertEquals(1, said.size(), "auto must say once, in one line, that it passed over OpenCL:\n" + stderr);
-        assertTrue(said.get(0).contains("no OpenCL") && said.get(0).contains("pocl-opencl-icd"), said.get(0));
+    @Test
+    void autoGivesItsReasonOnceAsOneDebugRecord(@TempDir Path emptyVendors) throws IOException, InterruptedException {
+        ChildJvm result = runChild(emptyVendors, ChildJvm.logEverything(emptyVendors));
+
+        List<String> records = beforeExplicit(result.stderrLines());
+        assertEquals(1, records.size(), "one record for auto's choice:\n" + result.stderr());
+        assertTrue(records.get(0).startsWith(ChildJvm.FASTNN_RECORD + "kernels.Backends FINE: auto uses 'vector'; no OpenCL GPU: "),
+                records.get(0));
+    }
+
+    @Test
+    void autoIsSilentWithThisMachinesOpenClWhereItsFilesRuleOutAGpu() throws IOException, InterruptedException {
+        String absence = GpuPresence.here().absenceReason();
+        assumeTrue(absence != null, "this machine may have an OpenCL GPU, so auto asks Aparapi here");
+        ChildJvm result = runChild(null);
+
+        assertEquals("auto=vector", result.stdout().lines().findFirst().orElse(""), result.stdout() + result.stderr());
+        assertEquals(List.of(), beforeExplicit(result.stderrLines()),
+                "auto must not load OpenCL where " + absence + ":\n" + result.stderr());
     }
 
     /** Serial GC compacts the arena; on it the backend must refuse rather than lose device data. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.aparapi.device.Device;
@@ -123,8 +124,34 @@ class OpenClBackendTest {
     }
 
     @Test
+    void aBackendWithoutADeviceFailsWithTheProbesReason() {
+        OpenClProbe none = new OpenClProbe(List.of(), null, "no OpenCL library (libOpenCL.so.1) could be loaded; install one");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new OpenClBackend(none));
+        assertEquals("backend 'aparapi' is not available: " + none.unavailableReason(), e.getMessage());
+    }
+
+    @Test
+    void closingAnOwnBackendFreesItAndASharedOneStaysOpen() {
+        TestBackends.requireOpenCl();
+        OpenClBackend own = new OpenClBackend(AparapiProvider.probe());
+        Matrix m = own.upload(new float[] {1, 2, 3}, 1, 3);
+        own.close();
+        assertTrue(own.isClosed());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> own.download(m));
+        assertEquals("backend 'aparapi' has been closed", e.getMessage());
+        own.close();
+
+        Backend shared = shared();
+        shared.close();
+        try (Matrix kept = shared.upload(new float[] {4, 5}, 1, 2)) {
+            assertArrayEquals(new float[] {4, 5}, shared.download(kept));
+        }
+    }
+
+    @Test
     void arenaGrowthKeepsEveryMatrixAndCountsTheRoundTrip() {
-        OpenClBackend backend = new OpenClBackend(AparapiProvider.probe().chosen());
+        TestBackends.requireOpenCl();
+        OpenClBackend backend = new OpenClBackend(AparapiProvider.probe());
         float[] values = random(new Random(2), 1000);
         Matrix kept = backend.upload(values, 10, 100);
         int before = backend.arenaFloats();
@@ -145,7 +172,7 @@ class OpenClBackendTest {
             assertEquals(3 * values[999], backend.download(kept)[999], 1e-6f);
         }
         kept.close();
-        backend.dispose();
+        backend.close();
     }
 
     /**
@@ -282,6 +309,9 @@ class OpenClBackendTest {
         assertEquals(probe.devices().size() + 1, details.size(), details.toString());
         assertEquals(1, details.stream().filter(l -> l.startsWith("* ")).count(), details.toString());
         assertTrue(details.get(probe.chosen().index()).contains("compute units"), details.toString());
-        assertEquals(probe.chosen().device().getType() == Device.TYPE.GPU, new AparapiProvider().preferredByAuto());
+        assertEquals(probe.chosen().device().getType() == Device.TYPE.GPU, new AparapiProvider().autoPreference().preferred());
+        if (probe.hasGpu()) {
+            assertNull(GpuPresence.here().absenceReason(), "the files that spare auto the probe must not rule out a GPU Aparapi lists");
+        }
     }
 }

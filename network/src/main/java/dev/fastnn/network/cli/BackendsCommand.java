@@ -2,19 +2,23 @@ package dev.fastnn.network.cli;
 
 import dev.fastnn.kernels.BackendProvider;
 import dev.fastnn.kernels.Backends;
-import java.io.PrintStream;
-import java.util.Set;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** {@code fastnn backends}: what each backend would run on here, or why it cannot, and what auto picks. */
-final class BackendsCommand implements Main.Command {
-
-    static BackendsCommand parse(String[] args) throws UsageException {
-        Arguments.parse("backends", args, 1, Set.of(), Set.of());
-        return new BackendsCommand();
-    }
+@Command(name = "backends", abbreviateSynopsis = true,
+        description = "List the backends, whether each can run here (and why not), and what " + Backends.AUTO
+                + " picks.")
+final class BackendsCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
 
     @Override
-    public int run(PrintStream out, PrintStream err) {
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
         for (BackendProvider p : Backends.providers()) {
             String reason = p.unavailableReason();
             out.println(p.name() + ": " + (reason == null ? "available" : "not available: " + reason));

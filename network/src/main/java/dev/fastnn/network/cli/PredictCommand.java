@@ -1,104 +1,126 @@
 package dev.fastnn.network.cli;
 
-import dev.fastnn.kernels.Activation;
 import dev.fastnn.kernels.Backend;
 import dev.fastnn.network.data.CsvReader;
 import dev.fastnn.network.data.Dataset;
+import dev.fastnn.network.io.AtomicFile;
 import dev.fastnn.network.io.ModelFile;
+import dev.fastnn.network.model.ClassLabels;
 import dev.fastnn.network.train.Model;
-import java.io.BufferedOutputStream;
+import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
- * {@code fastnn predict}: a saved model's outputs for each row of a CSV file of features. A classifier
- * (softmax output) writes {@code row,predicted,p0..pK-1}; any other model {@code row,y0..yK-1}.
+ * {@code fastnn predict}: a saved model's outputs for each row of a CSV file of features. A classifier writes
+ * {@code row,predicted,p_LABEL...}: the predicted class as the training data spelled it and each class's
+ * probability (score, for a non-softmax output); a regression model {@code row,y0..yK-1}.
  */
-final class PredictCommand implements Main.Command {
-    private final Path modelFile;
-    private final Path csv;
-    private final Path outFile;
-    private final float divisor;
-    private final Backend backend;
+@Command(name = "predict", sortOptions = false, abbreviateSynopsis = true,
+        description = "Write a saved model's predictions for the rows of a CSV file: for a classifier "
+                + "row,predicted,p_LABEL... (the predicted label as the training data spelled it, then each class's "
+                + "probability), for a regression model row,y0..yK-1.")
+final class PredictCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
 
-    private PredictCommand(Path modelFile, Path csv, Path outFile, float divisor, Backend backend) {
-        this.modelFile = modelFile;
-        this.csv = csv;
-        this.outFile = outFile;
-        this.divisor = divisor;
-        this.backend = backend;
-    }
+    @Mixin
+    private ModelOption modelFile;
 
-    static PredictCommand parse(String[] args) throws UsageException {
-        Arguments a = Arguments.parse("predict", args, 1, Set.of("model", "csv", "out", "divisor", "backend", "threads"),
-                Set.of());
-        return new PredictCommand(Path.of(a.required("model")), Path.of(a.required("csv")), a.path("out"),
-                a.positiveFloat("divisor", 1f), a.backend());
-    }
+    @Option(names = "--csv", paramLabel = "FILE", required = true,
+            description = "A CSV file with one sample per row: the model's inputs, and the label column if "
+                    + "--label-column says where it is.")
+    private Path csv;
+
+    @Option(names = "--label-column", paramLabel = "N|last", converter = OptionConverters.Column.class,
+            description = "A column (from 0, or last) to leave out, such as the labels of a file the model was "
+                    + "trained on (default: every column is an input).")
+    private Integer labelColumn;
+
+    @Mixin
+    private CsvOptions csvFormat;
+
+    @Option(names = "--out", paramLabel = "FILE.csv", description = "Write the predictions there instead of to "
+            + "standard output.")
+    private Path outFile;
+
+    @Mixin
+    private BackendOptions backendOptions;
 
     @Override
-    public int run(PrintStream out, PrintStream err) throws IOException {
-        try (Model model = Model.of(backend, ModelFile.load(modelFile))) {
-            Dataset input = CsvReader.defaults().withoutLabels().withDivisor(divisor).read(csv);
+    public Integer call() throws IOException, UsageException {
+        PrintWriter out = spec.commandLine().getOut();
+        CommandFiles files = new CommandFiles(out, spec.commandLine().getErr())
+                .input("--model", modelFile.path()).input("--csv", csv).output("--out", outFile);
+        files.check();
+        Backend backend = backendOptions.backend();
+        try (Model model = Model.of(backend, ModelFile.load(modelFile.path()))) {
+            CsvReader reader = labelColumn == null ? csvFormat.reader().withoutLabels()
+                    : csvFormat.reader().withLabelColumn(labelColumn).ignoringLabels();
+            Dataset input = csvFormat.divided(reader.read(csv), model);
             int features = model.network().inputs();
             if (input.cols() != features) {
-                throw new IllegalArgumentException(csv + " has " + input.cols() + " columns but the model takes "
-                        + features + " features");
+                throw new IllegalArgumentException(csv + " has " + input.cols() + " input columns"
+                        + (labelColumn == null ? "" : " besides the label column") + " but the model takes " + features
+                        + (labelColumn == null ? " (if one column is the label, say --label-column)" : ""));
             }
-            float[] y = model.predict(input.features(), input.rows());
-            boolean classifier = model.network().outputLayer().activation() == Activation.SOFTMAX;
+            float[] y = model.predict(input);
+            ClassLabels classes = model.classLabels();
+            int k = model.network().outputs();
             if (outFile == null) {
-                write(out, y, input.rows(), model.network().outputs(), classifier);
+                write(out, y, input.rows(), k, classes);
                 out.flush();
             } else {
-                // Written beside the target and renamed, so a reader never sees half a file.
-                Path tmp = Files.createTempFile(outFile.toAbsolutePath().getParent(), ".predict", ".csv");
-                try {
-                    try (PrintStream ps = new PrintStream(new BufferedOutputStream(Files.newOutputStream(tmp)), false,
-                            StandardCharsets.UTF_8)) {
-                        write(ps, y, input.rows(), model.network().outputs(), classifier);
-                        if (ps.checkError()) {
-                            throw new IOException("could not write " + tmp);
-                        }
-                    }
-                    Files.move(tmp, outFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                } finally {
-                    Files.deleteIfExists(tmp);
-                }
-                out.println(input.rows() + " predictions written to " + outFile);
+                files.write(outFile, input.rows() + " predictions", () -> AtomicFile.write(outFile, stream -> {
+                    Writer w = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
+                    write(w, y, input.rows(), k, classes);
+                    w.flush();
+                }));
             }
         }
-        return 0;
+        return files.status();
     }
 
-    private static void write(PrintStream out, float[] y, int rows, int k, boolean classifier) {
-        StringBuilder header = new StringBuilder(classifier ? "row,predicted" : "row");
+    /** {@code classes} is null for a regression model. */
+    private static void write(Writer out, float[] y, int rows, int k, ClassLabels classes) throws IOException {
+        StringBuilder line = new StringBuilder(classes != null ? "row,predicted" : "row");
         for (int j = 0; j < k; j++) {
-            header.append(classifier ? ",p" : ",y").append(j);
+            line.append(',').append(classes != null ? cell("p_" + classes.get(j)) : "y" + j);
         }
-        out.println(header);
-        StringBuilder line = new StringBuilder();
+        out.write(line.append(System.lineSeparator()).toString());
         for (int i = 0; i < rows; i++) {
             line.setLength(0);
             line.append(i);
-            if (classifier) {
+            if (classes != null) {
                 int best = 0;
                 for (int j = 1; j < k; j++) {
                     if (y[i * k + j] > y[i * k + best]) {
                         best = j;
                     }
                 }
-                line.append(',').append(best);
+                line.append(',').append(cell(classes.get(best)));
             }
             for (int j = 0; j < k; j++) {
                 line.append(',').append(y[i * k + j]);
             }
-            out.println(line);
+            out.write(line.append(System.lineSeparator()).toString());
         }
+    }
+
+    /** A label as a CSV cell: quoted when it holds a comma, a quote, a line break or surrounding blanks. */
+    static String cell(String text) {
+        boolean quote = text.isEmpty() || !text.strip().equals(text) || text.chars().anyMatch(
+                c -> c == ',' || c == '"' || c == '\n' || c == '\r');
+        return quote ? '"' + text.replace("\"", "\"\"") + '"' : text;
     }
 }

@@ -4,52 +4,62 @@ import dev.fastnn.kernels.Backend;
 import dev.fastnn.network.article.XorExample;
 import dev.fastnn.network.plot.Charts;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code fastnn xor}: the article's example, as a table, as JSON, and as a loss curve. */
-final class XorCommand implements Main.Command {
-    private final Backend backend;
-    private final int iterations;
-    private final long seed;
-    private final boolean json;
-    private final Path plot;
+@Command(name = "xor", sortOptions = false, abbreviateSynopsis = true,
+        description = "Train the article's network (3-4-1 sigmoid, no biases, sum of squared errors, learning rate 1, "
+                + "full batch) on its XOR table and print the predictions.")
+final class XorCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
 
-    private XorCommand(Backend backend, int iterations, long seed, boolean json, Path plot) {
-        this.backend = backend;
-        this.iterations = iterations;
-        this.seed = seed;
-        this.json = json;
-        this.plot = plot;
-    }
+    @Option(names = "--iterations", paramLabel = "N", defaultValue = "" + XorExample.ITERATIONS,
+            converter = OptionConverters.PositiveInt.class, description = "Training steps (default: ${DEFAULT-VALUE}).")
+    private int iterations;
 
-    static XorCommand parse(String[] args) throws UsageException {
-        Arguments a = Arguments.parse("xor", args, 1, Set.of("backend", "threads", "iterations", "seed", "plot"),
-                Set.of("json"));
-        int iterations = a.integer("iterations", XorExample.ITERATIONS, 1);
-        long seed = a.longInteger("seed", 0);
-        return new XorCommand(a.backend(), iterations, seed, a.flag("json"), a.path("plot"));
-    }
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "0",
+            description = "Seed of the initial weights (default: ${DEFAULT-VALUE}).")
+    private long seed;
+
+    @Option(names = "--json", description = "Print one JSON object (backend, loss, predictions, loss history, ...) "
+            + "instead of the table.")
+    private boolean json;
+
+    @Option(names = "--plot", paramLabel = "FILE.png", description = "Also draw the loss curve as a PNG.")
+    private Path plot;
+
+    @Mixin
+    private BackendOptions backendOptions;
 
     @Override
-    public int run(PrintStream out, PrintStream err) throws IOException {
+    public Integer call() throws IOException, UsageException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        // With --json the standard output is the JSON alone.
+        CommandFiles files = new CommandFiles(json ? err : out, err).output("--plot", plot);
+        files.check();
+        Backend backend = backendOptions.backend();
         XorExample.Result r = XorExample.run(backend, iterations, seed);
         if (json) {
             out.println(Json.write(toJson(r)));
         } else {
             printTable(r, out);
         }
-        if (plot != null) {
-            Charts.lossCurve("fastnn xor: the article's 3-4-1 network, seed " + seed + ", backend " + backend.name(),
-                    r.lossHistory(), plot);
-            (json ? err : out).println("loss curve written to " + plot);
-        }
-        return 0;
+        files.write(plot, "loss curve", () -> Charts.lossCurve("fastnn xor: the article's 3-4-1 network, seed " + seed
+                + ", backend " + backend.name(), r.lossHistory(), plot));
+        return files.status();
     }
 
     private static Map<String, Object> toJson(XorExample.Result r) {
@@ -76,7 +86,7 @@ final class XorCommand implements Main.Command {
         return rows;
     }
 
-    private static void printTable(XorExample.Result r, PrintStream out) {
+    private static void printTable(XorExample.Result r, PrintWriter out) {
         out.println("backend: " + r.backendDescription());
         out.println("network: 3-4-1 sigmoid, no biases, weights uniform [0, 1) from seed " + r.seed()
                 + ", sum of squared errors, learning rate 1, " + r.iterations() + " iterations");

@@ -122,6 +122,11 @@ public final class Dataset {
         return new Dataset(features, rows, cols, null, null, null, List.of());
     }
 
+    /** The same rows, labels and names with other feature values of the same shape ({@code rows * cols}, row-major). */
+    public Dataset withFeatures(float[] features) {
+        return new Dataset(features, rows, cols, labels, classLabels, targets, featureNames);
+    }
+
     /** The same data with a name for each column (or none, with an empty list). */
     public Dataset withFeatureNames(List<String> names) {
         return new Dataset(features, rows, cols, labels, classLabels, targets, names);

@@ -1,13 +1,10 @@
 package dev.fastnn.network.data;
 
-import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
@@ -37,7 +34,7 @@ public final class IdxReader {
     }
 
     public static Images readImages(Path file) throws IOException {
-        try (InputStream in = open(file)) {
+        try (InputStream in = MaybeGzipped.open(file)) {
             int[] dims = readHeader(in, file, IMAGES_MAGIC, 3, "images");
             long size = (long) dims[0] * dims[1] * dims[2];
             byte[] bytes = readPayload(in, file, size, dims[0] + " images of " + dims[1] + "x" + dims[2]);
@@ -53,7 +50,7 @@ public final class IdxReader {
 
     /** Labels of an IDX1 file, 0..255 each. */
     public static int[] readLabels(Path file) throws IOException {
-        try (InputStream in = open(file)) {
+        try (InputStream in = MaybeGzipped.open(file)) {
             int[] dims = readHeader(in, file, LABELS_MAGIC, 1, "labels");
             byte[] bytes = readPayload(in, file, dims[0], dims[0] + " labels");
             int[] labels = new int[bytes.length];
@@ -87,18 +84,6 @@ public final class IdxReader {
             }
         }
         return new Dataset(images.pixels(), images.count(), images.pixelsPerImage(), labels, classes);
-    }
-
-    private static InputStream open(Path file) throws IOException {
-        BufferedInputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-        in.mark(2);
-        int b0 = in.read();
-        int b1 = in.read();
-        in.reset();
-        if (b0 == 0x1f && b1 == 0x8b) {
-            return new GZIPInputStream(in, 1 << 16);
-        }
-        return in;
     }
 
     private static int[] readHeader(InputStream in, Path file, int expectedMagic, int dimensions, String what)

@@ -8,32 +8,25 @@ import dev.fastnn.network.model.Preprocessing;
 import java.io.IOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.zip.CRC32;
 
 /**
  * fastnn's model files ({@code .fnn}): a versioned binary format with a CRC-32 over every byte, described
  * byte by byte in {@code docs/model-format.md}. Floats are stored as their IEEE 754 bits, so a loaded model
  * is bit-identical to the saved one and gives identical predictions on the same backend.
  *
- * <p>{@link #save} writes a temporary file next to the target, forces it to disk and renames it over the
- * target, so a crash or a full disk leaves either the old file or the new one, never half of one.
+ * <p>{@link #save} writes through {@link AtomicFile}: a temporary file next to the target, forced to disk and
+ * renamed over the target, so a crash or a full disk leaves either the old file or the new one, never half of one.
  * {@link #load} checks the magic, the version, the length and the checksum before it trusts a single size,
  * and checks every size against the bytes that are really there before allocating for it.
  */
@@ -45,115 +38,22 @@ public final class ModelFile {
     private static final int LABELS_INTEGER = 0;
     private static final int LABELS_STRING = 1;
     /** {@code \x89 F N N \r \n \x1a \n}: not text, and damaged recognisably by text-mode transfers (as PNG's). */
-    static final byte[] MAGIC = {(byte) 0x89, 'F', 'N', 'N', '\r', '\n', 0x1A, '\n'};
-    /** Magic, version and payload length. */
-    static final int HEADER_BYTES = MAGIC.length + 4 + 8;
-    static final int CHECKSUM_BYTES = 4;
-    /** A file is read into one array. */
-    static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 8;
+    private static final byte[] MAGIC = {(byte) 0x89, 'F', 'N', 'N', '\r', '\n', 0x1A, '\n'};
+    static final FileFrame FRAME = new FileFrame(MAGIC, "model file", 1, FORMAT_VERSION);
 
     private ModelFile() {
     }
 
-    /** Writes {@code model} to {@code file} atomically, replacing what was there. */
+    /** Writes {@code model} to {@code file} atomically (see {@link AtomicFile}), replacing what was there. */
     public static void save(ModelParameters model, Path file) throws IOException {
         Objects.requireNonNull(model, "model");
         byte[] bytes = encode(model);
-        Path target = file.toAbsolutePath();
-        Path dir = target.getParent();
-        if (Files.isDirectory(target)) {
-            throw new IOException(file + ": is a directory, cannot save a model there");
-        }
-        // Same directory, so the rename stays on one file system and is atomic; the name is hidden and
-        // unique, so concurrent saves to one target do not collide. CREATE_NEW (not createTempFile) keeps the
-        // umask's permissions, which the final file should have.
-        String unique = Long.toHexString(ThreadLocalRandom.current().nextLong());
-        Path temp = dir.resolve("." + target.getFileName() + "." + unique + ".tmp");
-        boolean moved = false;
-        try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(true);
-            }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            moved = true;
-            forceDirectory(dir);
-        } finally {
-            if (!moved) {
-                Files.deleteIfExists(temp);
-            }
-        }
-    }
-
-    /** The rename is only durable once the directory entry is on disk too. */
-    private static void forceDirectory(Path dir) {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException e) {
-            // Some platforms (Windows) cannot open a directory as a channel; the file itself is already safe.
-        }
+        AtomicFile.write(file, out -> out.write(bytes));
     }
 
     /** Reads a model saved by {@link #save} (any supported version). */
     public static ModelParameters load(Path file) throws IOException {
-        // One channel for size, header and body: a concurrent save renames a new file over the path, and an
-        // open channel keeps reading the file it opened, so all three describe the same file.
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = channel.size();
-            ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
-            while (header.hasRemaining() && channel.read(header) >= 0) {
-                // read until the header is complete or the file ends
-            }
-            checkHeader(file, header.array(), header.position(), size);
-            ByteBuffer bytes = ByteBuffer.allocate((int) size);
-            bytes.put(header.flip());
-            while (bytes.hasRemaining()) {
-                if (channel.read(bytes) < 0) {
-                    throw new ModelFileException(file, "truncated while being read: " + bytes.position() + " of "
-                            + size + " bytes");
-                }
-            }
-            return decode(bytes.array(), file);
-        }
-    }
-
-    private static void checkHeader(Path file, byte[] header, int read, long size) throws ModelFileException {
-        int magicRead = Math.min(read, MAGIC.length);
-        if (!Arrays.equals(header, 0, magicRead, MAGIC, 0, magicRead)) {
-            throw new ModelFileException(file, "not a fastnn model file: it starts with " + hex(header, magicRead)
-                    + ", a model file with " + hex(MAGIC, MAGIC.length));
-        }
-        if (read < MAGIC.length + 4) {
-            throw new ModelFileException(file, "truncated: " + size + " bytes, a model file has at least "
-                    + (HEADER_BYTES + CHECKSUM_BYTES));
-        }
-        ByteBuffer in = ByteBuffer.wrap(header, MAGIC.length, read - MAGIC.length);
-        int version = in.getInt();
-        if (version < 1 || version > FORMAT_VERSION) {
-            throw new ModelFileException(file, "unsupported format version " + Integer.toUnsignedLong(version)
-                    + "; this fastnn reads versions 1 to " + FORMAT_VERSION
-                    + (version > FORMAT_VERSION ? " (the file was written by a newer fastnn)" : ""));
-        }
-        if (read < HEADER_BYTES) {
-            throw new ModelFileException(file, "truncated: " + size + " bytes, a model file has at least "
-                    + (HEADER_BYTES + CHECKSUM_BYTES));
-        }
-        long payload = in.getLong();
-        if (payload < 0 || payload > MAX_FILE_BYTES - HEADER_BYTES - CHECKSUM_BYTES) {
-            throw new ModelFileException(file, "corrupt header: payload length " + payload + " is impossible");
-        }
-        long expected = HEADER_BYTES + payload + CHECKSUM_BYTES;
-        if (size < expected) {
-            throw new ModelFileException(file, "truncated: " + size + " bytes, the header says " + expected);
-        }
-        if (size > expected) {
-            throw new ModelFileException(file, size + " bytes, the header says " + expected + " ("
-                    + (size - expected) + " bytes of trailing data)");
-        }
+        return decode(FRAME.read(file), file);
     }
 
     /** The whole file, checksum included. */
@@ -161,22 +61,9 @@ public final class ModelFile {
         checkFinite(model);
         Sink.Counter size = new Sink.Counter();
         writePayload(model, size);
-        long total = HEADER_BYTES + size.bytes + CHECKSUM_BYTES;
-        if (total > MAX_FILE_BYTES) {
-            throw new IllegalArgumentException("model needs " + total + " bytes, more than a model file holds ("
-                    + MAX_FILE_BYTES + ")");
-        }
-        ByteBuffer out = ByteBuffer.allocate((int) total);
-        out.put(MAGIC).putInt(FORMAT_VERSION).putLong(size.bytes);
+        ByteBuffer out = FRAME.allocate(size.bytes);
         writePayload(model, new Sink.Writer(out));
-        CRC32 crc = new CRC32();
-        crc.update(out.array(), 0, out.position());
-        out.putInt((int) crc.getValue());
-        if (out.hasRemaining()) {
-            throw new IllegalStateException("model file size computed as " + total + " but " + out.position()
-                    + " bytes were written");
-        }
-        return out.array();
+        return FRAME.seal(out);
     }
 
     /** A model with a NaN or infinite parameter predicts nothing useful; neither written nor read. */
@@ -322,18 +209,9 @@ public final class ModelFile {
 
     /** Parses a whole file already in memory; {@code file} only names it in messages. */
     static ModelParameters decode(byte[] bytes, Path file) throws ModelFileException {
-        checkHeader(file, bytes, Math.min(bytes.length, HEADER_BYTES), bytes.length);
-        int end = bytes.length - CHECKSUM_BYTES;
-        CRC32 crc = new CRC32();
-        crc.update(bytes, 0, end);
-        int stored = ByteBuffer.wrap(bytes, end, CHECKSUM_BYTES).getInt();
-        if (stored != (int) crc.getValue()) {
-            throw new ModelFileException(file, String.format("checksum mismatch: stored CRC-32 0x%08x, computed 0x%08x;"
-                    + " the file is corrupt", stored, (int) crc.getValue()));
-        }
-        ByteBuffer in = ByteBuffer.wrap(bytes, HEADER_BYTES, end - HEADER_BYTES);
+        FileFrame.Payload payload = FRAME.open(bytes, file);
         try {
-            return readPayload(in, file, ByteBuffer.wrap(bytes, MAGIC.length, 4).getInt());
+            return readPayload(payload.in(), file, payload.version());
         } catch (BufferUnderflowException e) {
             throw new ModelFileException(file, "corrupt: the payload ends in the middle of a field", e);
         }
@@ -456,7 +334,7 @@ public final class ModelFile {
     }
 
     /** A count read from the file, checked against the bytes left, each item taking at least {@code minBytes}. */
-    private static int count(ByteBuffer in, Path file, String what, int minBytes) throws ModelFileException {
+    static int count(ByteBuffer in, Path file, String what, int minBytes) throws ModelFileException {
         int n = in.getInt();
         if (n < 0 || (long) n * minBytes > in.remaining()) {
             throw new ModelFileException(file, "corrupt: " + what + " " + n + " is impossible with " + in.remaining()
@@ -481,7 +359,7 @@ public final class ModelFile {
                 + "'; this fastnn knows " + String.join(", ", known));
     }
 
-    private static String getString(ByteBuffer in, Path file, String what) throws ModelFileException {
+    static String getString(ByteBuffer in, Path file, String what) throws ModelFileException {
         int length = in.getInt();
         if (length < 0 || length > in.remaining()) {
             throw new ModelFileException(file, "corrupt: " + what + " has length " + length + ", only "
@@ -499,18 +377,10 @@ public final class ModelFile {
         }
     }
 
-    private static float[] getFloats(ByteBuffer in, int n) {
+    static float[] getFloats(ByteBuffer in, int n) {
         float[] values = new float[n];
         in.asFloatBuffer().get(values);
         in.position(in.position() + 4 * n);
         return values;
-    }
-
-    private static String hex(byte[] bytes, int n) {
-        StringBuilder s = new StringBuilder();
-        for (int i = 0; i < n; i++) {
-            s.append(i == 0 ? "" : " ").append(String.format("%02x", bytes[i]));
-        }
-        return n == 0 ? "nothing (empty file)" : s.toString();
     }
 }

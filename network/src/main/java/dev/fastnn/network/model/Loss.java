@@ -79,6 +79,27 @@ public enum Loss {
         }
     }
 
+    /**
+     * Per-row weighted: the loss {@code sum_i w_i loss_i} (normalized as {@link #value}: divided by the rows,
+     * or by every element for mean squared error) of {@code out} against {@code y}, with {@code weights} a
+     * {@code rows x 1} matrix; writes the delta of that weighted loss, in {@link #outputDelta}'s scale, into
+     * {@code delta}. {@code work} is scratch of {@code out}'s shape; neither it nor {@code delta} may be
+     * {@code out} or {@code y}.
+     */
+    public double weightedValueAndDelta(Backend backend, Activation f, Matrix out, Matrix y, Matrix weights,
+                                        Matrix delta, Matrix work) {
+        backend.subtract(out, y, delta);
+        if (this == SOFTMAX_CROSS_ENTROPY) {
+            backend.scaleRows(delta, weights, delta);
+            backend.scaleRows(y, weights, work);
+            return backend.crossEntropy(out, work) / out.rows();
+        }
+        backend.scaleRows(delta, weights, work);
+        double sum = backend.dot(delta, work);
+        backend.activationGradient(f, out, work, delta);
+        return this == MEAN_SQUARED_ERROR ? sum / out.size() : sum;
+    }
+
     /** The constant that turns {@link #outputDelta} into the true gradient for a {@code rows x cols} output. */
     public float gradientScale(int rows, int cols) {
         return switch (this) {

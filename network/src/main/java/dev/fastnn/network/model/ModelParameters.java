@@ -54,8 +54,9 @@ public record ModelParameters(List<LayerParameters> layers, ClassLabels classLab
     }
 
     /**
-     * Layers and metadata only, as a version 1 model file has them: a softmax output makes a classifier with
-     * labels {@code 0..outputs-1}, any other output a regression model; no feature names; raw features.
+     * Layers and metadata only, as a version 1 model file has them: a softmax output, or a sigmoid output of
+     * more than one unit (what {@code fastnn train --loss mse} made), makes a classifier with labels
+     * {@code 0..outputs-1}, any other output a regression model; no feature names; raw features.
      */
     public ModelParameters(List<LayerParameters> layers, Map<String, String> metadata) {
         this(layers, defaultLabels(layers), List.of(), Preprocessing.NONE, metadata);
@@ -66,7 +67,9 @@ public record ModelParameters(List<LayerParameters> layers, ClassLabels classLab
             return null;
         }
         LayerParameters last = layers.get(layers.size() - 1);
-        return last.activation() == Activation.SOFTMAX ? ClassLabels.indices(last.outputs()) : null;
+        boolean classes = last.activation() == Activation.SOFTMAX
+                || last.activation() == Activation.SIGMOID && last.outputs() > 1;
+        return classes ? ClassLabels.indices(last.outputs()) : null;
     }
 
     /** Classification when there are class labels, else regression. */

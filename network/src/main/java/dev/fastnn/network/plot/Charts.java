@@ -1,5 +1,6 @@
 package dev.fastnn.network.plot;
 
+import dev.fastnn.network.io.AtomicFile;
 import dev.fastnn.network.train.EpochMetrics;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -101,6 +102,6 @@ public final class Charts {
     }
 
     private static void save(JFreeChart chart, Path png) throws IOException {
-        ChartUtils.saveChartAsPNG(png.toFile(), chart, WIDTH, HEIGHT);
+        AtomicFile.write(png, out -> ChartUtils.writeChartAsPNG(out, chart, WIDTH, HEIGHT));
     }
 }

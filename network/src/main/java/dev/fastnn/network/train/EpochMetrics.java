@@ -10,14 +10,17 @@ package dev.fastnn.network.train;
  *       epoch's own forward passes (so over weights that moved during the epoch, as the loss is);</li>
  *   <li>{@code validationLoss}, {@code validationAccuracy}: on the validation set after the epoch (the loss
  *       also for regression);</li>
- *   <li>{@code testAccuracy}: on labelled test data after the epoch.</li>
+ *   <li>{@code testAccuracy}: on labelled test data after the epoch;</li>
+ *   <li>{@code validationMeanAbsoluteError}, {@code validationRootMeanSquaredError}, {@code validationR2}: for
+ *       regression, on the validation set after the epoch, as {@link Evaluation} defines them.</li>
  * </ul>
  */
 public record EpochMetrics(int epoch, double seconds, double loss, double trainingAccuracy, double validationLoss,
-                           double validationAccuracy, double testAccuracy) {
+                           double validationAccuracy, double testAccuracy, double validationMeanAbsoluteError,
+                           double validationRootMeanSquaredError, double validationR2) {
 
     /** An epoch measured on training and test data only. */
     public EpochMetrics(int epoch, double seconds, double loss, double testAccuracy) {
-        this(epoch, seconds, loss, Double.NaN, Double.NaN, Double.NaN, testAccuracy);
+        this(epoch, seconds, loss, Double.NaN, Double.NaN, Double.NaN, testAccuracy, Double.NaN, Double.NaN, Double.NaN);
     }
 }

@@ -1,5 +1,6 @@
 package dev.fastnn.network.train;
 
+import dev.fastnn.kernels.CrossEntropy;
 import dev.fastnn.network.model.Loss;
 import dev.fastnn.network.model.Network;
 
@@ -14,11 +15,19 @@ final class Evaluator implements AutoCloseable {
     private final Network network;
     private final Network.Forward forward;
     private final int capacity;
+    /** Per-class weights of each row's loss, as in training ({@link ClassWeights}), or null for none. */
+    private final float[] classWeights;
 
     Evaluator(Network network, int maxRows) {
+        this(network, maxRows, null);
+    }
+
+    /** Scores the loss with each row's loss weighted by its class's weight, as training weighs it. */
+    Evaluator(Network network, int maxRows, float[] classWeights) {
         this.network = network;
         this.capacity = Math.min(CHUNK, maxRows);
         this.forward = new Network.Forward(network, capacity);
+        this.classWeights = classWeights;
     }
 
     Evaluation evaluate(Samples samples) {
@@ -27,6 +36,8 @@ final class Evaluator implements AutoCloseable {
         int[][] confusion = samples.isClassification() ? new int[k][k] : new int[0][0];
         int correct = 0;
         double lossSum = 0;
+        double absoluteSum = 0;
+        double[] residualSquares = new double[samples.isClassification() ? 0 : k];
         for (int start = 0; start < samples.rows(); start += capacity) {
             int n = Math.min(capacity, samples.rows() - start);
             float[] out = forward.run(samples.inputs(), start, n);
@@ -39,9 +50,15 @@ final class Evaluator implements AutoCloseable {
                     if (predicted == label) {
                         correct++;
                     }
-                    lossSum += rowLoss(out, i * k, k, label, null, 0);
+                    double rowLoss = rowLoss(out, i * k, k, label, null, 0);
+                    lossSum += classWeights == null ? rowLoss : classWeights[label] * rowLoss;
                 } else {
                     lossSum += rowLoss(out, i * k, k, -1, samples.targets(), row * k);
+                    for (int j = 0; j < k; j++) {
+                        double d = (double) samples.targets()[row * k + j] - out[i * k + j];
+                        absoluteSum += Math.abs(d);
+                        residualSquares[j] += d * d;
+                    }
                 }
             }
         }
@@ -50,22 +67,55 @@ final class Evaluator implements AutoCloseable {
             case MEAN_SQUARED_ERROR -> lossSum / ((double) samples.rows() * k);
             case SOFTMAX_CROSS_ENTROPY -> lossSum / samples.rows();
         };
-        double accuracy = samples.isClassification() ? (double) correct / samples.rows() : Double.NaN;
-        return new Evaluation(loss, accuracy, confusion);
+        if (samples.isClassification()) {
+            return Evaluation.classification(loss, (double) correct / samples.rows(), confusion);
+        }
+        double values = (double) samples.rows() * k;
+        double squares = 0;
+        for (double r : residualSquares) {
+            squares += r;
+        }
+        return Evaluation.regression(loss, absoluteSum / values, Math.sqrt(squares / values),
+                meanR2(samples, residualSquares));
     }
 
-    /** The row's loss term: squared error or {@code -ln p} of the target class (clamped as the backends do). */
+    /** {@code 1 - SS_res / SS_tot} per output, with the targets' own mean, averaged over the outputs. */
+    private static double meanR2(Samples samples, double[] residualSquares) {
+        int k = samples.outputs();
+        int n = samples.rows();
+        float[] y = samples.targets();
+        double[] mean = new double[k];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < k; j++) {
+                mean[j] += y[i * k + j];
+            }
+        }
+        double[] total = new double[k];
+        for (int j = 0; j < k; j++) {
+            mean[j] /= n;
+        }
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < k; j++) {
+                double d = y[i * k + j] - mean[j];
+                total[j] += d * d;
+            }
+        }
+        double sum = 0;
+        for (int j = 0; j < k; j++) {
+            sum += total[j] == 0 ? Double.NaN : 1 - residualSquares[j] / total[j];
+        }
+        return sum / k;
+    }
+
+    /** The row's loss term: squared error or the {@link CrossEntropy} of the target class, as the backends compute it. */
     private double rowLoss(float[] p, int offset, int k, int label, float[] targets, int targetOffset) {
         if (network.loss() == Loss.SOFTMAX_CROSS_ENTROPY) {
             if (label >= 0) {
-                return -Math.log(Math.max(p[offset + label], 1e-30));
+                return CrossEntropy.term(1f, p[offset + label]);
             }
             double sum = 0;
             for (int j = 0; j < k; j++) {
-                float y = targets[targetOffset + j];
-                if (y != 0f) {
-                    sum -= y * Math.log(Math.max(p[offset + j], 1e-30));
-                }
+                sum += CrossEntropy.term(targets[targetOffset + j], p[offset + j]);
             }
             return sum;
         }

@@ -1,5 +1,6 @@
 package dev.fastnn.network.train;
 
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -18,6 +19,8 @@ import java.util.Locale;
  * number of batches per epoch (a partition of a data-parallel job) still agrees at every epoch boundary.
  */
 public sealed interface LearningRateSchedule {
+    /** The names {@link #parse} knows. */
+    List<String> NAMES = List.of("constant", "step", "exponential", "cosine");
 
     /** Epochs of linear warm-up before the schedule proper; 0 for none. */
     int warmupEpochs();
@@ -67,7 +70,7 @@ public sealed interface LearningRateSchedule {
     }
 
     /** Multiplied by {@code factor} every {@code every} epochs. */
-    record Step(int every, double factor, int warmupEpochs) implements LearningRateSchedule {
+    record Step(int every, float factor, int warmupEpochs) implements LearningRateSchedule {
         public Step {
             if (every < 1) {
                 throw new IllegalArgumentException("step schedule: epochs per step must be >= 1, got " + every);
@@ -93,7 +96,7 @@ public sealed interface LearningRateSchedule {
     }
 
     /** Multiplied by {@code decay} per epoch, continuously: every batch by {@code decay^(1/B)}. */
-    record Exponential(double decay, int warmupEpochs) implements LearningRateSchedule {
+    record Exponential(float decay, int warmupEpochs) implements LearningRateSchedule {
         public Exponential {
             checkFactor("exponential decay", decay);
             checkWarmup(warmupEpochs);
@@ -141,18 +144,18 @@ public sealed interface LearningRateSchedule {
      * The schedule a command line names: {@code constant}, {@code step} (with {@code factor} every
      * {@code every} epochs), {@code exponential} (with {@code factor} per epoch) or {@code cosine}.
      */
-    static LearningRateSchedule parse(String name, double factor, int every, int warmupEpochs) {
+    static LearningRateSchedule parse(String name, float factor, int every, int warmupEpochs) {
         return switch (name.trim().toLowerCase(Locale.ROOT)) {
             case "constant" -> new Constant(warmupEpochs);
             case "step" -> new Step(every, factor, warmupEpochs);
             case "exponential" -> new Exponential(factor, warmupEpochs);
             case "cosine" -> new Cosine(warmupEpochs);
             default -> throw new IllegalArgumentException("unknown schedule '" + name
-                    + "'; valid: constant, step, exponential, cosine");
+                    + "'; valid: " + String.join(", ", NAMES));
         };
     }
 
-    private static void checkFactor(String what, double factor) {
+    private static void checkFactor(String what, float factor) {
         if (!(factor > 0 && factor <= 1)) {
             throw new IllegalArgumentException(what + " must be in (0, 1], got " + factor);
         }

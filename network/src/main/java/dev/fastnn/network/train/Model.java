@@ -119,7 +119,10 @@ public final class Model implements AutoCloseable {
         }
     }
 
-    /** Loss, accuracy and confusion matrix on {@code samples} (accuracy NaN and no matrix for regression). */
+    /**
+     * Loss, accuracy, confusion matrix and per-class scores on labelled {@code samples}; loss, MAE, RMSE and
+     * R^2 on samples with real targets.
+     */
     public Evaluation evaluate(Samples samples) {
         try (Evaluator evaluator = new Evaluator(network, samples.rows())) {
             return evaluator.evaluate(samples);

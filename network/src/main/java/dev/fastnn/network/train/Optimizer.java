@@ -22,6 +22,9 @@ public sealed interface Optimizer {
     /** {@code sgd}, {@code momentum} or {@code adam}: the name on the command line and in training states. */
     String id();
 
+    /** The rate a schedule's factor multiplies. */
+    float learningRate();
+
     /** {@link #updater(Backend, DenseLayer, Regularization)} without regularization. */
     default LayerUpdater updater(Backend backend, DenseLayer layer) {
         return updater(backend, layer, Regularization.NONE);

@@ -53,6 +53,10 @@ public final class Trainer {
     private final Regularization regularization;
     /** When to stop on the validation set, or null to train every epoch. */
     private final EarlyStopping earlyStopping;
+    /** Probability of dropping each hidden unit in training (inverted dropout), 0 for none. */
+    private final float dropout;
+    /** How much each class counts in the loss, or null for all alike. */
+    private final ClassWeights classWeights;
     /** Samples per step; the last batch of an epoch holds the remainder. */
     private final int batchSize;
     /**
@@ -88,6 +92,8 @@ public final class Trainer {
         this.schedule = b.schedule;
         this.regularization = b.regularization;
         this.earlyStopping = b.earlyStopping;
+        this.dropout = b.dropout;
+        this.classWeights = b.classWeights;
         this.batchSize = b.batchSize;
         this.divisor = b.divisor;
         this.standardize = b.standardize;
@@ -129,6 +135,18 @@ public final class Trainer {
 
     boolean shuffle() {
         return shuffle;
+    }
+
+    EarlyStopping earlyStopping() {
+        return earlyStopping;
+    }
+
+    float dropout() {
+        return dropout;
+    }
+
+    ClassWeights classWeights() {
+        return classWeights;
     }
 
     /** The layers this trainer builds. */
@@ -183,6 +201,14 @@ public final class Trainer {
      */
     public Model fit(Samples train, Samples validation, Samples test, TrainingListener listener, TrainingState from) {
         Objects.requireNonNull(listener, "listener");
+        if (earlyStopping != null && validation == null) {
+            throw new IllegalArgumentException("early stopping watches the validation set: give validation data");
+        }
+        if (earlyStopping != null && earlyStopping.monitor() == EarlyStopping.Monitor.VALIDATION_ACCURACY
+                && !validation.isClassification()) {
+            throw new IllegalArgumentException("early stopping on validationAccuracy needs class labels; "
+                    + "for regression watch validationLoss");
+        }
         List<EpochMetrics> history = new ArrayList<>();
         TrainingRun run = start(train, validation, test, from);
         try {
@@ -295,6 +321,9 @@ public final class Trainer {
             throw new IllegalArgumentException("training data has " + train.features() + " features and "
                     + train.outputs() + " outputs but the layers are " + layersText());
         }
+        if (classWeights != null && !train.isClassification()) {
+            throw new IllegalArgumentException("class weights need class labels; the training data has real targets");
+        }
         if (validation != null) {
             train.checkCompatible(validation, "validation");
         }
@@ -394,6 +423,8 @@ public final class Trainer {
                 + ", schedule=" + schedule
                 + ", " + regularization
                 + ", earlyStopping=" + (earlyStopping == null ? "none" : earlyStopping)
+                + ", dropout=" + dropout
+                + ", classWeights=" + (classWeights == null ? "none" : classWeights)
                 + ", batchSize=" + batchSize
                 + ", divisor=" + divisor
                 + ", standardize=" + standardize
@@ -415,6 +446,8 @@ public final class Trainer {
         private LearningRateSchedule schedule = new LearningRateSchedule.Constant(0);
         private Regularization regularization = Regularization.NONE;
         private EarlyStopping earlyStopping;
+        private float dropout;
+        private ClassWeights classWeights;
         private int batchSize = 128;
         private float divisor = 1f;
         private boolean standardize;
@@ -493,6 +526,26 @@ public final class Trainer {
         /** L2 penalty and decoupled weight decay on the weights (not the biases); default none. */
         public Builder regularization(Regularization regularization) {
             this.regularization = Objects.requireNonNull(regularization);
+            return this;
+        }
+
+        /**
+         * Inverted dropout on every hidden layer: in training each hidden unit is zeroed with probability
+         * {@code rate} and the rest scaled by {@code 1 / (1 - rate)}; evaluation and prediction never drop.
+         * The mask of each layer and batch derives from the run seed and the step ({@link Seeds#dropout}).
+         * In [0, 1); default 0.
+         */
+        public Builder dropout(float rate) {
+            if (!(rate >= 0 && rate < 1)) {
+                throw new IllegalArgumentException("dropout rate must be in [0, 1), got " + rate);
+            }
+            this.dropout = rate;
+            return this;
+        }
+
+        /** Weights of each class's samples in the loss and its gradient; default none (all 1). */
+        public Builder classWeights(ClassWeights weights) {
+            this.classWeights = Objects.requireNonNull(weights);
             return this;
         }
 

@@ -29,6 +29,23 @@ public interface TrainingListener {
     default void epochFinished(EpochMetrics metrics) {
     }
 
+    /**
+     * Every how many epochs {@link #checkpoint} is called; 0 (the default) for never. Asked once, when the
+     * run starts.
+     */
+    default int checkpointEvery() {
+        return 0;
+    }
+
+    /**
+     * With {@link #checkpointEvery} {@code n > 0}: after every epoch whose number is a multiple of {@code n},
+     * and after the last epoch of the run whatever its number, the state to continue from (after
+     * {@link #epochFinished} and {@link #shouldStop}). Costs one download of the parameters and the
+     * optimizer's buffers.
+     */
+    default void checkpoint(TrainingState state) {
+    }
+
     /** Asked after each {@link #epochFinished}: {@code true} ends training after this epoch. */
     default boolean shouldStop(EpochMetrics metrics) {
         return false;

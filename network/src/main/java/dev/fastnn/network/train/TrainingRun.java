@@ -1,6 +1,7 @@
 package dev.fastnn.network.train;
 
 import dev.fastnn.kernels.Backend;
+import dev.fastnn.kernels.DropoutMask;
 import dev.fastnn.kernels.Matrix;
 import dev.fastnn.network.model.Loss;
 import dev.fastnn.network.model.Network;
@@ -33,18 +34,32 @@ final class TrainingRun implements AutoCloseable {
     private final TrainingStep tail;
     private final Evaluator validationEvaluator;
     private final Evaluator testEvaluator;
+    /** Early stopping of this run, or null (not configured, or a run without validation data such as trainEpochs). */
+    private final EarlyStopper stopper;
     private final int[] order;
     private final float[] hostX;
     private final float[] hostY;
+    /** Each class's loss weight, or null: then no row weights are written. */
+    private final float[] classWeights;
+    /** A batch's row weights on the host, or null. */
+    private final float[] hostW;
+    /** Each hidden layer's dropout mask key for the current batch (filled per batch), or null without dropout. */
+    private final int[] dropoutKeys;
+    /** Each hidden layer's dropout seed for the seed being trained with, or null without dropout. */
+    private final int[] dropoutSeeds;
     /** A batch's outputs, read back only to count the training accuracy when nothing else is scored; else null. */
     private final float[] hostOut;
     private final int batches;
     private int epochsCompleted;
     private long globalStep;
     private long optimizerSteps;
+    /** The progress passed through unchanged when this run does no early stopping. */
     private final EarlyStopping.Progress earlyStopping;
 
-    /** Takes ownership of {@code network} (built from {@code from}'s parameters) and loads the optimizer state. */
+    /**
+     * Takes ownership of {@code network} (built from {@code from}'s parameters) and loads the optimizer state;
+     * early stopping runs when the trainer has it and {@code validation} is given.
+     */
     TrainingRun(Trainer trainer, Network network, Samples train, Samples validation, Samples test, TrainingState from) {
         this.trainer = trainer;
         this.backend = network.backend();
@@ -67,6 +82,12 @@ final class TrainingRun implements AutoCloseable {
         Arrays.setAll(order, i -> i);
         this.hostX = new float[fullRows * train.features()];
         this.hostY = new float[fullRows * train.outputs()];
+        this.classWeights = trainer.classWeights() == null ? null
+                : trainer.classWeights().resolve(train.labels(), train.outputs());
+        this.hostW = classWeights == null ? null : new float[fullRows];
+        float dropout = trainer.dropout();
+        this.dropoutKeys = dropout > 0 ? new int[network.layers().size()] : null;
+        this.dropoutSeeds = dropout > 0 ? new int[network.layers().size()] : null;
         boolean countTraining = validation == null && test == null && train.isClassification();
         this.hostOut = countTraining ? new float[fullRows * train.outputs()] : null;
         this.updaters = new Optimizer.LayerUpdater[network.layers().size()];
@@ -74,6 +95,7 @@ final class TrainingRun implements AutoCloseable {
         TrainingStep tailStep = null;
         Evaluator validationEval = null;
         Evaluator testEval = null;
+        EarlyStopper early = null;
         try {
             int buffer = 0;
             for (int l = 0; l < updaters.length; l++) {
@@ -82,18 +104,24 @@ final class TrainingRun implements AutoCloseable {
                     backend.write(m, from.optimizer().buffers().get(buffer++), 0);
                 }
             }
-            fullStep = new TrainingStep(network, fullRows);
-            tailStep = tailRows == 0 ? null : new TrainingStep(network, tailRows);
-            validationEval = validation == null ? null : new Evaluator(network, validation.rows());
+            fullStep = new TrainingStep(network, fullRows, dropout, classWeights != null);
+            tailStep = tailRows == 0 ? null : new TrainingStep(network, tailRows, dropout, classWeights != null);
+            validationEval = validation == null ? null : new Evaluator(network, validation.rows(),
+                    validation.isClassification() ? classWeights : null);
             testEval = test != null && test.isClassification() ? new Evaluator(network, test.rows()) : null;
+            if (trainer.earlyStopping() != null && validation != null) {
+                early = new EarlyStopper(trainer.earlyStopping(), network,
+                        from.earlyStopping() == null ? EarlyStopping.Progress.START : from.earlyStopping());
+            }
         } catch (RuntimeException | Error e) {
-            closeAll(fullStep, tailStep, validationEval, testEval);
+            closeAll(fullStep, tailStep, validationEval, testEval, early);
             throw e;
         }
         this.full = fullStep;
         this.tail = tailStep;
         this.validationEvaluator = validationEval;
         this.testEvaluator = testEval;
+        this.stopper = early;
     }
 
     /**
@@ -103,6 +131,18 @@ final class TrainingRun implements AutoCloseable {
     StopReason train(int untilEpoch, long seed, TrainingListener listener, List<EpochMetrics> history) {
         int totalEpochs = trainer.epochs();
         LearningRateSchedule schedule = trainer.schedule();
+        int checkpointEvery = listener.checkpointEvery();
+        if (dropoutSeeds != null) {
+            for (int l = 0; l < dropoutSeeds.length; l++) {
+                dropoutSeeds[l] = Seeds.dropout(seed, l);
+            }
+        }
+        if (checkpointEvery < 0) {
+            throw new IllegalArgumentException("checkpointEvery() must be >= 0, got " + checkpointEvery);
+        }
+        if (stopper != null && stopper.exhausted()) {
+            return StopReason.EARLY_STOPPED;
+        }
         while (epochsCompleted < untilEpoch) {
             int epoch = epochsCompleted + 1;
             if (trainer.shuffle()) {
@@ -119,7 +159,12 @@ final class TrainingRun implements AutoCloseable {
                 int rows = step.rows();
                 loadBatch(step, samples, rows);
                 float rate = schedule.factor(epoch, batch, batches, totalEpochs);
-                double batchLoss = step.run(updaters, rate, ++optimizerSteps);
+                if (dropoutKeys != null) {
+                    for (int l = 0; l < dropoutKeys.length; l++) {
+                        dropoutKeys[l] = DropoutMask.key(dropoutSeeds[l], globalStep);
+                    }
+                }
+                double batchLoss = step.run(updaters, rate, ++optimizerSteps, dropoutKeys);
                 if (!Double.isFinite(batchLoss)) {
                     throw new TrainingDivergedException(epoch, batch + 1, batches, batchLoss);
                 }
@@ -136,13 +181,20 @@ final class TrainingRun implements AutoCloseable {
             double trainingAccuracy = hostOut == null ? Double.NaN : (double) correct / samples;
             Evaluation v = validationEvaluator == null ? null : validationEvaluator.evaluate(validation);
             double testAccuracy = testEvaluator == null ? Double.NaN : testEvaluator.evaluate(test).accuracy();
+            boolean patienceOut = stopper != null && stopper.afterEpoch(epoch, v);
             EpochMetrics metrics = new EpochMetrics(epoch, seconds, loss.isMean() ? lossSum / samples : lossSum,
                     trainingAccuracy, v == null ? Double.NaN : v.loss(), v == null ? Double.NaN : v.accuracy(),
-                    testAccuracy);
+                    testAccuracy, v == null ? Double.NaN : v.meanAbsoluteError(),
+                    v == null ? Double.NaN : v.rootMeanSquaredError(), v == null ? Double.NaN : v.r2());
             history.add(metrics);
             listener.epochFinished(metrics);
-            if (listener.shouldStop(metrics) && epochsCompleted < untilEpoch) {
-                return StopReason.LISTENER_STOPPED;
+            boolean listenerStop = listener.shouldStop(metrics);
+            boolean stopping = epochsCompleted < untilEpoch && (patienceOut || listenerStop);
+            if (checkpointEvery > 0 && (epoch % checkpointEvery == 0 || stopping || epochsCompleted == untilEpoch)) {
+                listener.checkpoint(state());
+            }
+            if (stopping) {
+                return patienceOut ? StopReason.EARLY_STOPPED : StopReason.LISTENER_STOPPED;
             }
         }
         return StopReason.COMPLETED;
@@ -162,6 +214,12 @@ final class TrainingRun implements AutoCloseable {
             backend.write(step.y(), hostY, 0);
         } else {
             backend.write(step.y(), train.targets(), start * train.outputs());
+        }
+        if (hostW != null) {
+            for (int i = 0; i < rows; i++) {
+                hostW[i] = classWeights[train.labels()[order[start + i]]];
+            }
+            backend.write(step.rowWeights(), hostW, 0);
         }
     }
 
@@ -203,7 +261,7 @@ final class TrainingRun implements AutoCloseable {
         }
         return new TrainingState(network.parameters(Map.of()), standardization,
                 new OptimizerState(trainer.optimizer().id(), optimizerSteps, buffers), epochsCompleted, globalStep,
-                runSeed, earlyStopping);
+                runSeed, stopper != null ? stopper.progress() : earlyStopping);
     }
 
     /** Hands the network to the caller, who closes it from now on. */
@@ -215,10 +273,11 @@ final class TrainingRun implements AutoCloseable {
 
     @Override
     public void close() {
-        closeAll(full, tail, validationEvaluator, testEvaluator);
+        closeAll(full, tail, validationEvaluator, testEvaluator, stopper);
     }
 
-    private void closeAll(TrainingStep fullStep, TrainingStep tailStep, Evaluator validationEval, Evaluator testEval) {
+    private void closeAll(TrainingStep fullStep, TrainingStep tailStep, Evaluator validationEval, Evaluator testEval,
+                          EarlyStopper early) {
         for (Optimizer.LayerUpdater u : updaters) {
             if (u != null) {
                 u.close();
@@ -235,6 +294,9 @@ final class TrainingRun implements AutoCloseable {
         }
         if (testEval != null) {
             testEval.close();
+        }
+        if (early != null) {
+            early.close();
         }
         if (network != null) {
             network.close();

@@ -1,5 +1,6 @@
 package dev.fastnn.network.train;
 
+import dev.fastnn.kernels.Activation;
 import dev.fastnn.kernels.Backend;
 import dev.fastnn.kernels.Matrix;
 import dev.fastnn.network.model.DenseLayer;
@@ -13,8 +14,10 @@ import java.util.List;
  * caller) and one scalar, the loss, out.
  *
  * <p>Backprop per layer {@code l} from the top, with {@code D_l} the layer's delta (unscaled, see
- * {@link Loss#gradientScale}): {@code D_{l-1} = (D_l W_l^T) * f'_{l-1}} is computed with the weights
- * before they move, then the optimizer applies {@code scale A_{l-1}^T D_l} to {@code W_l}.
+ * {@link Loss#gradientScale}): {@code D_{l-1} = (D_l W_l^T) * m_{l-1} * f'_{l-1}} is computed with the
+ * weights before they move, then the optimizer applies {@code scale A_{l-1}^T D_l} to {@code W_l}, where
+ * {@code A_{l-1}} is what layer {@code l} was fed: hidden outputs after inverted dropout, whose mask
+ * {@code m} (0 or {@code 1 / (1 - rate)}) is recomputed on the backend from the same key rather than stored.
  */
 final class TrainingStep implements AutoCloseable {
     private final Network network;
@@ -23,14 +26,34 @@ final class TrainingStep implements AutoCloseable {
     private final Matrix y;
     private final Matrix[] outputs;
     private final Matrix[] deltas;
+    /** Probability of dropping a hidden unit, 0 for none. */
+    private final float dropout;
+    /** Each hidden layer's output after dropout, the next layer's input; null without dropout. */
+    private final Matrix[] dropped;
+    /** Per-row loss weights ({@code rows x 1}) and the scratch the weighted loss needs; null without them. */
+    private final Matrix rowWeights;
+    private final Matrix work;
 
-    TrainingStep(Network network, int rows) {
+    /**
+     * Buffers for batches of {@code rows}; with {@code dropout > 0} hidden units are dropped at that rate, and
+     * with {@code weighted} each row's loss is weighted by {@link #rowWeights()}.
+     */
+    TrainingStep(Network network, int rows, float dropout, boolean weighted) {
         this.network = network;
         this.backend = network.backend();
+        this.dropout = dropout;
         this.x = backend.allocate(rows, network.inputs());
         this.y = backend.allocate(rows, network.outputs());
         this.outputs = network.allocateOutputs(rows);
         this.deltas = network.allocateOutputs(rows);
+        this.dropped = dropout > 0 ? network.allocateOutputs(rows) : null;
+        this.rowWeights = weighted ? backend.allocate(rows, 1) : null;
+        this.work = weighted ? backend.allocate(rows, network.outputs()) : null;
+    }
+
+    /** Without dropout or weights. */
+    TrainingStep(Network network, int rows) {
+        this(network, rows, 0f, false);
     }
 
     int rows() {
@@ -45,6 +68,11 @@ final class TrainingStep implements AutoCloseable {
         return y;
     }
 
+    /** The per-row loss weights of the batch, written by the caller; only for a weighted step. */
+    Matrix rowWeights() {
+        return rowWeights;
+    }
+
     /** The network's output for the batch of the last {@link #run} (computed before its update). */
     Matrix output() {
         return outputs[outputs.length - 1];
@@ -52,25 +80,50 @@ final class TrainingStep implements AutoCloseable {
 
     /**
      * Optimizer step {@code step} (from 1) on the batch in {@link #x()}, {@link #y()} with the learning rates
-     * multiplied by {@code rate}; returns the loss before the update.
+     * multiplied by {@code rate}; returns the loss before the update. With dropout, {@code dropoutKeys[l]} is
+     * the mask key of hidden layer {@code l} for this batch (see {@link dev.fastnn.kernels.DropoutMask}): the
+     * forward pass drops with it and the backward pass applies the same mask to the gradient.
      */
-    double run(Optimizer.LayerUpdater[] updaters, float rate, long step) {
+    double run(Optimizer.LayerUpdater[] updaters, float rate, long step, int[] dropoutKeys) {
         List<DenseLayer> layers = network.layers();
         Loss loss = network.loss();
         int top = layers.size() - 1;
-        Matrix out = network.forward(x, outputs);
-        double value = loss.value(backend, out, y);
-        loss.outputDelta(backend, layers.get(top).activation(), out, y, deltas[top]);
+        Matrix in = x;
+        for (int l = 0; l <= top; l++) {
+            layers.get(l).forward(in, outputs[l]);
+            in = outputs[l];
+            if (dropped != null && l < top) {
+                backend.dropout(outputs[l], dropped[l], dropout, dropoutKeys[l]);
+                in = dropped[l];
+            }
+        }
+        Matrix out = outputs[top];
+        Activation f = layers.get(top).activation();
+        double value;
+        if (rowWeights != null) {
+            value = loss.weightedValueAndDelta(backend, f, out, y, rowWeights, deltas[top], work);
+        } else {
+            value = loss.value(backend, out, y);
+            loss.outputDelta(backend, f, out, y, deltas[top]);
+        }
         float scale = loss.gradientScale(out.rows(), out.cols());
         for (int l = top; l >= 0; l--) {
             DenseLayer layer = layers.get(l);
             if (l > 0) {
                 backend.gemm(false, true, 1f, deltas[l], layer.weights(), 0f, deltas[l - 1]);
+                if (dropped != null) {
+                    backend.dropout(deltas[l - 1], deltas[l - 1], dropout, dropoutKeys[l - 1]);
+                }
                 backend.activationGradient(layers.get(l - 1).activation(), outputs[l - 1], deltas[l - 1], deltas[l - 1]);
             }
-            updaters[l].update(layer, l == 0 ? x : outputs[l - 1], deltas[l], scale, rate, step);
+            updaters[l].update(layer, l == 0 ? x : input(l - 1), deltas[l], scale, rate, step);
         }
         return value;
+    }
+
+    /** What hidden layer {@code l} passed on: its output, after dropout when there is dropout. */
+    private Matrix input(int l) {
+        return dropped != null ? dropped[l] : outputs[l];
     }
 
     @Override
@@ -80,6 +133,13 @@ final class TrainingStep implements AutoCloseable {
         for (int l = 0; l < outputs.length; l++) {
             outputs[l].close();
             deltas[l].close();
+            if (dropped != null) {
+                dropped[l].close();
+            }
+        }
+        if (rowWeights != null) {
+            rowWeights.close();
+            work.close();
         }
     }
 }

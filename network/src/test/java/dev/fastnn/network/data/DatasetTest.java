@@ -7,6 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fastnn.network.model.ClassLabels;
+import dev.fastnn.network.model.Task;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class DatasetTest {
@@ -58,6 +64,110 @@ class DatasetTest {
         assertEquals(0, d.classes());
         assertThrows(IllegalStateException.class, d::labels);
         assertEquals(1, d.first(1).rows());
+    }
+
+    /** 30 rows sorted by class (10 of class 0, 15 of class 1, 5 of class 2), feature = row number. */
+    private static Dataset sortedByClass() {
+        int rows = 30;
+        float[] x = new float[rows];
+        int[] labels = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            x[r] = r;
+            labels[r] = r < 10 ? 0 : r < 25 ? 1 : 2;
+        }
+        return Dataset.classification(x, rows, 1, labels, ClassLabels.ofStrings("a", "b", "c"));
+    }
+
+    @Test
+    void stratifiedSplitOfAFileSortedByClassHoldsOutEachClassesShare() {
+        Dataset d = sortedByClass();
+
+        Dataset.Split split = d.split(0.2, 7);
+
+        assertEquals(6, split.validation().rows(), "round(0.2 * 30)");
+        assertEquals(24, split.train().rows());
+        int[] held = new int[3];
+        for (int l : split.validation().labels()) {
+            held[l]++;
+        }
+        assertArrayEquals(new int[] {2, 3, 1}, held, "20% of 10, 15 and 5");
+        assertEquals(d.classLabels(), split.validation().classLabels());
+        Set<Float> seen = new HashSet<>();
+        for (Dataset part : List.of(split.train(), split.validation())) {
+            float previous = -1;
+            for (int r = 0; r < part.rows(); r++) {
+                float value = part.feature(r, 0);
+                assertTrue(value > previous, "original order kept");
+                previous = value;
+                assertTrue(seen.add(value), "row " + value + " in one part only");
+                assertEquals(d.label((int) value), part.label(r), "label travels with its row");
+            }
+        }
+        assertEquals(30, seen.size());
+    }
+
+    @Test
+    void splitIsSeededAndAnotherSeedDrawsOtherRows() {
+        Dataset d = sortedByClass();
+
+        float[] a = d.split(0.3, 1).validation().features();
+        float[] b = d.split(0.3, 1).validation().features();
+        float[] c = d.split(0.3, 2).validation().features();
+
+        assertArrayEquals(a, b);
+        assertFalse(Arrays.equals(a, c));
+    }
+
+    @Test
+    void splitKeepsAClassesOnlyRowForTrainingAndSplitsOtherDataAtRandom() {
+        Dataset single = Dataset.classification(new float[] {1, 2, 3, 4, 5}, 5, 1, new int[] {0, 0, 0, 0, 1},
+                ClassLabels.ofIntegers(1, 2));
+        Dataset regression = Dataset.regression(new float[] {1, 2, 3, 4}, 4, 1, new float[] {10, 20, 30, 40});
+
+        Dataset.Split s = single.split(0.5, 3);
+        Dataset.Split r = regression.split(0.5, 3);
+
+        assertTrue(Arrays.stream(s.train().labels()).anyMatch(l -> l == 1), "class 1's only row trains");
+        assertEquals(2, r.validation().rows());
+        for (int i = 0; i < 2; i++) {
+            assertEquals(10 * r.validation().feature(i, 0), r.validation().targets()[i], "targets travel with rows");
+        }
+        assertThrows(IllegalArgumentException.class, () -> regression.split(0, 1));
+        assertThrows(IllegalArgumentException.class, () -> regression.split(1, 1));
+        assertThrows(IllegalArgumentException.class, () -> regression.first(1).split(0.5, 1));
+    }
+
+    @Test
+    void shuffleIsASeededPermutationAndSubsetTakesRowsInTheOrderGiven() {
+        Dataset d = sortedByClass().withFeatureNames(List.of("n"));
+
+        Dataset shuffled = d.shuffle(5);
+        Dataset subset = d.subset(new int[] {29, 0, 0, 12});
+
+        assertArrayEquals(shuffled.features(), d.shuffle(5).features());
+        float[] sorted = shuffled.features().clone();
+        Arrays.sort(sorted);
+        assertArrayEquals(d.features(), sorted, "a permutation");
+        assertFalse(Arrays.equals(d.features(), shuffled.features()));
+        for (int r = 0; r < shuffled.rows(); r++) {
+            assertEquals(d.label((int) shuffled.feature(r, 0)), shuffled.label(r));
+        }
+        assertArrayEquals(new float[] {29, 0, 0, 12}, subset.features());
+        assertArrayEquals(new int[] {2, 0, 0, 1}, subset.labels());
+        assertEquals(List.of("n"), subset.featureNames());
+        assertThrows(IndexOutOfBoundsException.class, () -> d.subset(new int[] {30}));
+    }
+
+    @Test
+    void regressionDataHasTargetsAndNoClasses() {
+        Dataset d = Dataset.regression(new float[] {1, 2}, 2, 1, new float[] {0.5f, -1});
+
+        assertEquals(Task.REGRESSION, d.task());
+        assertFalse(d.hasLabels());
+        assertEquals(0, d.classes());
+        assertThrows(IllegalStateException.class, d::labels);
+        assertMessage(() -> Dataset.regression(new float[] {1, 2}, 2, 1, new float[3]), "2 targets", "got 3");
+        assertMessage(() -> d.withFeatureNames(List.of("a", "b")), "1 feature names", "got 2");
     }
 
     @Test

@@ -28,12 +28,12 @@ class EmbeddingExampleTest {
     static double trainFashionMnist(FashionMnist data, int epochs, Path modelFile) throws IOException {
         Trainer trainer = Trainer.builder()
                 .layers(784, 256, 10)                     // sigmoid hidden layer, softmax output
-                .optimizer(new Optimizer.Sgd(0.5f))       // cross-entropy loss is the default
+                .optimizer(new Optimizer.Sgd(0.5))        // cross-entropy loss is the default
                 .batchSize(128).epochs(epochs).seed(42)
                 .backend(Backends.get("auto"))
                 .build();
-        Samples train = Samples.of(data.train(), 10);
-        Samples test = Samples.of(data.test(), 10);
+        Samples train = Samples.of(data.train());      // 10 classes, from the data
+        Samples test = Samples.of(data.test());
         TrainingListener log = new TrainingListener() {
             @Override
             public void epochFinished(EpochMetrics m) {

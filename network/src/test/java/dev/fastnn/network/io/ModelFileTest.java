@@ -354,7 +354,7 @@ class ModelFileTest {
     void everyCorruptedPayloadByteIsACaughtChecksumMismatch() throws IOException {
         byte[] good = ModelFile.encode(sampleModel(5));
         Path file = dir.resolve("bad.fnn");
-        for (int at = ModelFile.HEADER_BYTES; at < good.length; at++) {
+        for (int at = FileFrame.HEADER_BYTES; at < good.length; at++) {
             byte[] bad = good.clone();
             bad[at] ^= (byte) (1 << (at % 8));
             Files.write(file, bad);

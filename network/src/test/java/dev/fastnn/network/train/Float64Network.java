@@ -11,6 +11,16 @@ final class Float64Network {
 
     /** The loss with weights {@code w[l][0]} and biases {@code w[l][1]} in place of the model's. */
     static double loss(ModelParameters m, double[][][] w, float[] x, float[] y, int rows, Loss loss) {
+        return loss(m, w, x, y, rows, loss, null, null);
+    }
+
+    /**
+     * As above, with hidden layer {@code l}'s output multiplied elementwise by {@code masks[l]} (a dropout
+     * mask: 0 or {@code 1 / (1 - rate)}; {@code masks} or an entry may be null for none), and row {@code r}'s
+     * loss by {@code rowWeights[r]} ({@code rowWeights} may be null).
+     */
+    static double loss(ModelParameters m, double[][][] w, float[] x, float[] y, int rows, Loss loss, double[][] masks,
+                       double[] rowWeights) {
         double[] in = new double[x.length];
         for (int i = 0; i < x.length; i++) {
             in[i] = x[i];
@@ -29,23 +39,41 @@ final class Float64Network {
                 }
                 activate(p, out, r * p.outputs());
             }
+            if (masks != null && masks[l] != null) {
+                for (int i = 0; i < out.length; i++) {
+                    out[i] *= masks[l][i];
+                }
+            }
             in = out;
             width = p.outputs();
         }
         double sum = 0;
         for (int i = 0; i < in.length; i++) {
+            double term;
             if (loss == Loss.SOFTMAX_CROSS_ENTROPY) {
-                sum -= y[i] == 0 ? 0 : y[i] * Math.log(in[i]);
+                term = y[i] == 0 ? 0 : -y[i] * Math.log(in[i]);
             } else {
                 double d = y[i] - in[i];
-                sum += d * d;
+                term = d * d;
             }
+            sum += rowWeights == null ? term : rowWeights[i / width] * term;
         }
         return switch (loss) {
             case SUM_SQUARED_ERROR -> sum;
             case MEAN_SQUARED_ERROR -> sum / in.length;
             case SOFTMAX_CROSS_ENTROPY -> sum / rows;
         };
+    }
+
+    /** {@code sum W^2} over the weights of every layer ({@code w[l][0]}), not the biases. */
+    static double sumSquaredWeights(double[][][] w) {
+        double sum = 0;
+        for (double[][] layer : w) {
+            for (double v : layer[0]) {
+                sum += v * v;
+            }
+        }
+        return sum;
     }
 
     private static void activate(LayerParameters p, double[] v, int offset) {

@@ -9,17 +9,21 @@ import dev.fastnn.network.model.LayerParameters;
 import dev.fastnn.network.model.Loss;
 import dev.fastnn.network.model.ModelParameters;
 import dev.fastnn.network.model.Network;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Each optimizer's update rule, four steps on a linear layer with biases and mean squared error, against
- * the textbook formulas in double (gradient {@code X^T 2 (XW + b - Y) / n}). Tolerance 2e-5 absolute on
- * weights of order 1: float32 rounding over a handful of terms and steps.
+ * the textbook formulas in double (gradient {@code X^T 2 (XW + b - Y) / n}), with and without an L2 penalty
+ * (added to the weights' gradient) and decoupled weight decay (AdamW: weights shrunk by
+ * {@code 1 - lr weightDecay} before the step, outside the moments), neither touching the biases. Tolerance
+ * 2e-5 absolute on weights of order 1: float32 rounding over a handful of terms and steps.
  */
 class OptimizerTest {
     private static final int ROWS = 5;
@@ -27,13 +31,21 @@ class OptimizerTest {
     private static final int OUT = 2;
     private static final int STEPS = 4;
 
-    static Stream<Optimizer> optimizers() {
-        return Stream.of(new Optimizer.Sgd(0.3f), new Optimizer.Momentum(0.2f, 0.8f), new Optimizer.Adam(0.05f, 0.9f, 0.99f, 1e-6f));
+    static Stream<Arguments> optimizers() {
+        List<Arguments> cases = new ArrayList<>();
+        for (Optimizer o : List.of(new Optimizer.Sgd(0.3f), new Optimizer.Momentum(0.2f, 0.8f),
+                new Optimizer.Adam(0.05f, 0.9f, 0.99f, 1e-6f))) {
+            for (Regularization r : List.of(Regularization.NONE, new Regularization(0.1f, 0f),
+                    new Regularization(0f, 0.2f), new Regularization(0.05f, 0.1f))) {
+                cases.add(Arguments.of(o, r));
+            }
+        }
+        return cases.stream();
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}, {1}")
     @MethodSource("optimizers")
-    void updatesMatchTheTextbookRulesInFloat64(Optimizer optimizer) {
+    void updatesMatchTheTextbookRulesInFloat64(Optimizer optimizer, Regularization regularization) {
         SplittableRandom r = new SplittableRandom(17);
         float[] w = new float[IN * OUT];
         float[] b = new float[OUT];
@@ -45,18 +57,18 @@ class OptimizerTest {
             }
         }
         float rate = 0.9f;
-        double[] expected = reference(optimizer, w, b, x, y, rate);
+        double[] expected = reference(optimizer, regularization, w, b, x, y, rate);
 
         Backend backend = new NaiveBackend();
         ModelParameters start = new ModelParameters(List.of(new LayerParameters(IN, OUT, Activation.IDENTITY, w, b)),
                 Map.of(Network.LOSS_KEY, Loss.MEAN_SQUARED_ERROR.id()));
         try (Network network = Network.fromParameters(backend, start);
              TrainingStep step = new TrainingStep(network, ROWS);
-             Optimizer.LayerUpdater updater = optimizer.updater(backend, network.layers().get(0))) {
+             Optimizer.LayerUpdater updater = optimizer.updater(backend, network.layers().get(0), regularization)) {
             backend.write(step.x(), x, 0);
             backend.write(step.y(), y, 0);
             for (int s = 0; s < STEPS; s++) {
-                step.run(new Optimizer.LayerUpdater[] {updater}, rate, s + 1);
+                step.run(new Optimizer.LayerUpdater[] {updater}, rate, s + 1, null);
             }
             LayerParameters end = network.parameters(Map.of()).layers().get(0);
             for (int i = 0; i < IN * OUT; i++) {
@@ -69,7 +81,8 @@ class OptimizerTest {
     }
 
     /** Weights then biases after {@link #STEPS} steps, in double. */
-    private static double[] reference(Optimizer optimizer, float[] w0, float[] b0, float[] x, float[] y, float rate) {
+    private static double[] reference(Optimizer optimizer, Regularization reg, float[] w0, float[] b0, float[] x, float[] y,
+                                      float rate) {
         int p = IN * OUT + OUT;
         double[] theta = new double[p];
         for (int i = 0; i < IN * OUT; i++) {
@@ -96,6 +109,12 @@ class OptimizerTest {
                 }
             }
             for (int i = 0; i < p; i++) {
+                boolean weight = i < IN * OUT;
+                double lr = optimizer.learningRate() * rate;
+                if (weight) {
+                    g[i] += reg.l2() * theta[i];
+                    theta[i] *= 1 - lr * reg.weightDecay();
+                }
                 if (optimizer instanceof Optimizer.Sgd s) {
                     theta[i] -= s.learningRate() * rate * g[i];
                 } else if (optimizer instanceof Optimizer.Momentum m) {

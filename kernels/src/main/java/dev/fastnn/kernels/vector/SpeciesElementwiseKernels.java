@@ -1,27 +1,24 @@
 package dev.fastnn.kernels.vector;
 
+import dev.fastnn.kernels.DropoutMask;
 import java.lang.constant.ConstantDescs;
 import java.lang.invoke.MethodHandles;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The loops of {@link VectorKernels} for one vector width. This class is never loaded by name: {@link KernelsByWidth}
- * defines its bytes once per width as a hidden class whose class data is the species. That makes
- * {@link #SPECIES} a {@code static final} constant in each copy: C2 turns Vector API calls into SIMD
- * instructions only where it can see the species as a constant, and otherwise leaves vectors as heap objects.
- * One copy per width is what lets the tests run the 128-, 256- and 512-bit loops in one JVM. Hence, too, no
- * nested classes or lambdas here: they would name this class and load the template itself.
- *
- * <p>Accumulators live in locals, never in arrays or fields, and leave the k loop by unconditional stores
- * (see {@link #finish}).
+ * The elementwise loops of {@link ElementwiseKernels} for one vector width: a template that {@link KernelsByWidth}
+ * defines once per width as a hidden class whose class data is the species, as {@link SpeciesMicroKernels} is
+ * (see there why); no nested classes or lambdas here either.
  */
-final class SpeciesKernels implements VectorKernels {
+final class SpeciesElementwiseKernels implements ElementwiseKernels {
     private static final VectorSpecies<Float> SPECIES = species();
     private static final int L = SPECIES.length();
-    private static final int NR = 2 * L;
+    /** As many int lanes as float lanes: the dropout hash runs in them. */
+    private static final VectorSpecies<Integer> INTS = SPECIES.withLanes(int.class);
 
     // exp(t) for t <= 0: t = n ln2 + r with |r| <= ln2 / 2, ln2 split in two (Cody and Waite) so that n ln2 is
     // exact in float, then e^r by a degree-6 polynomial (Cephes expf's minimax coefficients, relative error
@@ -52,247 +49,13 @@ final class SpeciesKernels implements VectorKernels {
     /** Vectors summed in float lanes before the partial sum is added into a double. */
     private static final int SUM_CHUNK = 4;
 
+    /** Each template reads its own class data; the twin is in SpeciesMicroKernels. */
     @SuppressWarnings("unchecked")
     private static VectorSpecies<Float> species() {
         try {
             return MethodHandles.classData(MethodHandles.lookup(), ConstantDescs.DEFAULT_NAME, VectorSpecies.class);
         } catch (IllegalAccessException e) {
-            throw new IllegalStateException("SpeciesKernels must be defined as a hidden class with a species as class data", e);
-        }
-    }
-
-    @Override
-    public int lanes() {
-        return L;
-    }
-
-    // ---------------------------------------------------------------- gemm
-
-    @Override
-    public void multiplyPacked(int kc, float[] a, int ao, float[] b, int bo,
-                               float[] c, int co, int ldc, int rows, int cols, float alpha, float beta, float[] tile) {
-        FloatVector c00 = FloatVector.zero(SPECIES);
-        FloatVector c01 = c00;
-        FloatVector c10 = c00;
-        FloatVector c11 = c00;
-        FloatVector c20 = c00;
-        FloatVector c21 = c00;
-        FloatVector c30 = c00;
-        FloatVector c31 = c00;
-        FloatVector c40 = c00;
-        FloatVector c41 = c00;
-        FloatVector c50 = c00;
-        FloatVector c51 = c00;
-        FloatVector c60 = c00;
-        FloatVector c61 = c00;
-        FloatVector c70 = c00;
-        FloatVector c71 = c00;
-        // Indices written as linear functions of p, so that C2 hoists the bounds checks out of the loop.
-        for (int p = 0; p < kc; p++) {
-            int ai = ao + p * MR;
-            int bi = bo + p * NR;
-            FloatVector b0 = FloatVector.fromArray(SPECIES, b, bi);
-            FloatVector b1 = FloatVector.fromArray(SPECIES, b, bi + L);
-            FloatVector x = FloatVector.broadcast(SPECIES, a[ai]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(SPECIES, a[ai + 1]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(SPECIES, a[ai + 2]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(SPECIES, a[ai + 3]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(SPECIES, a[ai + 4]);
-            c40 = x.fma(b0, c40);
-            c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(SPECIES, a[ai + 5]);
-            c50 = x.fma(b0, c50);
-            c51 = x.fma(b1, c51);
-            x = FloatVector.broadcast(SPECIES, a[ai + 6]);
-            c60 = x.fma(b0, c60);
-            c61 = x.fma(b1, c61);
-            x = FloatVector.broadcast(SPECIES, a[ai + 7]);
-            c70 = x.fma(b0, c70);
-            c71 = x.fma(b1, c71);
-        }
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, L);
-        c10.intoArray(tile, NR);
-        c11.intoArray(tile, NR + L);
-        c20.intoArray(tile, 2 * NR);
-        c21.intoArray(tile, 2 * NR + L);
-        c30.intoArray(tile, 3 * NR);
-        c31.intoArray(tile, 3 * NR + L);
-        c40.intoArray(tile, 4 * NR);
-        c41.intoArray(tile, 4 * NR + L);
-        c50.intoArray(tile, 5 * NR);
-        c51.intoArray(tile, 5 * NR + L);
-        c60.intoArray(tile, 6 * NR);
-        c61.intoArray(tile, 6 * NR + L);
-        c70.intoArray(tile, 7 * NR);
-        c71.intoArray(tile, 7 * NR + L);
-        finish(tile, c, co, ldc, rows, cols, alpha, beta);
-    }
-
-    @Override
-    public void multiplyStrided(int kc, float[] a, int ao, int rowStride, int stepStride, float[] b, int bo,
-                                float[] c, int co, int ldc, int rows, int cols, float alpha, float beta, float[] tile) {
-        int last = rows - 1;
-        int a0 = ao;
-        int a1 = ao + Math.min(1, last) * rowStride;
-        int a2 = ao + Math.min(2, last) * rowStride;
-        int a3 = ao + Math.min(3, last) * rowStride;
-        int a4 = ao + Math.min(4, last) * rowStride;
-        int a5 = ao + Math.min(5, last) * rowStride;
-        int a6 = ao + Math.min(6, last) * rowStride;
-        int a7 = ao + Math.min(7, last) * rowStride;
-        FloatVector c00 = FloatVector.zero(SPECIES);
-        FloatVector c01 = c00;
-        FloatVector c10 = c00;
-        FloatVector c11 = c00;
-        FloatVector c20 = c00;
-        FloatVector c21 = c00;
-        FloatVector c30 = c00;
-        FloatVector c31 = c00;
-        FloatVector c40 = c00;
-        FloatVector c41 = c00;
-        FloatVector c50 = c00;
-        FloatVector c51 = c00;
-        FloatVector c60 = c00;
-        FloatVector c61 = c00;
-        FloatVector c70 = c00;
-        FloatVector c71 = c00;
-        int bi = bo;
-        for (int p = 0, step = 0; p < kc; p++, step += stepStride, bi += NR) {
-            FloatVector b0 = FloatVector.fromArray(SPECIES, b, bi);
-            FloatVector b1 = FloatVector.fromArray(SPECIES, b, bi + L);
-            FloatVector x = FloatVector.broadcast(SPECIES, a[a0 + step]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(SPECIES, a[a1 + step]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(SPECIES, a[a2 + step]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(SPECIES, a[a3 + step]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(SPECIES, a[a4 + step]);
-            c40 = x.fma(b0, c40);
-            c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(SPECIES, a[a5 + step]);
-            c50 = x.fma(b0, c50);
-            c51 = x.fma(b1, c51);
-            x = FloatVector.broadcast(SPECIES, a[a6 + step]);
-            c60 = x.fma(b0, c60);
-            c61 = x.fma(b1, c61);
-            x = FloatVector.broadcast(SPECIES, a[a7 + step]);
-            c70 = x.fma(b0, c70);
-            c71 = x.fma(b1, c71);
-        }
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, L);
-        c10.intoArray(tile, NR);
-        c11.intoArray(tile, NR + L);
-        c20.intoArray(tile, 2 * NR);
-        c21.intoArray(tile, 2 * NR + L);
-        c30.intoArray(tile, 3 * NR);
-        c31.intoArray(tile, 3 * NR + L);
-        c40.intoArray(tile, 4 * NR);
-        c41.intoArray(tile, 4 * NR + L);
-        c50.intoArray(tile, 5 * NR);
-        c51.intoArray(tile, 5 * NR + L);
-        c60.intoArray(tile, 6 * NR);
-        c61.intoArray(tile, 6 * NR + L);
-        c70.intoArray(tile, 7 * NR);
-        c71.intoArray(tile, 7 * NR + L);
-        finish(tile, c, co, ldc, rows, cols, alpha, beta);
-    }
-
-    @Override
-    public void multiplyNarrow(int kc, float[] a, int ao, int rowStride, int stepStride, float[] b, int bo,
-                               float[] c, int co, int ldc, int rows, int cols, float alpha, float beta, float[] tile) {
-        int last = rows - 1;
-        int a0 = ao;
-        int a1 = ao + Math.min(1, last) * rowStride;
-        int a2 = ao + Math.min(2, last) * rowStride;
-        int a3 = ao + Math.min(3, last) * rowStride;
-        int a4 = ao + Math.min(4, last) * rowStride;
-        int a5 = ao + Math.min(5, last) * rowStride;
-        int a6 = ao + Math.min(6, last) * rowStride;
-        int a7 = ao + Math.min(7, last) * rowStride;
-        FloatVector c0 = FloatVector.zero(SPECIES);
-        FloatVector c1 = c0;
-        FloatVector c2 = c0;
-        FloatVector c3 = c0;
-        FloatVector c4 = c0;
-        FloatVector c5 = c0;
-        FloatVector c6 = c0;
-        FloatVector c7 = c0;
-        for (int p = 0, step = 0; p < kc; p++, step += stepStride) {
-            FloatVector b0 = FloatVector.fromArray(SPECIES, b, bo + p * L);
-            c0 = FloatVector.broadcast(SPECIES, a[a0 + step]).fma(b0, c0);
-            c1 = FloatVector.broadcast(SPECIES, a[a1 + step]).fma(b0, c1);
-            c2 = FloatVector.broadcast(SPECIES, a[a2 + step]).fma(b0, c2);
-            c3 = FloatVector.broadcast(SPECIES, a[a3 + step]).fma(b0, c3);
-            c4 = FloatVector.broadcast(SPECIES, a[a4 + step]).fma(b0, c4);
-            c5 = FloatVector.broadcast(SPECIES, a[a5 + step]).fma(b0, c5);
-            c6 = FloatVector.broadcast(SPECIES, a[a6 + step]).fma(b0, c6);
-            c7 = FloatVector.broadcast(SPECIES, a[a7 + step]).fma(b0, c7);
-        }
-        c0.intoArray(tile, 0);
-        c1.intoArray(tile, NR);
-        c2.intoArray(tile, 2 * NR);
-        c3.intoArray(tile, 3 * NR);
-        c4.intoArray(tile, 4 * NR);
-        c5.intoArray(tile, 5 * NR);
-        c6.intoArray(tile, 6 * NR);
-        c7.intoArray(tile, 7 * NR);
-        finish(tile, c, co, ldc, rows, cols, alpha, beta);
-    }
-
-    @Override
-    public void packPanel(float[] src, int from, int stride, int rows, float[] out, int to) {
-        for (int q = 0; q < rows; q++) {
-            int s = from + q * stride;
-            int o = to + q * NR;
-            FloatVector.fromArray(SPECIES, src, s).intoArray(out, o);
-            FloatVector.fromArray(SPECIES, src, s + L).intoArray(out, o + L);
-        }
-    }
-
-    /**
-     * {@code C = alpha tile + beta C} for the valid corner of a tile. The accumulators reach this method
-     * through {@code tile}, stored unconditionally: handing them over as arguments, or storing some only at
-     * edges, makes C2 box them on every step of the k loop. {@code beta = 0} must not read C (it may hold NaN).
-     */
-    private static void finish(float[] tile, float[] c, int co, int ldc, int rows, int cols, float alpha, float beta) {
-        if (rows == MR && cols == NR) {
-            FloatVector av = FloatVector.broadcast(SPECIES, alpha);
-            FloatVector bv = FloatVector.broadcast(SPECIES, beta);
-            for (int r = 0, at = co; r < MR; r++, at += ldc) {
-                FloatVector lo = FloatVector.fromArray(SPECIES, tile, r * NR);
-                FloatVector hi = FloatVector.fromArray(SPECIES, tile, r * NR + L);
-                if (beta == 0f) {
-                    lo.mul(av).intoArray(c, at);
-                    hi.mul(av).intoArray(c, at + L);
-                } else {
-                    lo.fma(av, FloatVector.fromArray(SPECIES, c, at).mul(bv)).intoArray(c, at);
-                    hi.fma(av, FloatVector.fromArray(SPECIES, c, at + L).mul(bv)).intoArray(c, at + L);
-                }
-            }
-            return;
-        }
-        for (int r = 0; r < rows; r++) {
-            for (int j = 0; j < cols; j++) {
-                int at = co + r * ldc + j;
-                float acc = tile[r * NR + j];
-                c[at] = beta == 0f ? acc * alpha : Math.fma(acc, alpha, c[at] * beta);
-            }
+            throw new IllegalStateException("SpeciesElementwiseKernels must be defined as a hidden class with a species as class data", e);
         }
     }
 
@@ -534,5 +297,32 @@ final class SpeciesKernels implements VectorKernels {
             sum += d * d;
         }
         return sum;
+    }
+
+    // ---------------------------------------------------------------- dropout
+
+    /**
+     * {@link DropoutMask}'s hash of {@code key + i} in int lanes (the same wrapping multiplies and logical
+     * shifts), the mask from its top 24 bits; the tail goes through {@link DropoutMask#keeps} itself.
+     */
+    @Override
+    public void dropout(float[] x, float[] out, int size, int key, int threshold, float scale) {
+        IntVector lanes = IntVector.zero(INTS).addIndex(1);
+        FloatVector zero = all(0f);
+        int i = 0;
+        for (int end = SPECIES.loopBound(size); i < end; i += L) {
+            IntVector h = lanes.add(key + i);
+            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16));
+            h = h.mul(DropoutMask.MULTIPLIER_1);
+            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 15));
+            h = h.mul(DropoutMask.MULTIPLIER_2);
+            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16));
+            VectorMask<Integer> keep = h.lanewise(VectorOperators.LSHR, 32 - DropoutMask.DRAW_BITS)
+                    .compare(VectorOperators.GE, threshold);
+            FloatVector.fromArray(SPECIES, x, i).mul(scale).blend(zero, keep.not().cast(SPECIES)).intoArray(out, i);
+        }
+        for (; i < size; i++) {
+            out[i] = DropoutMask.keeps(key, i, threshold) ? x[i] * scale : 0f;
+        }
     }
 }
