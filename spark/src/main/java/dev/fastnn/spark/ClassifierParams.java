@@ -1,22 +1,33 @@
 package dev.fastnn.spark;
 
+import java.io.Serializable;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
 
 /**
  * The columns a classifier writes besides the prediction, shared by {@link FastnnClassifier} and
- * {@link FastnnClassificationModel} as in Spark's probabilistic classifiers. An empty column name leaves
- * that column out.
+ * {@link FastnnClassificationModel} as in Spark's probabilistic classifiers (and held as
+ * {@link ScoringParams} holds its params). An empty column name leaves that column out.
  *
  * @param <T> the implementing class, which the setters return
  */
 public interface ClassifierParams<T extends ClassifierParams<T>> extends ScoringParams<T> {
 
-    /** Class probabilities, a Vector of one value per class; default {@code probability}. */
-    Param<String> probabilityCol();
+    /** This owner's classifier params. */
+    OutputColumns classifierParams();
 
-    /** The output layer's values before its activation (the logits of a softmax), a Vector; default {@code rawPrediction}. */
-    Param<String> rawPredictionCol();
+    /** Class probabilities, a Vector of one value per class; default {@code probability}. */
+    default Param<String> probabilityCol() {
+        return classifierParams().probabilityCol;
+    }
+
+    /**
+     * The output layer's values before its activation (the logits of a softmax), a Vector; default
+     * {@code rawPrediction}.
+     */
+    default Param<String> rawPredictionCol() {
+        return classifierParams().rawPredictionCol;
+    }
 
     default String getProbabilityCol() {
         return $(probabilityCol());
@@ -36,18 +47,21 @@ public interface ClassifierParams<T extends ClassifierParams<T>> extends Scoring
         return (T) set(rawPredictionCol(), column);
     }
 
-    static Param<String> defineProbabilityCol(Params owner) {
-        return new Param<>(owner, "probabilityCol", "column of class probabilities (a Vector); empty for none");
-    }
+    /** The classifier columns of one owner, with their defaults. */
+    final class OutputColumns implements Serializable {
+        private static final long serialVersionUID = 1L;
 
-    static Param<String> defineRawPredictionCol(Params owner) {
-        return new Param<>(owner, "rawPredictionCol",
-                "column of the output layer's values before its activation (a Vector); empty for none");
-    }
+        final Param<String> probabilityCol;
+        final Param<String> rawPredictionCol;
 
-    /** The defaults; called by each owner's constructor after it has created its params. */
-    static void setDefaults(ClassifierParams<?> owner) {
-        owner.setDefault(owner.probabilityCol(), "probability");
-        owner.setDefault(owner.rawPredictionCol(), "rawPrediction");
+        /** Makes {@code owner}'s params and sets their defaults; call it from the owner's constructor. */
+        OutputColumns(Params owner) {
+            probabilityCol = new Param<>(owner, "probabilityCol",
+                    "column of class probabilities (a Vector); empty for none");
+            rawPredictionCol = new Param<>(owner, "rawPredictionCol",
+                    "column of the output layer's values before its activation (a Vector); empty for none");
+            owner.setDefault(probabilityCol, "probability");
+            owner.setDefault(rawPredictionCol, "rawPrediction");
+        }
     }
 }

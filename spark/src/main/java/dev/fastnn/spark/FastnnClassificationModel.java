@@ -22,8 +22,7 @@ public final class FastnnClassificationModel extends FastnnModel<FastnnClassific
         implements ClassifierParams<FastnnClassificationModel> {
     private static final long serialVersionUID = 1L;
 
-    private final Param<String> probabilityCol;
-    private final Param<String> rawPredictionCol;
+    private final OutputColumns classifierParams;
 
     /** A model of these parameters (a classifier's network: softmax or sigmoid outputs, one per class). */
     public FastnnClassificationModel(String uid, ModelParameters parameters) {
@@ -33,9 +32,7 @@ public final class FastnnClassificationModel extends FastnnModel<FastnnClassific
             throw new IllegalArgumentException("a classification model's output layer is softmax or sigmoid, not "
                     + output.name().toLowerCase(Locale.ROOT));
         }
-        this.probabilityCol = ClassifierParams.defineProbabilityCol(this);
-        this.rawPredictionCol = ClassifierParams.defineRawPredictionCol(this);
-        ClassifierParams.setDefaults(this);
+        this.classifierParams = new OutputColumns(this);
     }
 
     public FastnnClassificationModel(ModelParameters parameters) {
@@ -43,13 +40,8 @@ public final class FastnnClassificationModel extends FastnnModel<FastnnClassific
     }
 
     @Override
-    public Param<String> probabilityCol() {
-        return probabilityCol;
-    }
-
-    @Override
-    public Param<String> rawPredictionCol() {
-        return rawPredictionCol;
+    public OutputColumns classifierParams() {
+        return classifierParams;
     }
 
     /** The number of classes (outputs of the network). */

@@ -26,15 +26,12 @@ public final class FastnnClassifier extends FastnnEstimator<FastnnClassifier, Fa
         implements ClassifierParams<FastnnClassifier> {
     private static final long serialVersionUID = 1L;
 
-    private final Param<String> probabilityCol;
-    private final Param<String> rawPredictionCol;
+    private final OutputColumns classifierParams;
     private final Param<String> classWeights;
 
     public FastnnClassifier(String uid) {
         super(uid, List.of("softmax", "sigmoid"), List.of("cross-entropy", "mse", "sse"));
-        this.probabilityCol = ClassifierParams.defineProbabilityCol(this);
-        this.rawPredictionCol = ClassifierParams.defineRawPredictionCol(this);
-        ClassifierParams.setDefaults(this);
+        this.classifierParams = new OutputColumns(this);
         this.classWeights = new Param<>(this, "classWeights", "how much each class counts in the loss: none,"
                 + " balanced (n / (classes n_c), over the whole training data) or one weight per class, e.g. 1,2.5,1",
                 validator(FastnnClassifier::validClassWeights));
@@ -58,13 +55,8 @@ public final class FastnnClassifier extends FastnnEstimator<FastnnClassifier, Fa
     }
 
     @Override
-    public Param<String> probabilityCol() {
-        return probabilityCol;
-    }
-
-    @Override
-    public Param<String> rawPredictionCol() {
-        return rawPredictionCol;
+    public OutputColumns classifierParams() {
+        return classifierParams;
     }
 
     public Param<String> classWeights() {

@@ -50,10 +50,7 @@ public abstract class FastnnEstimator<E extends FastnnEstimator<E, M>, M extends
     private static final long serialVersionUID = 1L;
 
     private final String uid;
-    private final Param<String> featuresCol;
-    private final Param<String> predictionCol;
-    private final Param<String> backend;
-    private final IntParam threads;
+    private final Definitions scoringParams;
     private final Param<String> labelCol;
     private final IntArrayParam layers;
     private final Param<String> hiddenActivation;
@@ -91,11 +88,7 @@ public abstract class FastnnEstimator<E extends FastnnEstimator<E, M>, M extends
      */
     FastnnEstimator(String uid, List<String> outputActivations, List<String> losses) {
         this.uid = uid;
-        featuresCol = ScoringParams.defineFeaturesCol(this);
-        predictionCol = ScoringParams.definePredictionCol(this);
-        backend = ScoringParams.defineBackend(this);
-        threads = ScoringParams.defineThreads(this);
-        ScoringParams.setDefaults(this);
+        scoringParams = new Definitions(this);
         labelCol = new Param<>(this, "labelCol", "label column: class indices (0, 1, ...) or strings for a classifier,"
                 + " numbers for a regressor");
         layers = new IntArrayParam(this, "layers", "layer sizes, inputs first, outputs last, e.g. [784, 256, 10]",
@@ -203,23 +196,8 @@ public abstract class FastnnEstimator<E extends FastnnEstimator<E, M>, M extends
     // ------------------------------------------------------------------ the params, in the order of their docs
 
     @Override
-    public Param<String> featuresCol() {
-        return featuresCol;
-    }
-
-    @Override
-    public Param<String> predictionCol() {
-        return predictionCol;
-    }
-
-    @Override
-    public Param<String> backend() {
-        return backend;
-    }
-
-    @Override
-    public IntParam threads() {
-        return threads;
+    public Definitions scoringParams() {
+        return scoringParams;
     }
 
     public Param<String> labelCol() {
@@ -351,8 +329,8 @@ public abstract class FastnnEstimator<E extends FastnnEstimator<E, M>, M extends
     /** The layer sizes; throws, saying how to set them, while they are not set. */
     public int[] getLayers() {
         if (!isDefined(layers)) {
-            throw new IllegalArgumentException("layers is not set: give the sizes with setLayers(inputs, hidden..., outputs),"
-                    + " e.g. setLayers(784, 256, 10)");
+            throw new IllegalArgumentException("layers is not set: give the sizes with setLayers(inputs, hidden...,"
+                    + " outputs), e.g. setLayers(784, 256, 10)");
         }
         return $(layers).clone();
     }

@@ -7,8 +7,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Model;
-import org.apache.spark.ml.param.IntParam;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
@@ -28,21 +26,14 @@ public abstract class FastnnModel<M extends FastnnModel<M>> extends Model<M> imp
 
     private final String uid;
     private final NetworkSnapshot network;
-    private final Param<String> featuresCol;
-    private final Param<String> predictionCol;
-    private final Param<String> backend;
-    private final IntParam threads;
+    private final Definitions scoringParams;
     /** Not saved: a loaded model has no history, as in plain fastnn. */
     private transient List<EpochMetrics> history = List.of();
 
     FastnnModel(String uid, ModelParameters parameters) {
         this.uid = uid;
         this.network = NetworkSnapshot.of(parameters);
-        this.featuresCol = ScoringParams.defineFeaturesCol(this);
-        this.predictionCol = ScoringParams.definePredictionCol(this);
-        this.backend = ScoringParams.defineBackend(this);
-        this.threads = ScoringParams.defineThreads(this);
-        ScoringParams.setDefaults(this);
+        this.scoringParams = new Definitions(this);
     }
 
     @Override
@@ -51,23 +42,8 @@ public abstract class FastnnModel<M extends FastnnModel<M>> extends Model<M> imp
     }
 
     @Override
-    public Param<String> featuresCol() {
-        return featuresCol;
-    }
-
-    @Override
-    public Param<String> predictionCol() {
-        return predictionCol;
-    }
-
-    @Override
-    public Param<String> backend() {
-        return backend;
-    }
-
-    @Override
-    public IntParam threads() {
-        return threads;
+    public Definitions scoringParams() {
+        return scoringParams;
     }
 
     /** The fastnn model: what {@code ModelFile.save} writes and plain fastnn's {@code Model.of} loads. */

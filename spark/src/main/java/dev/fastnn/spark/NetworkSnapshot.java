@@ -66,7 +66,8 @@ final class NetworkSnapshot implements Serializable {
         for (int l = 0; l < inputs.length; l++) {
             layers.add(new LayerParameters(inputs[l], outputs[l], activations[l], weights[l], biases[l]));
         }
-        Preprocessing pre = mean == null ? Preprocessing.divisor(divisor) : Preprocessing.standardized(divisor, mean, scale);
+        Preprocessing pre = mean == null ? Preprocessing.divisor(divisor)
+                : Preprocessing.standardized(divisor, mean, scale);
         return new ModelParameters(layers, labels == null ? null : ClassLabels.of(labelKind, labels), featureNames, pre,
                 metadata);
     }

@@ -1,32 +1,45 @@
 package dev.fastnn.spark;
 
 import dev.fastnn.kernels.Backends;
+import java.io.Serializable;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.param.Params;
 
 /**
- * The params an Estimator and its Model share: which column holds the features, where predictions go and
- * which fastnn backend computes on the executors. Each param is defined once here ({@code define*}); the
- * Estimators and Models hold the instances (a Spark param belongs to one owner) and list them under these
- * names, so {@code copyValues} carries them from an Estimator to the Model it fits.
+ * The params an Estimator and its Model share, as Spark's {@code HasFeaturesCol} and its kin share them in
+ * Scala: which column holds the features, where predictions go and which fastnn backend computes on the
+ * executors. Each owner makes its own {@link Definitions} (a Spark param belongs to one owner), and the
+ * params carry the same names on both, so {@code copyValues} carries them from an Estimator to the Model
+ * it fits.
  *
  * @param <T> the implementing class, which the setters return
  */
 public interface ScoringParams<T extends ScoringParams<T>> extends Params {
 
+    /** This owner's params. */
+    Definitions scoringParams();
+
     /** Features: a {@code Vector} column (dense or sparse) or an array of doubles or floats; default {@code features}. */
-    Param<String> featuresCol();
+    default Param<String> featuresCol() {
+        return scoringParams().featuresCol;
+    }
 
     /** The predicted class index (as a double) or regression value; default {@code prediction}. */
-    Param<String> predictionCol();
+    default Param<String> predictionCol() {
+        return scoringParams().predictionCol;
+    }
 
-    /** {@code auto}, {@code naive}, {@code vector} or {@code aparapi}: what computes on each executor; default {@code auto}. */
-    Param<String> backend();
+    /** {@code auto}, {@code naive}, {@code vector} or {@code aparapi}: the executors' backend; default {@code auto}. */
+    default Param<String> backend() {
+        return scoringParams().backend;
+    }
 
-    /** Threads of the vector backend on each executor; 0 (default) takes {@code spark.task.cpus}. */
-    IntParam threads();
+    /** Threads of the vector backend per task; 0 (default) takes {@code spark.task.cpus}. */
+    default IntParam threads() {
+        return scoringParams().threads;
+    }
 
     default String getFeaturesCol() {
         return $(featuresCol());
@@ -65,29 +78,30 @@ public interface ScoringParams<T extends ScoringParams<T>> extends Params {
         return (T) params;
     }
 
-    static Param<String> defineFeaturesCol(Params owner) {
-        return new Param<>(owner, "featuresCol", "features column: a Vector or an array of doubles or floats");
-    }
+    /** The params of one owner, with their names, docs, checks and defaults. */
+    final class Definitions implements Serializable {
+        private static final long serialVersionUID = 1L;
 
-    static Param<String> definePredictionCol(Params owner) {
-        return new Param<>(owner, "predictionCol", "prediction column: the class index or the regression value");
-    }
+        final Param<String> featuresCol;
+        final Param<String> predictionCol;
+        final Param<String> backend;
+        final IntParam threads;
 
-    static Param<String> defineBackend(Params owner) {
-        return new Param<>(owner, "backend", "fastnn backend on the executors: " + String.join(", ", Backends.names()),
-                ParamValidators.inArray(Backends.names()));
-    }
-
-    static IntParam defineThreads(Params owner) {
-        return new IntParam(owner, "threads", "threads of the vector backend per task; 0 takes spark.task.cpus",
-                ParamValidators.inRange(0, ExecutorBackends.MAX_THREADS));
-    }
-
-    /** The defaults; called by each owner's constructor after it has created its params. */
-    static void setDefaults(ScoringParams<?> owner) {
-        owner.setDefault(owner.featuresCol(), "features");
-        owner.setDefault(owner.predictionCol(), "prediction");
-        owner.setDefault(owner.backend(), Backends.AUTO);
-        owner.setDefault(owner.threads(), 0);
+        /** Makes {@code owner}'s params and sets their defaults; call it from the owner's constructor. */
+        Definitions(Params owner) {
+            featuresCol = new Param<>(owner, "featuresCol",
+                    "features column: a Vector or an array of doubles or floats");
+            predictionCol = new Param<>(owner, "predictionCol",
+                    "prediction column: the class index or the regression value");
+            backend = new Param<>(owner, "backend",
+                    "fastnn backend on the executors: " + String.join(", ", Backends.names()),
+                    ParamValidators.inArray(Backends.names()));
+            threads = new IntParam(owner, "threads", "threads of the vector backend per task; 0 takes spark.task.cpus",
+                    ParamValidators.inRange(0, ExecutorBackends.MAX_THREADS));
+            owner.setDefault(featuresCol, "features");
+            owner.setDefault(predictionCol, "prediction");
+            owner.setDefault(backend, Backends.AUTO);
+            owner.setDefault(threads, 0);
+        }
     }
 }

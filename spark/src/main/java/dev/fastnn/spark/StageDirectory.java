@@ -12,7 +12,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.function.BiFunction;
 import org.apache.hadoop.conf.Configuration;
@@ -165,9 +164,7 @@ final class StageDirectory {
         if (values == null) {
             return;
         }
-        Iterator<Map.Entry<String, JsonNode>> it = values.fields();
-        while (it.hasNext()) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : values.properties()) {
             if (!stage.hasParam(e.getKey())) {
                 throw new IOException(path + " sets param '" + e.getKey() + "', which a "
                         + stage.getClass().getSimpleName() + " of this fastnn does not have");

@@ -93,7 +93,8 @@ final class TrainingSettings implements Serializable {
         backend = p.getBackend();
         threads = p.getThreads();
         if (warmupEpochs >= epochs) {
-            throw new IllegalArgumentException("warmupEpochs (" + warmupEpochs + ") must be fewer than epochs (" + epochs + ")");
+            throw new IllegalArgumentException("warmupEpochs (" + warmupEpochs + ") must be fewer than epochs ("
+                    + epochs + ")");
         }
         if (earlyStoppingPatience > 0 && validationFraction == 0) {
             throw new IllegalArgumentException("early stopping (earlyStoppingPatience " + earlyStoppingPatience

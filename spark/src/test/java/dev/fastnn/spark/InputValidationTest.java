@@ -97,7 +97,8 @@ class InputValidationTest {
     @Test
     void aClassBeyondTheOutputsNamesTheLayers() {
         assertEquals("label column 'label' is class 2 but the network has 2 outputs (classes 0 to 1); make the last"
-                + " layer larger in row 2 of partition 1", fitFails(withRow(RowFactory.create(Vectors.dense(1, 2, 3), 2.0))));
+                + " layer larger in row 2 of partition 1",
+                fitFails(withRow(RowFactory.create(Vectors.dense(1, 2, 3), 2.0))));
     }
 
     @Test

@@ -109,7 +109,8 @@ class PersistenceTest {
         classifier().save(path);
         UncheckedIOException wrong = assertThrows(UncheckedIOException.class, () -> FastnnRegressionModel.load(path));
         assertEquals("cannot load a FastnnRegressionModel from " + path + ": " + path + " holds a saved "
-                + FastnnClassifier.class.getName() + ", not a " + FastnnRegressionModel.class.getName(), wrong.getMessage());
+                + FastnnClassifier.class.getName() + ", not a " + FastnnRegressionModel.class.getName(),
+                wrong.getMessage());
         String empty = dir.resolve("nothing").toString();
         UncheckedIOException none = assertThrows(UncheckedIOException.class, () -> FastnnClassificationModel.load(empty));
         assertEquals("cannot load a FastnnClassificationModel from " + empty + ": " + empty
@@ -131,9 +132,8 @@ class PersistenceTest {
         }
     }
 
-    @SuppressWarnings("unchecked")
     private static String json(Params stage, Param<?> p) {
-        Param<Object> param = (Param<Object>) stage.getParam(p.name());
+        Param<Object> param = stage.getParam(p.name());
         return stage.isDefined(param) ? param.jsonEncode(stage.getOrDefault(param)) : "unset";
     }
 
@@ -151,7 +151,8 @@ class PersistenceTest {
         Dataset<Row> frame = TestData.frame(spark, rows, schema, 2);
         VectorAssembler assemble = new VectorAssembler().setInputCols(new String[] {"a", "b", "c", "d", "e"})
                 .setOutputCol("features");
-        PipelineModel fitted = new Pipeline().setStages(new PipelineStage[] {assemble, classifier().setEpochs(10).setBatchSize(16)}).fit(frame);
+        PipelineStage fastnn = classifier().setEpochs(10).setBatchSize(16);
+        PipelineModel fitted = new Pipeline().setStages(new PipelineStage[] {assemble, fastnn}).fit(frame);
         FastnnClassificationModel model = (FastnnClassificationModel) fitted.stages()[1];
         assertEquals(ClassLabels.ofStrings("cat", "dog", "emu"), model.classLabels(), "string labels in sorted order");
         assertEquals(List.of("a", "b", "c", "d", "e"), model.parameters().featureNames(), "from VectorAssembler");
