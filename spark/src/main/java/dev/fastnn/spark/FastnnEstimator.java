@@ -1,6 +1,7 @@
 package dev.fastnn.spark;
 
 import dev.fastnn.kernels.Activation;
+import dev.fastnn.kernels.Backends;
 import dev.fastnn.network.model.ClassLabels;
 import dev.fastnn.network.model.Initializer;
 import dev.fastnn.network.model.Loss;
@@ -603,8 +604,9 @@ public abstract class FastnnEstimator<E extends FastnnEstimator<E, M>, M extends
         transformSchema(dataset.schema());
         TrainingSettings settings = new TrainingSettings(this);
         checkSettings(settings);
-        // Building a Trainer checks the combination of settings (loss and output activation, ...) before any job.
-        settings.trainer(ExecutorBackends.forTask(settings.backend, settings.threads));
+        // Building a Trainer checks the combination of settings (loss and output activation, ...) before any job;
+        // the driver's computes nothing, so it need not have the executors' backend.
+        settings.trainer(Backends.get("naive"));
         Dataset<Row> input = dataset.select(functions.col(getFeaturesCol()), functions.col(getLabelCol()));
         FeatureColumn features = FeatureColumn.of(input.schema(), getFeaturesCol());
         List<String> strings = null;

@@ -1,6 +1,7 @@
 package dev.fastnn.spark;
 
 import dev.fastnn.kernels.Backend;
+import dev.fastnn.kernels.Backends;
 import dev.fastnn.network.model.ClassLabels;
 import dev.fastnn.network.model.LayerParameters;
 import dev.fastnn.network.model.ModelParameters;
@@ -34,11 +35,12 @@ import org.apache.spark.storage.StorageLevel;
  * Data-parallel training by synchronous rounds of model averaging. Each partition of the DataFrame is read
  * once into float arrays ({@link PackedPartition}) and cached; one aggregation checks every row and takes
  * the standardization statistics ({@link DataSummary}); the features are then divided and standardized once
- * into a second cache (what {@link Trainer#fit} does to its data first). Then each round broadcasts the training state
- * (parameters, optimizer buffers and counters), every task trains {@code localEpochs} epochs on its
- * partition with {@link Trainer#trainEpochs} on its executor's backend, with all randomness drawn from
- * {@link Seeds#partition}{@code (run seed, partition)}, and a tree aggregation brings the sample-weighted sums
- * back to the driver, which averages them into the next state ({@link RoundResult}).
+ * into a second cache (what {@link Trainer#fit} does to its data first). Then each round broadcasts the
+ * training state (parameters, optimizer buffers and counters), every task trains {@code localEpochs} epochs
+ * on its partition with {@link Trainer#trainEpochs} on its executor's backend, with all randomness drawn
+ * from {@link Seeds#partition}{@code (run seed, partition)}, and a tree aggregation brings the
+ * sample-weighted sums back to the driver, which averages them into the next state ({@link RoundResult}).
+ * The driver computes nothing itself: its Trainer, on the naive backend, only draws the initial weights.
  *
  * <p>Tasks open no ports and keep nothing between rounds: a task's result is a function of the broadcast
  * state, its partition and its partition number alone, so a retried task (on any executor, with dynamic
@@ -104,7 +106,8 @@ final class ModelAveraging {
                 float divisor = (float) settings.divisor;
                 float[] mean = st == null ? null : st.mean();
                 float[] scale = st == null ? null : st.scale();
-                training = packed.map(p -> p.preprocessed(divisor, mean, scale)).persist(StorageLevel.MEMORY_AND_DISK());
+                training = packed.map(p -> p.preprocessed(divisor, mean, scale))
+                        .persist(StorageLevel.MEMORY_AND_DISK());
             }
             float[] weights = classLabels == null ? null : settings.classWeights(summary.classCounts());
             return new ModelAveraging(settings, weights, training, packed).train(st, summary.validationRows > 0,
@@ -131,9 +134,7 @@ final class ModelAveraging {
 
     private Outcome train(Standardization standardization, boolean validate, ClassLabels classLabels,
                           List<String> featureNames) {
-        Backend backend = ExecutorBackends.forTask(settings.backend, settings.threads);
-        Trainer trainer = settings.trainer(backend);
-        TrainingState state = settings.localTrainer(backend, classWeights).initialState(null);
+        TrainingState state = settings.localTrainer(Backends.get("naive"), classWeights).initialState(null);
         EarlyStopping earlyStopping = settings.earlyStopping();
         List<EpochMetrics> history = new ArrayList<>();
         double best = Double.NaN;
@@ -142,6 +143,8 @@ final class ModelAveraging {
         int withoutImprovement = 0;
         boolean stoppedEarly = false;
         int rounds = 0;
+        String trainer = null;
+        String backend = null;
         while (state.epochsCompleted() < settings.epochs) {
             rounds++;
             int epochs = Math.min(settings.localEpochs, settings.epochs - state.epochsCompleted());
@@ -151,6 +154,8 @@ final class ModelAveraging {
                 throw new IllegalStateException(result.problem());
             }
             state = result.mean(state, state.epochsCompleted() + epochs);
+            trainer = result.trainer();
+            backend = result.backend();
             if (packed != null) {
                 packed.unpersist(false);
                 packed = null;
@@ -184,8 +189,8 @@ final class ModelAveraging {
         }
         ModelParameters trained = bestParameters != null ? bestParameters : state.parameters();
         Map<String, String> metadata = new HashMap<>();
-        metadata.put("trainer", trainer.toString());
-        metadata.put("backend", settings.backend);
+        metadata.put("trainer", trainer);
+        metadata.put("backend", backend);
         metadata.put(Network.LOSS_KEY, settings.loss.id());
         metadata.put("epochsTrained", Integer.toString(state.epochsCompleted()));
         metadata.put("stopReason", stoppedEarly ? "early_stopped" : "completed");
@@ -268,8 +273,8 @@ final class ModelAveraging {
             if (part.train.rows == 0) {
                 return Collections.emptyIterator();
             }
-            Trainer trainer = settings.localTrainer(ExecutorBackends.forTask(settings.backend, settings.threads),
-                    classWeights);
+            Backend backend = ExecutorBackends.forTask(settings.backend, settings.threads);
+            Trainer trainer = settings.localTrainer(backend, classWeights);
             TrainingState from = start.value().state();
             double[] lastLoss = {Double.NaN};
             TrainingListener listener = new TrainingListener() {
@@ -281,7 +286,8 @@ final class ModelAveraging {
             try {
                 TrainingState end = trainer.trainEpochs(part.train.samples(settings.outputs()), from, epochs,
                         Seeds.partition(from.runSeed(), partition), listener);
-                return List.of(RoundResult.of(end, part.train.rows, lastLoss[0])).iterator();
+                return List.of(RoundResult.of(partition, end, part.train.rows, lastLoss[0], backend.description(),
+                        settings.trainer(backend).toString())).iterator();
             } catch (TrainingDivergedException e) {
                 return List.of(RoundResult.failed(partition, "training diverged on partition " + partition + ": "
                         + e.getMessage() + "; try a lower learningRate")).iterator();

@@ -22,14 +22,24 @@ final class RoundResult implements Serializable {
     private double lossSum;
     private int problemPartition = Integer.MAX_VALUE;
     private String problem;
+    /** The lowest-numbered partition's executor backend and its Trainer as the settings describe it. */
+    private int firstPartition = Integer.MAX_VALUE;
+    private String backend;
+    private String trainer;
 
     /** Nothing yet: the zero of the aggregation. */
     RoundResult() {
     }
 
-    /** A partition's {@code rows} trained to {@code end}, with a loss of {@code loss} in its last local epoch. */
-    static RoundResult of(TrainingState end, int rows, double loss) {
+    /**
+     * Partition {@code partition}'s {@code rows} trained to {@code end}, with a loss of {@code loss} in its last
+     * local epoch, on {@code backend}; {@code trainer} describes the settings' Trainer on that backend.
+     */
+    static RoundResult of(int partition, TrainingState end, int rows, double loss, String backend, String trainer) {
         RoundResult r = new RoundResult();
+        r.firstPartition = partition;
+        r.backend = backend;
+        r.trainer = trainer;
         r.weight = rows;
         float[] v = end.values();
         r.values = new double[v.length];
@@ -60,6 +70,11 @@ final class RoundResult implements Serializable {
         if (other.values == null) {
             return this;
         }
+        if (other.firstPartition < firstPartition) {
+            firstPartition = other.firstPartition;
+            backend = other.backend;
+            trainer = other.trainer;
+        }
         if (values == null) {
             values = other.values.clone();
         } else {
@@ -78,6 +93,16 @@ final class RoundResult implements Serializable {
     /** Null, or what went wrong in the lowest-numbered partition that failed. */
     String problem() {
         return problem;
+    }
+
+    /** The description of the executors' backend, as {@code Backend.description()} gives it. */
+    String backend() {
+        return backend;
+    }
+
+    /** The Trainer the settings describe, on the executors' backend, as its {@code toString()} gives it. */
+    String trainer() {
+        return trainer;
     }
 
     /** The averaged state: {@code start}'s structure with the weighted means, after {@code epochsCompleted} epochs. */

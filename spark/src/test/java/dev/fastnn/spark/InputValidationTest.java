@@ -152,6 +152,8 @@ class InputValidationTest {
                 fitFails(new FastnnClassifier().setLayers(3, 2).setOutputActivation("sigmoid"), data));
         assertEquals("early stopping (earlyStoppingPatience 2) judges a validation set: set validationFraction above 0",
                 fitFails(new FastnnClassifier().setLayers(3, 2).setEarlyStoppingPatience(2), data));
+        assertEquals("3 class weights for 2 classes",
+                fitFails(new FastnnClassifier().setLayers(3, 2).setClassWeights("1,2,3"), data));
         assertEquals("a regressor has one output: the last of layers [3, 2] must be 1",
                 fitFails(new FastnnRegressor().setLayers(3, 2), data));
         assertEquals("label column 'label' holds 3 distinct labels [a, b, c] but the last layer has 2 outputs; give it"

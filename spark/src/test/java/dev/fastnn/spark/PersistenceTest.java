@@ -81,6 +81,10 @@ class PersistenceTest {
         ModelAveragingTest.assertSameLayers(model.parameters(), file);
         assertEquals(model.parameters().preprocessing(), file.preprocessing());
         assertEquals(ClassLabels.indices(3), file.classLabels());
+        String trainer = file.metadata().get("trainer");
+        assertTrue(trainer.startsWith("Trainer[layers=5,8,3") && trainer.contains("standardize=true")
+                && trainer.endsWith("backend=" + Backends.get("naive").description() + "]"), trainer);
+        assertEquals(Backends.get("naive").description(), file.metadata().get("backend"), "the executors' backend");
         try (Model plain = Model.of(Backends.get("naive"), file)) {
             float[] p = plain.predict(blobs.x(), blobs.rows());
             for (int i = 0; i < blobs.rows(); i++) {
