@@ -136,11 +136,8 @@ final class ModelAveraging {
                           List<String> featureNames) {
         TrainingState state = settings.localTrainer(Backends.get("naive"), classWeights).initialState(null);
         EarlyStopping earlyStopping = settings.earlyStopping();
+        Judge judge = earlyStopping == null ? null : new Judge(earlyStopping);
         List<EpochMetrics> history = new ArrayList<>();
-        double best = Double.NaN;
-        int bestEpoch = 0;
-        ModelParameters bestParameters = null;
-        int withoutImprovement = 0;
         boolean stoppedEarly = false;
         int rounds = 0;
         String trainer = null;
@@ -163,39 +160,28 @@ final class ModelAveraging {
             double seconds = (System.nanoTime() - started) / 1e9;
             ValidationResult v = validate ? validate(state.parameters()) : new ValidationResult();
             boolean meanLoss = settings.loss.isMean();
-            double validationLoss = v.loss(meanLoss);
-            double validationAccuracy = v.accuracy();
             EpochMetrics metrics = new EpochMetrics(state.epochsCompleted(), seconds, result.loss(meanLoss), Double.NaN,
-                    validationLoss, validationAccuracy, Double.NaN, v.meanAbsoluteError(), v.rootMeanSquaredError(),
-                    v.r2());
+                    v.loss(meanLoss), v.accuracy(), Double.NaN, v.meanAbsoluteError(), v.rootMeanSquaredError(), v.r2());
             history.add(metrics);
             LOG.log(System.Logger.Level.DEBUG, () -> String.format(Locale.ROOT,
                     "round %d: %d epoch(s) done, %.2f s, loss %.5f, validation loss %.5f, validation accuracy %.4f",
                     history.size(), metrics.epoch(), metrics.seconds(), metrics.loss(), metrics.validationLoss(),
                     metrics.validationAccuracy()));
-            if (earlyStopping != null) {
-                double value = earlyStopping.monitor() == EarlyStopping.Monitor.VALIDATION_LOSS ? validationLoss
-                        : validationAccuracy;
-                if (earlyStopping.improves(value, best)) {
-                    best = value;
-                    bestEpoch = state.epochsCompleted();
-                    bestParameters = earlyStopping.restoreBest() ? state.parameters() : null;
-                    withoutImprovement = 0;
-                } else if (++withoutImprovement >= earlyStopping.patience()) {
-                    stoppedEarly = state.epochsCompleted() < settings.epochs;
-                    break;
-                }
+            if (judge != null && judge.stopAfter(metrics, state.parameters())) {
+                stoppedEarly = state.epochsCompleted() < settings.epochs;
+                break;
             }
         }
-        ModelParameters trained = bestParameters != null ? bestParameters : state.parameters();
+        ModelParameters trained = judge != null && judge.bestParameters != null ? judge.bestParameters
+                : state.parameters();
         Map<String, String> metadata = new HashMap<>();
         metadata.put("trainer", trainer);
         metadata.put("backend", backend);
         metadata.put(Network.LOSS_KEY, settings.loss.id());
         metadata.put("epochsTrained", Integer.toString(state.epochsCompleted()));
         metadata.put("stopReason", stoppedEarly ? "early_stopped" : "completed");
-        if (bestEpoch > 0) {
-            metadata.put("bestEpoch", Integer.toString(bestEpoch));
+        if (judge != null && judge.bestEpoch > 0) {
+            metadata.put("bestEpoch", Integer.toString(judge.bestEpoch));
         }
         metadata.put("sparkPartitions", Integer.toString(partitions.getNumPartitions()));
         metadata.put("sparkRounds", Integer.toString(rounds));
@@ -248,6 +234,36 @@ final class ModelAveraging {
         List<LayerParameters> layers = new ArrayList<>(trained.layers());
         layers.set(0, preprocessing.foldInto(layers.get(0)));
         return trained.withLayers(layers).withPreprocessing(preprocessing);
+    }
+
+    /**
+     * Early stopping on the driver, round by round, as the Trainer's own judges epoch by epoch: the best
+     * monitored value, its epoch and (to restore them) its parameters, and the rounds since.
+     */
+    private static final class Judge {
+        private final EarlyStopping settings;
+        private double best = Double.NaN;
+        private int bestEpoch;
+        private ModelParameters bestParameters;
+        private int withoutImprovement;
+
+        Judge(EarlyStopping settings) {
+            this.settings = settings;
+        }
+
+        /** Takes a round's validation result into account; returns whether patience has run out. */
+        boolean stopAfter(EpochMetrics round, ModelParameters parameters) {
+            double value = settings.monitor() == EarlyStopping.Monitor.VALIDATION_LOSS ? round.validationLoss()
+                    : round.validationAccuracy();
+            if (settings.improves(value, best)) {
+                best = value;
+                bestEpoch = round.epoch();
+                bestParameters = settings.restoreBest() ? parameters : null;
+                withoutImprovement = 0;
+                return false;
+            }
+            return ++withoutImprovement >= settings.patience();
+        }
     }
 
     /** What each task of a round runs on its partition. */
