@@ -80,6 +80,7 @@ final class LabelColumn implements Serializable {
         return name;
     }
 
+    /** Whether rows get a class index (a classifier's labels) rather than a target. */
     boolean isClassIndex() {
         return kind != Kind.TARGET;
     }

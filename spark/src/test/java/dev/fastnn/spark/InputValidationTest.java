@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vectors;
@@ -177,9 +176,5 @@ class InputValidationTest {
             rows.add(RowFactory.create(Vectors.dense(1, 2, 3), label));
         }
         return TestData.frame(spark, rows, schema, 1);
-    }
-
-    static List<String> names(String... names) {
-        return Arrays.asList(names);
     }
 }
