@@ -60,7 +60,7 @@ public sealed interface Optimizer {
 
     /** Plain gradient descent, {@code w -= learningRate * g}; the article's update with rate 1. */
     record Sgd(float learningRate) implements Optimizer {
-        static final String ID = "sgd";
+        public static final String ID = "sgd";
 
         public Sgd {
             requirePositive("learning rate", learningRate);
@@ -121,7 +121,7 @@ public sealed interface Optimizer {
 
     /** Heavy-ball momentum: {@code v = momentum v + g; w -= learningRate v}. */
     record Momentum(float learningRate, float momentum) implements Optimizer {
-        static final String ID = "momentum";
+        public static final String ID = "momentum";
 
         public Momentum {
             requirePositive("learning rate", learningRate);
@@ -192,7 +192,7 @@ public sealed interface Optimizer {
 
     /** Adam (Kingma and Ba) with bias correction, through {@link Backend#adamUpdate}. */
     record Adam(float learningRate, float beta1, float beta2, float epsilon) implements Optimizer {
-        static final String ID = "adam";
+        public static final String ID = "adam";
 
         public Adam {
             requirePositive("learning rate", learningRate);
