@@ -176,6 +176,7 @@ final class TrainCommand implements Callable<Integer> {
         if (task == Task.REGRESSION && data.given("--loss") && loss == Loss.SOFTMAX_CROSS_ENTROPY) {
             throw new UsageException("--loss cross-entropy is for classes; --task regression trains with mse or sse");
         }
+        schedule.check();
         EarlyStopping stopping = earlyStopping.earlyStopping();
         if (stopping != null && validationSplit == null) {
             throw new UsageException("--early-stopping watches the validation set: add --validation-split F");

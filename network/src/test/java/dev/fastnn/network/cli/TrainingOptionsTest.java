@@ -235,6 +235,8 @@ class TrainingOptionsTest {
             assertTrue(r.errLines().get(0).startsWith("fastnn"), r.err());
             assertEquals("", r.out(), String.join(" ", args) + ": a usage error prints nothing else");
         }
+        CliRun beforeData = CliRun.of("train", "--csv", dir.resolve("none.csv").toString(), "--schedule", "step");
+        assertEquals(2, beforeData.status(), "the options are checked before the data is looked at: " + beforeData.err());
         CliRun unknown = CliRun.of("train", "--csv", train.toString(), "--layers", "4,8,3", "--schedule", "fancy");
         assertTrue(unknown.err().contains("constant, step, exponential, cosine"), unknown.err());
     }
