@@ -2,6 +2,7 @@ package dev.fastnn.gpukit;
 
 import dev.fastnn.kernels.Activation;
 import dev.fastnn.kernels.Backend;
+import dev.fastnn.kernels.CrossEntropy;
 import dev.fastnn.kernels.ErrorBounds;
 import dev.fastnn.kernels.Matrix;
 import java.util.ArrayList;
@@ -213,7 +214,7 @@ final class ElementwiseCheck {
             sse += d * d;
             dot += (double) p[i] * y[i];
             if (y[i] != 0f) {
-                ce -= y[i] * Math.log(Math.max(p[i], 1e-30));
+                ce -= y[i] * Math.log(Math.max(p[i], CrossEntropy.FLOOR));
             }
         }
         double[] got = losses(device, p, y, rows, cols);

@@ -606,7 +606,7 @@ public abstract class FastnnEstimator<E extends FastnnEstimator<E, M>, M extends
         checkSettings(settings);
         // Building a Trainer checks the combination of settings (loss and output activation, ...) before any job;
         // the driver's computes nothing, so it need not have the executors' backend.
-        settings.trainer(Backends.get("naive"));
+        settings.trainer(Backends.get(Backends.NAIVE));
         Dataset<Row> input = dataset.select(functions.col(getFeaturesCol()), functions.col(getLabelCol()));
         FeatureColumn features = FeatureColumn.of(input.schema(), getFeaturesCol());
         List<String> strings = null;

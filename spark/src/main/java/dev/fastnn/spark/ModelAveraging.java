@@ -134,7 +134,7 @@ final class ModelAveraging {
 
     private Outcome train(Standardization standardization, boolean validate, ClassLabels classLabels,
                           List<String> featureNames) {
-        TrainingState state = settings.localTrainer(Backends.get("naive"), classWeights).initialState(null);
+        TrainingState state = settings.localTrainer(Backends.get(Backends.NAIVE), classWeights).initialState(null);
         EarlyStopping earlyStopping = settings.earlyStopping();
         Judge judge = earlyStopping == null ? null : new Judge(earlyStopping);
         List<EpochMetrics> history = new ArrayList<>();

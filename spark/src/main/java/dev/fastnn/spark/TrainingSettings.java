@@ -22,8 +22,8 @@ import java.util.Locale;
 final class TrainingSettings implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    static final List<String> OPTIMIZERS = List.of("sgd", "momentum", "adam");
-    static final List<String> SCHEDULES = List.of("constant", "step", "exponential", "cosine");
+    static final List<String> OPTIMIZERS = Optimizer.NAMES;
+    static final List<String> SCHEDULES = LearningRateSchedule.NAMES;
     static final String CLASS_WEIGHTS_NONE = "none";
     static final String CLASS_WEIGHTS_BALANCED = "balanced";
 
@@ -205,20 +205,14 @@ final class TrainingSettings implements Serializable {
 
     private Optimizer optimizer() {
         return switch (optimizer) {
-            case "sgd" -> new Optimizer.Sgd(learningRate);
-            case "momentum" -> new Optimizer.Momentum(learningRate, momentum);
-            case "adam" -> new Optimizer.Adam(learningRate);
+            case Optimizer.Sgd.ID -> new Optimizer.Sgd(learningRate);
+            case Optimizer.Momentum.ID -> new Optimizer.Momentum(learningRate, momentum);
+            case Optimizer.Adam.ID -> new Optimizer.Adam(learningRate);
             default -> throw new IllegalArgumentException("unknown optimizer '" + optimizer + "'; valid: " + OPTIMIZERS);
         };
     }
 
     private LearningRateSchedule schedule() {
-        return switch (schedule) {
-            case "constant" -> new LearningRateSchedule.Constant(warmupEpochs);
-            case "step" -> new LearningRateSchedule.Step(scheduleEvery, (float) scheduleFactor, warmupEpochs);
-            case "exponential" -> new LearningRateSchedule.Exponential((float) scheduleFactor, warmupEpochs);
-            case "cosine" -> new LearningRateSchedule.Cosine(warmupEpochs);
-            default -> throw new IllegalArgumentException("unknown schedule '" + schedule + "'; valid: " + SCHEDULES);
-        };
+        return LearningRateSchedule.parse(schedule, (float) scheduleFactor, scheduleEvery, warmupEpochs);
     }
 }
