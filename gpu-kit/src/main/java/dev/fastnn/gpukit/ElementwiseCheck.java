@@ -2,6 +2,7 @@ package dev.fastnn.gpukit;
 
 import dev.fastnn.kernels.Activation;
 import dev.fastnn.kernels.Backend;
+import dev.fastnn.kernels.CrossEntropy;
 import dev.fastnn.kernels.ErrorBounds;
 import dev.fastnn.kernels.Matrix;
 import java.util.ArrayList;
@@ -182,6 +183,20 @@ final class ElementwiseCheck {
                 return b.download(out);
             }
         }, i -> ErrorBounds.rounded((double) a[i] * factors[i / cols]));
+        // A count is an integer that every backend must take the same way (first maximum; NaN never wins): exact.
+        float[] scores = argmaxScores(rows, cols, seed + 19);
+        float[] oneHot = new float[size];
+        for (int r = 0; r < rows; r++) {
+            oneHot[r * cols + (7 * r) % cols] = 1f;
+        }
+        check("addArgmaxMatches", where, b -> {
+            try (Matrix sm = b.upload(scores, rows, cols); Matrix tm = b.upload(oneHot, rows, cols);
+                 Matrix count = b.allocate(1, 1)) {
+                b.addArgmaxMatches(sm, tm, count);
+                b.addArgmaxMatches(tm, sm, count);
+                return b.download(count);
+            }
+        }, i -> 0);
 
         checkLosses(where, rows, cols, seed);
         checkAdam(where, rows, cols, seed);
@@ -199,7 +214,7 @@ final class ElementwiseCheck {
             sse += d * d;
             dot += (double) p[i] * y[i];
             if (y[i] != 0f) {
-                ce -= y[i] * Math.log(Math.max(p[i], 1e-30));
+                ce -= y[i] * Math.log(Math.max(p[i], CrossEntropy.FLOOR));
             }
         }
         double[] got = losses(device, p, y, rows, cols);
@@ -319,6 +334,18 @@ final class ElementwiseCheck {
             b.activationGradient(f, ym, gm, target);
             return b.download(target);
         }
+    }
+
+    /** Scores with ties (a coarse grid, and the specials), and NaN first in some rows and later in others. */
+    private static float[] argmaxScores(int rows, int cols, long seed) {
+        float[] v = Inputs.withSpecials(rows * cols, seed);
+        for (int i = Inputs.SPECIAL.length; i < v.length; i++) {
+            v[i] = Math.round(v[i] * 4) / 4f;
+        }
+        for (int r = 2; r < rows; r += 5) {
+            v[r * cols + (r % 3 == 0 ? 0 : cols / 2)] = Float.NaN;
+        }
+        return v;
     }
 
     private static double exact(Activation f, float x) {

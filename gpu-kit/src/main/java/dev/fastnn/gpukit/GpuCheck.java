@@ -278,8 +278,8 @@ public final class GpuCheck {
         s.line("Java " + System.getProperty("java.runtime.version") + " (" + System.getProperty("java.vm.name") + "), "
                 + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", " + rt.availableProcessors()
                 + " processors, max heap " + (rt.maxMemory() >> 20) + " MiB");
-        BackendProvider aparapi = provider("aparapi");
-        BackendProvider vector = provider("vector");
+        BackendProvider aparapi = Backends.provider(Backends.APARAPI);
+        BackendProvider vector = Backends.provider(Backends.VECTOR);
         for (BackendProvider p : Backends.providers()) {
             String reason = p.unavailableReason();
             s.line("backend " + p.name() + ": " + (reason == null ? "available" : "NOT available: " + reason));
@@ -297,8 +297,8 @@ public final class GpuCheck {
             return "no vector backend";
         }
         checkLoader(s);
-        device = Backends.get("aparapi");
-        reference = Backends.get("vector");
+        device = Backends.get(Backends.APARAPI);
+        reference = Backends.get(Backends.VECTOR);
         openCl = ((OpenClBackend) device).device();
         boolean gpu = openCl.getType() == Device.TYPE.GPU;
         sizes = options.sizes().equals("auto") ? (gpu ? Sizes.full() : Sizes.quick()) : Sizes.named(options.sizes());
@@ -330,10 +330,6 @@ public final class GpuCheck {
 
     private String offDevice() {
         return DeviceUsage.offDevice(openCl);
-    }
-
-    private static BackendProvider provider(String name) {
-        return Backends.providers().stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
     }
 
     private String deviceName() {

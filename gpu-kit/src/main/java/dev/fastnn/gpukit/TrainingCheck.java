@@ -21,8 +21,8 @@ import java.util.function.Supplier;
  * The 784-256-10 MLP of the benchmarks (sigmoid hidden layer, softmax and cross-entropy, plain steps at
  * learning rate 0.5, shuffled batches) trained on generated data on the device and on the vector backend
  * with the same seed, so both see the same initial weights and the same batches. Each fit is scored on
- * held-out data after every epoch, as the README's embedding example trains; without held-out data the
- * trainer counts training accuracy instead, which reads every batch's outputs back:
+ * held-out data after every epoch, as the README's embedding example trains (without held-out data the
+ * trainer counts the training accuracy on the device instead, and reads it back once an epoch):
  * <ul>
  * <li>the two must agree: every epoch's loss within {@value #LOSS_RELATIVE} relative, and the trained
  *     weights and biases of each layer within {@value #PARAMETERS_RELATIVE} relative (2-norm of the

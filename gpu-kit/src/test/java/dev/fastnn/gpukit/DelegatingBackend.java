@@ -165,4 +165,9 @@ class DelegatingBackend extends Backend {
     protected double dotKernel(Matrix a, Matrix b) {
         return inner.dot(twin(a), twin(b));
     }
+
+    @Override
+    protected void addArgmaxMatchesKernel(Matrix scores, Matrix targets, Matrix count) {
+        inner.addArgmaxMatches(twin(scores), twin(targets), twin(count));
+    }
 }

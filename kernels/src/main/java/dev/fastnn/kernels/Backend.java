@@ -23,6 +23,9 @@ import java.util.Objects;
  * its creator's to close.
  */
 public abstract class Backend implements AutoCloseable {
+    /** The largest count {@link #addArgmaxMatches} keeps exactly: a float holds every integer up to 2^24. */
+    public static final int EXACT_COUNT = 1 << 24;
+
     private final TransferCounter transfers = new TransferCounter();
     private volatile boolean closed;
     private volatile boolean shared;
@@ -381,6 +384,27 @@ public abstract class Backend implements AutoCloseable {
         return dotKernel(a, b);
     }
 
+    /**
+     * {@code count[0][0] +=} the number of rows whose {@link Argmax first maximum} in {@code scores} is in the
+     * column of the first maximum of the same row of {@code targets}: a batch's correct predictions against
+     * one-hot targets, counted where the data is, so that only the 1x1 count crosses, and only when the caller
+     * reads it. The count is a float: it stays exact while it is at most {@link #EXACT_COUNT}, so no more rows
+     * than that are taken at once.
+     */
+    public final void addArgmaxMatches(Matrix scores, Matrix targets, Matrix count) {
+        checkSameShape("addArgmaxMatches", scores, "scores", targets, "targets");
+        if (scores.rows() > EXACT_COUNT) {
+            throw new IllegalArgumentException("addArgmaxMatches: scores " + scores.shape() + " has more rows than the "
+                    + EXACT_COUNT + " a count holds exactly");
+        }
+        checkOwned(count, "count");
+        if (count.rows() != 1 || count.cols() != 1 || count == scores || count == targets) {
+            throw new IllegalArgumentException("addArgmaxMatches: count must be a 1x1 matrix other than scores and "
+                    + "targets, got " + count.shape() + (count == scores || count == targets ? " (an operand)" : ""));
+        }
+        addArgmaxMatchesKernel(scores, targets, count);
+    }
+
     // ---------------------------------------------------------------- checks
 
     /** The checks of every gemm form: owned operands, C not an operand, inner dimensions and C's shape agree. */
@@ -512,4 +536,6 @@ public abstract class Backend implements AutoCloseable {
     protected abstract void scaleRowsKernel(Matrix m, Matrix factors, Matrix out);
 
     protected abstract double dotKernel(Matrix a, Matrix b);
+
+    protected abstract void addArgmaxMatchesKernel(Matrix scores, Matrix targets, Matrix count);
 }

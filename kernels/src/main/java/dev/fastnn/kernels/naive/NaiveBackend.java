@@ -121,4 +121,9 @@ public final class NaiveBackend extends HostBackend {
     protected double dotKernel(Matrix a, Matrix b) {
         return ScalarKernels.dot(data(a), data(b), a.size());
     }
+
+    @Override
+    protected void addArgmaxMatchesKernel(Matrix scores, Matrix targets, Matrix count) {
+        ScalarKernels.addArgmaxMatches(data(scores), data(targets), scores.rows(), scores.cols(), data(count));
+    }
 }

@@ -1,5 +1,6 @@
 package dev.fastnn.kernels.naive;
 
+import dev.fastnn.kernels.Argmax;
 import dev.fastnn.kernels.CrossEntropy;
 import dev.fastnn.kernels.DropoutMask;
 
@@ -204,5 +205,16 @@ public final class ScalarKernels {
             sum += (double) a[i] * b[i];
         }
         return sum;
+    }
+
+    /** {@code count[0] +=} the rows whose {@link Argmax} is the same column in {@code scores} and {@code targets}. */
+    public static void addArgmaxMatches(float[] scores, float[] targets, int rows, int cols, float[] count) {
+        int matches = 0;
+        for (int i = 0; i < rows; i++) {
+            if (Argmax.of(scores, i * cols, cols) == Argmax.of(targets, i * cols, cols)) {
+                matches++;
+            }
+        }
+        count[0] += matches;
     }
 }

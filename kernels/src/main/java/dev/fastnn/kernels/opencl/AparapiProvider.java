@@ -2,6 +2,7 @@ package dev.fastnn.kernels.opencl;
 
 import dev.fastnn.kernels.Backend;
 import dev.fastnn.kernels.BackendProvider;
+import dev.fastnn.kernels.Backends;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,7 +33,7 @@ public final class AparapiProvider implements BackendProvider {
 
     @Override
     public String name() {
-        return "aparapi";
+        return Backends.APARAPI;
     }
 
     @Override

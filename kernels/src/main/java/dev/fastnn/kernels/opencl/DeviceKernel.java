@@ -56,6 +56,7 @@ public final class DeviceKernel extends Kernel {
     static final int OP_DROPOUT = 24;
     static final int OP_SCALE_ROWS = 25;
     static final int OP_DOT_PARTIALS = 26;
+    static final int OP_ARGMAX_MATCHES = 27;
 
     /** The arena: every matrix of the backend is {@code mem[offset .. offset + size)}. */
     float[] mem;
@@ -66,6 +67,9 @@ public final class DeviceKernel extends Kernel {
     final float[] tileA = new float[BLOCK * TILE];
     @Local
     final float[] tileB = new float[TILE * BLOCK];
+    /** The argmax count's work-group: each work-item's matches, summed on the device. */
+    @Local
+    final float[] groupMatches = new float[PARTIALS];
 
     int op;
     /** Elements an elementwise op covers; rows for row-wise ops and the gemm's M. */
@@ -373,6 +377,8 @@ public final class DeviceKernel extends Kernel {
             crossEntropyPartial();
         } else if (op == OP_DOT_PARTIALS) {
             dotPartial();
+        } else if (op == OP_ARGMAX_MATCHES) {
+            argmaxMatches();
         } else {
             elementwise();
         }
@@ -633,6 +639,43 @@ public final class DeviceKernel extends Kernel {
             sum += mem[offA + i] * mem[offB + i];
         }
         partials[w] = sum;
+    }
+
+    /**
+     * {@link dev.fastnn.kernels.Argmax}'s scan, which Aparapi cannot call, on both rows: one work-group of
+     * {@value #PARTIALS} work-items, work-item {@code w} taking rows {@code w, w + PARTIALS, ...} as the partial
+     * sums do. The partials stay in local memory, and work-item 0 adds their sum to the count at {@code offC},
+     * so that, unlike a loss, nothing comes back per call.
+     */
+    private void argmaxMatches() {
+        int w = getLocalId();
+        int found = 0;
+        for (int r = w; r < n; r += PARTIALS) {
+            int s = offA + r * cols;
+            int t = offB + r * cols;
+            int bestScore = 0;
+            int bestTarget = 0;
+            for (int j = 1; j < cols; j++) {
+                if (mem[s + j] > mem[s + bestScore]) {
+                    bestScore = j;
+                }
+                if (mem[t + j] > mem[t + bestTarget]) {
+                    bestTarget = j;
+                }
+            }
+            if (bestScore == bestTarget) {
+                found++;
+            }
+        }
+        groupMatches[w] = found;
+        localBarrier();
+        if (w == 0) {
+            float sum = 0f;
+            for (int i = 0; i < PARTIALS; i++) {
+                sum += groupMatches[i];
+            }
+            mem[offC] = mem[offC] + sum;
+        }
     }
 
     private void squaredErrorPartial() {

@@ -530,4 +530,16 @@ public final class OpenClBackend extends Backend {
     protected synchronized double dotKernel(Matrix a, Matrix b) {
         return sum(reduce(DeviceKernel.OP_DOT_PARTIALS, a, b), 0, DeviceKernel.PARTIALS);
     }
+
+    /** One work-group counts and adds to the count on the device: no partials come back (unlike {@link #reduce}). */
+    @Override
+    protected synchronized void addArgmaxMatchesKernel(Matrix scores, Matrix targets, Matrix count) {
+        kernel.op = DeviceKernel.OP_ARGMAX_MATCHES;
+        kernel.n = scores.rows();
+        kernel.cols = scores.cols();
+        kernel.offA = at(scores);
+        kernel.offB = at(targets);
+        kernel.offC = at(count);
+        launch(Range.create(device, DeviceKernel.PARTIALS, DeviceKernel.PARTIALS));
+    }
 }

@@ -360,6 +360,12 @@ public final class VectorBackend extends HostBackend {
         return ScalarKernels.dot(rowMajor(a), rowMajor(b), a.size());
     }
 
+    /** A compare per element and a branch per row, once per batch: the scalar loop. */
+    @Override
+    protected void addArgmaxMatchesKernel(Matrix scores, Matrix targets, Matrix count) {
+        ScalarKernels.addArgmaxMatches(data(scores), data(targets), scores.rows(), scores.cols(), data(count));
+    }
+
     // ---------------------------------------------------------------- configuration
 
     private static int intProperty(String name, int fallback) {

@@ -1,5 +1,7 @@
 package dev.fastnn.network.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -20,9 +22,8 @@ final class CheckpointOptions {
     Path resume;
 
     /** Whether {@code --resume} and {@code --checkpoint} name one file. */
-    boolean sameFile() throws java.io.IOException {
-        return file != null && resume != null && java.nio.file.Files.exists(file) && java.nio.file.Files.exists(resume)
-                && java.nio.file.Files.isSameFile(file, resume);
+    boolean sameFile() throws IOException {
+        return file != null && resume != null && Files.exists(file) && Files.exists(resume) && Files.isSameFile(file, resume);
     }
 
     /** Every how many epochs to checkpoint: 0 without {@code --checkpoint}. */

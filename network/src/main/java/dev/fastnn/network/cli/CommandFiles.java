@@ -16,15 +16,16 @@ import java.util.List;
  * readable, every output can be written (see {@link AtomicFile#checkWritable}), and no output names the same
  * file as another output or an input. After the work each output is written on its own by {@link #write}:
  * atomically, and a failure to write one is reported and does not keep the others from being written.
+ * Public for the commands of other modules ({@link CommandProvider}), which check their files the same way.
  */
-final class CommandFiles {
+public final class CommandFiles {
     /** A file and the option that named it, for messages. */
     private record Named(String option, Path path) {
     }
 
     /** Writes one output file; throws when it cannot. */
     @FunctionalInterface
-    interface Writing {
+    public interface Writing {
         void run() throws IOException;
     }
 
@@ -35,13 +36,13 @@ final class CommandFiles {
     private boolean failed;
 
     /** {@code notes} gets the "written to" lines, {@code err} the failures. */
-    CommandFiles(PrintWriter notes, PrintWriter err) {
+    public CommandFiles(PrintWriter notes, PrintWriter err) {
         this.notes = notes;
         this.err = err;
     }
 
     /** Adds a file the command reads; {@code null} (the option not given) is ignored. */
-    CommandFiles input(String option, Path path) {
+    public CommandFiles input(String option, Path path) {
         if (path != null) {
             inputs.add(new Named(option, path));
         }
@@ -49,7 +50,7 @@ final class CommandFiles {
     }
 
     /** Adds a file the command writes; {@code null} (the option not given) is ignored. */
-    CommandFiles output(String option, Path path) {
+    public CommandFiles output(String option, Path path) {
         if (path != null) {
             outputs.add(new Named(option, path));
         }
@@ -60,7 +61,7 @@ final class CommandFiles {
      * Two options naming one file is a usage error; a missing input or an output that cannot be written is
      * an {@link IOException} that names the file and the reason.
      */
-    void check() throws IOException, UsageException {
+    public void check() throws IOException, UsageException {
         for (int i = 0; i < outputs.size(); i++) {
             Named a = outputs.get(i);
             for (int j = i + 1; j < outputs.size(); j++) {
@@ -90,7 +91,7 @@ final class CommandFiles {
      * failure is said in one line on the error stream instead, and {@link #status} becomes 1. Nothing to do
      * when {@code path} is null (the option was not given).
      */
-    void write(Path path, String what, Writing writing) {
+    public void write(Path path, String what, Writing writing) {
         if (path == null) {
             return;
         }
@@ -104,7 +105,7 @@ final class CommandFiles {
     }
 
     /** 0 when every output was written, 1 when one failed. */
-    int status() {
+    public int status() {
         return failed ? 1 : 0;
     }
 

@@ -15,13 +15,16 @@ package dev.fastnn.network.cli;
  *       {@code fastnn --help} from its description;</li>
  *   <li>output through {@code spec.commandLine().getOut()} and {@code getErr()} (inject
  *       {@code @Spec CommandSpec spec}): these are the streams {@link Main#run} was given;</li>
- *   <li>bad arguments, from picocli's own parsing or a {@code picocli.CommandLine.ParameterException} the
- *       command throws, print one line and a hint to its help and exit with status 2;</li>
+ *   <li>bad arguments, from picocli's own parsing or a {@code picocli.CommandLine.ParameterException} or
+ *       {@link UsageException} the command throws, print one line and a hint to its help and exit with
+ *       status 2;</li>
  *   <li>any other exception prints one line ({@code fastnn: } and the message; an {@code IOException} about a
  *       file names the file and the reason) and exits with status 1; no stack trace unless {@code --verbose}.</li>
  * </ul>
- * Files it writes should go through {@link dev.fastnn.network.io.AtomicFile}, checked with
- * {@link dev.fastnn.network.io.AtomicFile#checkWritable} before its work starts.
+ * Its files are checked before its work starts, as the built-in commands' are: named to a {@link CommandFiles}
+ * (inputs and outputs), whose {@link CommandFiles#check} throws a {@link UsageException} (status 2) when two
+ * of them are one file and an {@code IOException} when one cannot be read or written. Files it writes go
+ * through {@link dev.fastnn.network.io.AtomicFile}.
  */
 public interface CommandProvider {
     /** The subcommand's name, e.g. {@code export}; a name a built-in command has is refused with a warning. */

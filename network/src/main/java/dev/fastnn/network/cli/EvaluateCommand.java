@@ -42,8 +42,8 @@ final class EvaluateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         new CommandFiles(out, spec.commandLine().getErr()).input("--model", modelFile.path()).input("--csv", data.csv())
                 .check();
-        Backend backend = backendOptions.backend();
-        try (Model model = Model.of(backend, ModelFile.load(modelFile.path()))) {
+        try (Backend backend = backendOptions.backend();
+             Model model = Model.of(backend, ModelFile.load(modelFile.path()))) {
             Dataset set = data.evaluationSet(model);
             Samples samples = data.isFashionMnist() ? Samples.of(set, model.network().outputs()) : Samples.of(set);
             Evaluation e = model.evaluate(samples);

@@ -319,13 +319,10 @@ final class OptionConverters {
         }
     }
 
-    /** What {@code Optimizer.parse} accepts; {@code OptionsTest} checks that each one parses. */
     static final class OptimizerNames implements Iterable<String> {
-        static final List<String> NAMES = List.of("sgd", "momentum", "adam");
-
         @Override
         public Iterator<String> iterator() {
-            return NAMES.iterator();
+            return Optimizer.NAMES.iterator();
         }
     }
 

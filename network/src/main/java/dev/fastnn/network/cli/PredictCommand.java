@@ -63,8 +63,8 @@ final class PredictCommand implements Callable<Integer> {
         CommandFiles files = new CommandFiles(out, spec.commandLine().getErr())
                 .input("--model", modelFile.path()).input("--csv", csv).output("--out", outFile);
         files.check();
-        Backend backend = backendOptions.backend();
-        try (Model model = Model.of(backend, ModelFile.load(modelFile.path()))) {
+        try (Backend backend = backendOptions.backend();
+             Model model = Model.of(backend, ModelFile.load(modelFile.path()))) {
             CsvReader reader = labelColumn == null ? csvFormat.reader().withoutLabels()
                     : csvFormat.reader().withLabelColumn(labelColumn).ignoringLabels();
             Dataset input = csvFormat.divided(reader.read(csv), model);

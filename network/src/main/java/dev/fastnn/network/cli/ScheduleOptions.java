@@ -28,10 +28,13 @@ final class ScheduleOptions {
             description = "Epochs of linear warm-up from lr/batches to lr before the schedule (default: ${DEFAULT-VALUE}).")
     private int warmupEpochs;
 
-    /** The schedule these options name; a combination that says nothing coherent is a usage error. */
-    LearningRateSchedule schedule(int epochs) throws UsageException {
-        String chosen = name != null ? name : decay != null ? "exponential" : "constant";
-        boolean decays = chosen.equals("step") || chosen.equals("exponential");
+    /**
+     * Throws when the options name no coherent schedule; needs no epoch count, so that {@code train} can ask
+     * before it reads any data.
+     */
+    void check() throws UsageException {
+        String chosen = chosen();
+        boolean decays = decays(chosen);
         if (decays && decay == null) {
             throw new UsageException("--schedule " + chosen + " needs --lr-decay F, its factor");
         }
@@ -41,10 +44,25 @@ final class ScheduleOptions {
         if (stepEpochs != null && !chosen.equals("step")) {
             throw new UsageException("--step-epochs goes with --schedule step");
         }
+    }
+
+    /** The schedule these options name for a run of {@code epochs}; see {@link #check}. */
+    LearningRateSchedule schedule(int epochs) throws UsageException {
+        check();
+        String chosen = chosen();
+        boolean decays = decays(chosen);
         if (warmupEpochs >= epochs) {
             throw new UsageException("--warmup-epochs " + warmupEpochs + " leaves nothing of --epochs " + epochs
                     + " to the schedule");
         }
         return LearningRateSchedule.parse(chosen, decays ? decay : 1f, stepEpochs == null ? 1 : stepEpochs, warmupEpochs);
+    }
+
+    private String chosen() {
+        return name != null ? name : decay != null ? "exponential" : "constant";
+    }
+
+    private static boolean decays(String schedule) {
+        return schedule.equals("step") || schedule.equals("exponential");
     }
 }

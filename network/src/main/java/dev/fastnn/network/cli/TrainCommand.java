@@ -176,6 +176,7 @@ final class TrainCommand implements Callable<Integer> {
         if (task == Task.REGRESSION && data.given("--loss") && loss == Loss.SOFTMAX_CROSS_ENTROPY) {
             throw new UsageException("--loss cross-entropy is for classes; --task regression trains with mse or sse");
         }
+        schedule.check();
         EarlyStopping stopping = earlyStopping.earlyStopping();
         if (stopping != null && validationSplit == null) {
             throw new UsageException("--early-stopping watches the validation set: add --validation-split F");
@@ -186,18 +187,23 @@ final class TrainCommand implements Callable<Integer> {
         int checkpointEvery = checkpoints.every();
         PrintWriter out = spec.commandLine().getOut();
         CommandFiles files = new CommandFiles(out, spec.commandLine().getErr())
-                .input("--csv", data.csv()).input("--test-csv", testCsv).input("--resume", checkpoints.resume)
-                .output("--out", modelOut).output("--metrics", metrics).output("--plot", plot);
-        // Resuming from the checkpoint being written is the usual way to continue a run; the file is read
-        // before it is first replaced.
+                .input("--csv", data.csv()).input("--test-csv", testCsv)
+                .output("--out", modelOut).output("--metrics", metrics).output("--plot", plot)
+                .output("--checkpoint", checkpoints.file);
+        // Resuming from the checkpoint being written is the usual way to continue a run (the file is read
+        // before it is first replaced), so only then is --resume no input of its own.
         if (!checkpoints.sameFile()) {
-            files.output("--checkpoint", checkpoints.file);
+            files.input("--resume", checkpoints.resume);
         }
         files.check();
-        if (checkpoints.sameFile()) {
-            AtomicFile.checkWritable(checkpoints.file);
+        try (Backend backend = backendOptions.backend()) {
+            return train(backend, files, stopping, checkpointEvery, out);
         }
-        Backend backend = backendOptions.backend();
+    }
+
+    /** The work, once the options and files are checked; the exit status. */
+    private int train(Backend backend, CommandFiles files, EarlyStopping stopping, int checkpointEvery, PrintWriter out)
+            throws IOException, UsageException {
         Dataset[] sets = data.trainAndTest(testCsv, task);
         Dataset trainSet = sets[0];
         Dataset validationSet = null;
@@ -209,11 +215,18 @@ final class TrainCommand implements Callable<Integer> {
         Samples train = samples(trainSet);
         Samples validation = validationSet == null ? null : samples(validationSet);
         Samples test = sets[1] == null ? null : samples(sets[1]);
+        if (classWeights != null) {
+            try {
+                classWeights.checkClasses(train.outputs());
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--class-weights: " + e.getMessage());
+            }
+        }
         Trainer.Builder builder;
         int trainerEpochs = epochs;
+        TabularDefaults defaults = null;
         if (data.isCsv()) {
-            TabularDefaults defaults = TabularDefaults.of(train);
-            out.println("defaults for this data: " + defaults);
+            defaults = TabularDefaults.of(train);
             builder = defaults.builder();
             overrideGiven(builder, defaults);
             trainerEpochs = data.given("--epochs") ? epochs : defaults.epochs();
@@ -236,11 +249,6 @@ final class TrainCommand implements Callable<Integer> {
             builder.earlyStopping(stopping);
         }
         if (classWeights != null) {
-            try {
-                classWeights.checkClasses(train.outputs());
-            } catch (IllegalArgumentException e) {
-                throw new UsageException("--class-weights: " + e.getMessage());
-            }
             builder.classWeights(classWeights);
         }
         Trainer trainer = builder
@@ -248,9 +256,14 @@ final class TrainCommand implements Callable<Integer> {
                 .seed(seed)
                 .backend(backend)
                 .build();
+        // Printed once every option has been checked, so that a usage error is all a mistyped command prints.
+        if (defaults != null) {
+            out.println("defaults for this data: " + defaults);
+        }
         out.println(trainer);
         out.println("data: " + data.describe(testCsv) + ": " + train.rows() + " training samples"
-                + (validation == null ? "" : ", " + validation.rows() + " validation samples (held out, stratified)")
+                + (validation == null ? "" : ", " + validation.rows() + " validation samples (held out"
+                        + (validation.isClassification() ? ", stratified)" : ")"))
                 + (test == null ? "" : ", " + test.rows() + " test samples")
                 + (train.isClassification() ? ", classes " + train.classLabels().values() : ""));
         TrainingState resumed = checkpoints.resume == null ? null : resume(checkpoints.resume, trainer, out);

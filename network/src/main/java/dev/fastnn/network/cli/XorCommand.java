@@ -50,15 +50,17 @@ final class XorCommand implements Callable<Integer> {
         // With --json the standard output is the JSON alone.
         CommandFiles files = new CommandFiles(json ? err : out, err).output("--plot", plot);
         files.check();
-        Backend backend = backendOptions.backend();
-        XorExample.Result r = XorExample.run(backend, iterations, seed);
+        XorExample.Result r;
+        try (Backend backend = backendOptions.backend()) {
+            r = XorExample.run(backend, iterations, seed);
+        }
         if (json) {
             out.println(Json.write(toJson(r)));
         } else {
             printTable(r, out);
         }
         files.write(plot, "loss curve", () -> Charts.lossCurve("fastnn xor: the article's 3-4-1 network, seed " + seed
-                + ", backend " + backend.name(), r.lossHistory(), plot));
+                + ", backend " + r.backend(), r.lossHistory(), plot));
         return files.status();
     }
 

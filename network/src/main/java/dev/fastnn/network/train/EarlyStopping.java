@@ -58,7 +58,7 @@ public record EarlyStopping(Monitor monitor, int patience, double minDelta, bool
     }
 
     /** Whether {@code value} beats {@code best} by more than the minimum delta. */
-    boolean improves(double value, double best) {
+    public boolean improves(double value, double best) {
         if (Double.isNaN(value)) {
             return false;
         }

@@ -7,7 +7,8 @@ package dev.fastnn.network.train;
  * not measured is NaN:
  * <ul>
  *   <li>{@code trainingAccuracy}: only when there is neither validation nor test data, counted from the
- *       epoch's own forward passes (so over weights that moved during the epoch, as the loss is);</li>
+ *       epoch's own forward passes (so over weights that moved during the epoch, as the loss is) by the
+ *       backend, which counts batches of up to {@link dev.fastnn.kernels.Backend#EXACT_COUNT} rows;</li>
  *   <li>{@code validationLoss}, {@code validationAccuracy}: on the validation set after the epoch (the loss
  *       also for regression);</li>
  *   <li>{@code testAccuracy}: on labelled test data after the epoch;</li>

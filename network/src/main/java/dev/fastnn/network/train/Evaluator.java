@@ -1,5 +1,6 @@
 package dev.fastnn.network.train;
 
+import dev.fastnn.kernels.Argmax;
 import dev.fastnn.kernels.CrossEntropy;
 import dev.fastnn.network.model.Loss;
 import dev.fastnn.network.model.Network;
@@ -45,7 +46,7 @@ final class Evaluator implements AutoCloseable {
                 int row = start + i;
                 if (samples.isClassification()) {
                     int label = samples.labels()[row];
-                    int predicted = argmax(out, i * k, k);
+                    int predicted = Argmax.of(out, i * k, k);
                     confusion[label][predicted]++;
                     if (predicted == label) {
                         correct++;
@@ -126,16 +127,6 @@ final class Evaluator implements AutoCloseable {
             sum += d * d;
         }
         return sum;
-    }
-
-    static int argmax(float[] v, int offset, int k) {
-        int best = 0;
-        for (int j = 1; j < k; j++) {
-            if (v[offset + j] > v[offset + best]) {
-                best = j;
-            }
-        }
-        return best;
     }
 
     static void checkShape(Network network, Samples samples) {

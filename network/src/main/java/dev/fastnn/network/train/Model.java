@@ -1,5 +1,6 @@
 package dev.fastnn.network.train;
 
+import dev.fastnn.kernels.Argmax;
 import dev.fastnn.kernels.Backend;
 import dev.fastnn.network.data.Dataset;
 import dev.fastnn.network.model.ClassLabels;
@@ -101,7 +102,7 @@ public final class Model implements AutoCloseable {
         int k = network.outputs();
         int[] classes = new int[rows];
         for (int i = 0; i < rows; i++) {
-            classes[i] = Evaluator.argmax(out, i * k, k);
+            classes[i] = Argmax.of(out, i * k, k);
         }
         return classes;
     }

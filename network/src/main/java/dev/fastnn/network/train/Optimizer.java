@@ -18,6 +18,8 @@ import java.util.List;
  * before the optimizer's step, outside its moments.
  */
 public sealed interface Optimizer {
+    /** The {@link #id}s, in the order the command line's help lists them. */
+    List<String> NAMES = List.of(Sgd.ID, Momentum.ID, Adam.ID);
 
     /** {@code sgd}, {@code momentum} or {@code adam}: the name on the command line and in training states. */
     String id();
@@ -58,6 +60,8 @@ public sealed interface Optimizer {
 
     /** Plain gradient descent, {@code w -= learningRate * g}; the article's update with rate 1. */
     record Sgd(float learningRate) implements Optimizer {
+        public static final String ID = "sgd";
+
         public Sgd {
             requirePositive("learning rate", learningRate);
         }
@@ -69,7 +73,7 @@ public sealed interface Optimizer {
 
         @Override
         public String id() {
-            return "sgd";
+            return ID;
         }
 
         @Override
@@ -117,6 +121,8 @@ public sealed interface Optimizer {
 
     /** Heavy-ball momentum: {@code v = momentum v + g; w -= learningRate v}. */
     record Momentum(float learningRate, float momentum) implements Optimizer {
+        public static final String ID = "momentum";
+
         public Momentum {
             requirePositive("learning rate", learningRate);
             if (!(momentum >= 0 && momentum < 1)) {
@@ -131,7 +137,7 @@ public sealed interface Optimizer {
 
         @Override
         public String id() {
-            return "momentum";
+            return ID;
         }
 
         @Override
@@ -186,6 +192,8 @@ public sealed interface Optimizer {
 
     /** Adam (Kingma and Ba) with bias correction, through {@link Backend#adamUpdate}. */
     record Adam(float learningRate, float beta1, float beta2, float epsilon) implements Optimizer {
+        public static final String ID = "adam";
+
         public Adam {
             requirePositive("learning rate", learningRate);
             requirePositive("epsilon", epsilon);
@@ -211,7 +219,7 @@ public sealed interface Optimizer {
 
         @Override
         public String id() {
-            return "adam";
+            return ID;
         }
 
         @Override
@@ -279,10 +287,11 @@ public sealed interface Optimizer {
      */
     static Optimizer parse(String name, float learningRate) {
         return switch (name.trim().toLowerCase(java.util.Locale.ROOT)) {
-            case "sgd" -> new Sgd(learningRate);
-            case "momentum" -> new Momentum(learningRate, 0.9f);
-            case "adam" -> new Adam(learningRate);
-            default -> throw new IllegalArgumentException("unknown optimizer '" + name + "'; valid: sgd, momentum, adam");
+            case Sgd.ID -> new Sgd(learningRate);
+            case Momentum.ID -> new Momentum(learningRate, 0.9f);
+            case Adam.ID -> new Adam(learningRate);
+            default -> throw new IllegalArgumentException("unknown optimizer '" + name + "'; valid: "
+                    + String.join(", ", NAMES));
         };
     }
 

@@ -114,6 +114,20 @@ public record Standardization(float[] mean, float[] scale) {
         return fromMoments(sum, sumSquares, none, none, rows);
     }
 
+    /**
+     * The statistics from each feature's mean, population variance and largest absolute deviation from the
+     * mean (in double), for data whose moments are merged from parts, such as the partitions of a distributed
+     * data set (each part's by two passes, then combined): one part's two-pass moments give exactly what
+     * {@link #of(Samples, float)} gives.
+     */
+    public static Standardization fromVariances(double[] mean, double[] variance, double[] largest) {
+        if (variance.length != mean.length || largest.length != mean.length) {
+            throw new IllegalArgumentException("standardization needs as many means, variances and largest deviations,"
+                    + " got " + mean.length + ", " + variance.length + " and " + largest.length);
+        }
+        return fromVariances(mean, variance, largest, RELATIVE_NOISE);
+    }
+
     private static Standardization fromVariances(double[] mean, double[] variance, double[] largest, double noise) {
         int d = mean.length;
         float[] m = new float[d];

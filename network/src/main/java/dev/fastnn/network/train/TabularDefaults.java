@@ -67,8 +67,9 @@ public record TabularDefaults(int features, int outputs, Task task, int hidden, 
     @Override
     public String toString() {
         boolean classify = task == Task.CLASSIFICATION;
-        return "layers " + features + "," + hidden + "," + outputs + " (relu, he; "
-                + (classify ? "softmax, cross-entropy" : "identity output, mse") + "), adam lr " + learningRate
+        return "layers " + features + "," + hidden + "," + outputs + " (relu, " + Initializer.HE.id() + "; "
+                + (classify ? "softmax, " + Loss.SOFTMAX_CROSS_ENTROPY.id() : "identity output, "
+                + Loss.MEAN_SQUARED_ERROR.id()) + "), " + Optimizer.Adam.ID + " lr " + learningRate
                 + ", batch " + batchSize + ", " + epochs + " epochs, standardized features";
     }
 }

@@ -178,8 +178,8 @@ public final class Trainer {
      * Trains a new network on {@code train} for {@link Builder#epochs} epochs and reports to {@code listener}.
      * After each epoch the network is scored on {@code validation} (loss and accuracy) and on {@code test}
      * (accuracy), either of which may be {@code null}; with neither, the training accuracy of a classifier is
-     * counted from the epoch's forward passes instead (no extra pass, but each batch's outputs are read back,
-     * as the loss is). Standardization statistics come from {@code train} alone. The returned
+     * counted from the epoch's forward passes instead (no extra pass; counted by the backend, where the outputs
+     * are, and read back once an epoch). Standardization statistics come from {@code train} alone. The returned
      * model's {@link Model#trainingState()} continues the run.
      *
      * @throws TrainingDivergedException when a batch's loss, or a weight at the end, is NaN or infinite

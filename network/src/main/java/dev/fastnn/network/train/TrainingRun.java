@@ -47,8 +47,8 @@ final class TrainingRun implements AutoCloseable {
     private final int[] dropoutKeys;
     /** Each hidden layer's dropout seed for the seed being trained with, or null without dropout. */
     private final int[] dropoutSeeds;
-    /** A batch's outputs, read back only to count the training accuracy when nothing else is scored; else null. */
-    private final float[] hostOut;
+    /** The training accuracy's count when nothing else is scored, kept on the backend; else null. */
+    private final CorrectPredictions correct;
     private final int batches;
     private int epochsCompleted;
     private long globalStep;
@@ -88,14 +88,15 @@ final class TrainingRun implements AutoCloseable {
         float dropout = trainer.dropout();
         this.dropoutKeys = dropout > 0 ? new int[network.layers().size()] : null;
         this.dropoutSeeds = dropout > 0 ? new int[network.layers().size()] : null;
-        boolean countTraining = validation == null && test == null && train.isClassification();
-        this.hostOut = countTraining ? new float[fullRows * train.outputs()] : null;
+        boolean countTraining = validation == null && test == null && train.isClassification()
+                && fullRows <= Backend.EXACT_COUNT;
         this.updaters = new Optimizer.LayerUpdater[network.layers().size()];
         TrainingStep fullStep = null;
         TrainingStep tailStep = null;
         Evaluator validationEval = null;
         Evaluator testEval = null;
         EarlyStopper early = null;
+        CorrectPredictions counted = null;
         try {
             int buffer = 0;
             for (int l = 0; l < updaters.length; l++) {
@@ -113,8 +114,9 @@ final class TrainingRun implements AutoCloseable {
                 early = new EarlyStopper(trainer.earlyStopping(), network,
                         from.earlyStopping() == null ? EarlyStopping.Progress.START : from.earlyStopping());
             }
+            counted = countTraining ? new CorrectPredictions(backend) : null;
         } catch (RuntimeException | Error e) {
-            closeAll(fullStep, tailStep, validationEval, testEval, early);
+            closeAll(fullStep, tailStep, validationEval, testEval, early, counted);
             throw e;
         }
         this.full = fullStep;
@@ -122,6 +124,7 @@ final class TrainingRun implements AutoCloseable {
         this.validationEvaluator = validationEval;
         this.testEvaluator = testEval;
         this.stopper = early;
+        this.correct = counted;
     }
 
     /**
@@ -153,7 +156,6 @@ final class TrainingRun implements AutoCloseable {
             long started = System.nanoTime();
             double lossSum = 0;
             long samples = 0;
-            long correct = 0;
             for (int batch = 0; batch < batches; batch++) {
                 TrainingStep step = batch == batches - 1 && tail != null ? tail : full;
                 int rows = step.rows();
@@ -169,8 +171,8 @@ final class TrainingRun implements AutoCloseable {
                     throw new TrainingDivergedException(epoch, batch + 1, batches, batchLoss);
                 }
                 globalStep++;
-                if (hostOut != null) {
-                    correct += countCorrect(step, (int) samples, rows);
+                if (correct != null) {
+                    correct.add(step.output(), step.y());
                 }
                 lossSum += loss.isMean() ? batchLoss * rows : batchLoss;
                 samples += rows;
@@ -178,7 +180,7 @@ final class TrainingRun implements AutoCloseable {
             }
             epochsCompleted = epoch;
             double seconds = (System.nanoTime() - started) / 1e9;
-            double trainingAccuracy = hostOut == null ? Double.NaN : (double) correct / samples;
+            double trainingAccuracy = correct == null ? Double.NaN : (double) correct.takeTotal() / samples;
             Evaluation v = validationEvaluator == null ? null : validationEvaluator.evaluate(validation);
             double testAccuracy = testEvaluator == null ? Double.NaN : testEvaluator.evaluate(test).accuracy();
             boolean patienceOut = stopper != null && stopper.afterEpoch(epoch, v);
@@ -223,19 +225,6 @@ final class TrainingRun implements AutoCloseable {
         }
     }
 
-    /** How many rows of the batch just stepped the network classified right (before the batch's update). */
-    private int countCorrect(TrainingStep step, int from, int rows) {
-        backend.read(step.output(), hostOut);
-        int k = train.outputs();
-        int right = 0;
-        for (int i = 0; i < rows; i++) {
-            if (Evaluator.argmax(hostOut, i * k, k) == train.labels()[order[from + i]]) {
-                right++;
-            }
-        }
-        return right;
-    }
-
     /** Batches per epoch. */
     int batches() {
         return batches;
@@ -273,11 +262,11 @@ final class TrainingRun implements AutoCloseable {
 
     @Override
     public void close() {
-        closeAll(full, tail, validationEvaluator, testEvaluator, stopper);
+        closeAll(full, tail, validationEvaluator, testEvaluator, stopper, correct);
     }
 
     private void closeAll(TrainingStep fullStep, TrainingStep tailStep, Evaluator validationEval, Evaluator testEval,
-                          EarlyStopper early) {
+                          EarlyStopper early, CorrectPredictions counted) {
         for (Optimizer.LayerUpdater u : updaters) {
             if (u != null) {
                 u.close();
@@ -297,6 +286,9 @@ final class TrainingRun implements AutoCloseable {
         }
         if (early != null) {
             early.close();
+        }
+        if (counted != null) {
+            counted.close();
         }
         if (network != null) {
             network.close();

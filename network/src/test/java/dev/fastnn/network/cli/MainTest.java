@@ -3,12 +3,14 @@ package dev.fastnn.network.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.fastnn.network.article.XorExample;
+import dev.fastnn.kernels.Backends;
 import dev.fastnn.kernels.naive.NaiveBackend;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -176,6 +178,43 @@ class MainTest {
     private static String[] concat(String[] a, String last) {
         String[] all = Arrays.copyOf(a, a.length + 1);
         all[a.length] = last;
+        return all;
+    }
+
+    /**
+     * {@code --threads} gives a command a backend of its own, with its own worker threads: the command closes it,
+     * so that code calling {@link Main#run} again and again (tests, an embedding application) keeps no threads.
+     */
+    @Test
+    void aCommandClosesTheBackendItsThreadsOptionGaveIt() throws IOException {
+        assumeTrue(Backends.provider(Backends.VECTOR).unavailableReason() == null, "needs the vector backend");
+        Path train = dir.resolve("train.csv");
+        Path model = dir.resolve("m.fnn");
+        CliRun.writeBlobs(train, 60, 1, true);
+        long before = vectorWorkers();
+        String[] threads = {"--backend", "vector", "--threads", "2"};
+        List<String[]> runs = List.of(
+                concat(new String[] {"xor", "--iterations", "10"}, threads),
+                concat(new String[] {"train", "--csv", train.toString(), "--layers", "4,3", "--epochs", "1", "--out",
+                        model.toString()}, threads),
+                concat(new String[] {"evaluate", "--model", model.toString(), "--csv", train.toString()}, threads),
+                concat(new String[] {"predict", "--model", model.toString(), "--csv", train.toString(),
+                        "--label-column", "0"}, threads));
+        for (String[] args : runs) {
+            CliRun r = CliRun.of(args);
+            assertEquals(0, r.status(), Arrays.toString(args) + ": " + r.err());
+            assertEquals(before, vectorWorkers(), Arrays.toString(args) + " left its backend's worker threads running");
+        }
+    }
+
+    private static long vectorWorkers() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith("fastnn-vector-")).count();
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] all = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
         return all;
     }
 

@@ -260,6 +260,8 @@ class TabularCliTest {
         assertEquals(0, train.status(), train.err());
         assertTrue(train.out().startsWith("defaults for this data: layers 2,64,1 (relu, he; identity output, mse)"),
                 train.out());
+        assertTrue(train.out().lines().anyMatch(l -> l.endsWith(": 160 training samples, 40 validation samples (held out)")),
+                "a random split, not stratified: " + train.out());
         JsonArray epochs = JsonParser.parseString(Files.readString(metrics)).getAsJsonArray();
         JsonObject last = epochs.get(epochs.size() - 1).getAsJsonObject();
         assertTrue(last.get("validationAccuracy").isJsonNull() && last.get("trainingAccuracy").isJsonNull());

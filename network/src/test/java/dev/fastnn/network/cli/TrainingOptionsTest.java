@@ -74,6 +74,12 @@ class TrainingOptionsTest {
         assertEquals(0, more.status(), more.err());
         assertTrue(more.out().contains("resuming " + checkpoint + ": 2 of 3 epochs done"), more.out());
         assertTrue(more.out().contains("checkpoint of epoch 3 written"), more.out());
+        byte[] atThree = Files.readAllBytes(checkpoint);
+        CliRun clash = CliRun.of(train("--epochs", "4", "--checkpoint", checkpoint.toString(), "--resume",
+                checkpoint.toString(), "--out", checkpoint.toString()));
+        assertEquals(2, clash.status(), clash.err());
+        assertTrue(clash.errLines().get(0).contains("--out and --checkpoint both name " + checkpoint), clash.err());
+        assertArrayEquals(atThree, Files.readAllBytes(checkpoint));
         CliRun other = CliRun.of(train("--epochs", "4", "--initializer", "xavier", "--resume", checkpoint.toString()));
         assertEquals(0, other.status(), other.err());
         assertTrue(other.out().contains("note: the checkpoint was written with other settings"), other.out());
@@ -227,7 +233,10 @@ class TrainingOptionsTest {
             CliRun r = CliRun.of(all.toArray(String[]::new));
             assertEquals(2, r.status(), String.join(" ", args) + ": " + r.err());
             assertTrue(r.errLines().get(0).startsWith("fastnn"), r.err());
+            assertEquals("", r.out(), String.join(" ", args) + ": a usage error prints nothing else");
         }
+        CliRun beforeData = CliRun.of("train", "--csv", dir.resolve("none.csv").toString(), "--schedule", "step");
+        assertEquals(2, beforeData.status(), "the options are checked before the data is looked at: " + beforeData.err());
         CliRun unknown = CliRun.of("train", "--csv", train.toString(), "--layers", "4,8,3", "--schedule", "fancy");
         assertTrue(unknown.err().contains("constant, step, exponential, cosine"), unknown.err());
     }

@@ -213,7 +213,7 @@ class UsageTest {
 
     @Test
     void everyOptimizerTheHelpOffersParses() {
-        for (String name : OptionConverters.OptimizerNames.NAMES) {
+        for (String name : new OptionConverters.OptimizerNames()) {
             assertTrue(Optimizer.parse(name, 0.1f).toString().startsWith(name), name);
         }
     }

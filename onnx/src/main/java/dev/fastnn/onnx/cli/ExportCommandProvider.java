@@ -1,14 +1,18 @@
 package dev.fastnn.onnx.cli;
 
+import dev.fastnn.network.cli.CommandFiles;
 import dev.fastnn.network.cli.CommandProvider;
-import dev.fastnn.network.io.AtomicFile;
+import dev.fastnn.network.cli.ModelOption;
+import dev.fastnn.network.cli.UsageException;
 import dev.fastnn.network.io.ModelFile;
 import dev.fastnn.network.model.ModelParameters;
 import dev.fastnn.onnx.OnnxModelFile;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -32,21 +36,21 @@ public final class ExportCommandProvider implements CommandProvider {
         @Spec
         private CommandSpec spec;
 
-        @Option(names = "--model", paramLabel = "FILE.fnn", required = true,
-                description = "The model, as train --out saved it.")
-        private Path model;
+        @Mixin
+        private ModelOption model;
 
         @Option(names = "--onnx", paramLabel = "FILE.onnx", required = true,
                 description = "The ONNX file to write (replaced atomically).")
         private Path onnx;
 
         @Override
-        public Integer call() throws IOException {
-            AtomicFile.checkWritable(onnx);
-            ModelParameters parameters = ModelFile.load(model);
+        public Integer call() throws IOException, UsageException {
+            PrintWriter out = spec.commandLine().getOut();
+            new CommandFiles(out, spec.commandLine().getErr()).input("--model", model.path()).output("--onnx", onnx)
+                    .check();
+            ModelParameters parameters = ModelFile.load(model.path());
             OnnxModelFile.save(parameters, onnx);
-            spec.commandLine().getOut().println("exported " + model + " to " + onnx + ": "
-                    + ModelSummary.describe(parameters));
+            out.println("exported " + model.path() + " to " + onnx + ": " + ModelSummary.describe(parameters));
             return 0;
         }
     }

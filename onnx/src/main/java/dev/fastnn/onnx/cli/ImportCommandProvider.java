@@ -1,11 +1,13 @@
 package dev.fastnn.onnx.cli;
 
+import dev.fastnn.network.cli.CommandFiles;
 import dev.fastnn.network.cli.CommandProvider;
-import dev.fastnn.network.io.AtomicFile;
+import dev.fastnn.network.cli.UsageException;
 import dev.fastnn.network.io.ModelFile;
 import dev.fastnn.network.model.ModelParameters;
 import dev.fastnn.onnx.OnnxModelFile;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -39,12 +41,12 @@ public final class ImportCommandProvider implements CommandProvider {
         private Path out;
 
         @Override
-        public Integer call() throws IOException {
-            AtomicFile.checkWritable(out);
+        public Integer call() throws IOException, UsageException {
+            PrintWriter notes = spec.commandLine().getOut();
+            new CommandFiles(notes, spec.commandLine().getErr()).input("--onnx", onnx).output("--out", out).check();
             ModelParameters parameters = OnnxModelFile.load(onnx);
             ModelFile.save(parameters, out);
-            spec.commandLine().getOut().println("imported " + onnx + " to " + out + ": "
-                    + ModelSummary.describe(parameters));
+            notes.println("imported " + onnx + " to " + out + ": " + ModelSummary.describe(parameters));
             return 0;
         }
     }

@@ -142,6 +142,23 @@ class OnnxCommandsTest {
         assertFalse(Files.exists(noDir));
     }
 
+    @Test
+    void anOutputNamingTheInputIsAUsageErrorAndTheInputIsKept() throws Exception {
+        Path model = savedModel();
+        byte[] before = Files.readAllBytes(model);
+        Run.of("export", "--model", model.toString(), "--onnx", model.toString())
+                .assertRefused(2, "--onnx", "--model", model.toString());
+        assertArrayEquals(before, Files.readAllBytes(model));
+
+        Path onnx = dir.resolve("m.onnx");
+        OnnxModelFile.save(ModelFile.load(model), onnx);
+        byte[] onnxBefore = Files.readAllBytes(onnx);
+        Run.of("import", "--onnx", onnx.toString(), "--out", dir.resolve(".").resolve("m.onnx").toString())
+                .assertRefused(2, "--out", "--onnx");
+        assertArrayEquals(onnxBefore, Files.readAllBytes(onnx));
+        assertEquals(List.of("m.fnn", "m.onnx"), listing());
+    }
+
     /** The directory's files, hidden ones included: a temporary file left behind would show here. */
     private List<String> listing() throws Exception {
         try (Stream<Path> files = Files.list(dir)) {
