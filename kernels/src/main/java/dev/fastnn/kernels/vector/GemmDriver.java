@@ -32,25 +32,51 @@ public final class GemmDriver implements AutoCloseable {
     public static final int NC = 1024;
     /** Rows of the register tile: the micro-kernels' {@link MicroKernels#MR}. */
     public static final int MR = MicroKernels.MR;
+    /**
+     * Inner dimension from which the epilogue runs tile by tile, as each tile is finished; below, on each block
+     * of MC rows at once. FusedLayerBenchmark, the step's two fused products: with k = 784 tile by tile is 2 %
+     * faster than the separate operations, with k = 10 it was 35 % slower, its tiles too quick to carry the
+     * epilogue's call for each.
+     */
+    static final int TILE_EPILOGUE_MIN_K = 64;
     /** Smallest product (m n k) that is split over threads. */
     public static final long PARALLEL_MIN_MULTIPLY_ADDS = 1L << 21;
 
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
-    /** How A reaches the micro-kernel, which follows from C's width {@code n} and the tile width {@code nr}. */
+    /**
+     * How A reaches the micro-kernel, which follows from C's width {@code n}, the tile width {@code nr} and
+     * whether A can be read where it lies (row-major, not transposed: steps one float apart).
+     */
     enum Path {
-        /** {@code n > 2 nr}: A is reused over more than two panels, so it pays to pack it. */
+        /** {@code n > 2 nr}, or A not readable in place: A packed (or read where it lies in slivers). */
         PACKED,
         /** {@code nr / 2 < n <= 2 nr}: A is not reused enough to pay for packing; the micro-kernel reads it in place. */
         IN_PLACE,
         /** {@code n <= nr / 2}: a one-vector tile (an output layer of 10 classes) wastes fewer lanes than two vectors. */
-        NARROW;
+        NARROW,
+        /** As {@link #NARROW} with A row-major and transposed, read in place where a tile has all its rows. */
+        NARROW_TRANSPOSED,
+        /** As {@link #NARROW} with A packed (or in slivers). */
+        NARROW_PACKED;
 
-        static Path of(int n, int nr) {
-            if (n > 2 * nr) {
-                return PACKED;
+        /**
+         * {@code rowMajor}: whether A is row-major (else in slivers); {@code narrowTile}: whether B may be packed
+         * into one-vector panels (not when read where it lies in panels).
+         */
+        static Path of(int n, int nr, boolean rowMajor, boolean transA, boolean narrowTile) {
+            if (n <= nr / 2 && narrowTile) {
+                return !rowMajor ? NARROW_PACKED : transA ? NARROW_TRANSPOSED : NARROW;
             }
-            return n <= nr / 2 ? NARROW : IN_PLACE;
+            return n <= 2 * nr && rowMajor && !transA ? IN_PLACE : PACKED;
+        }
+
+        boolean narrow() {
+            return this != PACKED && this != IN_PLACE;
+        }
+
+        boolean packsA() {
+            return this == PACKED || this == NARROW_PACKED;
         }
     }
 
@@ -117,14 +143,8 @@ public final class GemmDriver implements AutoCloseable {
         Workspace ws = WORKSPACE.get();
         boolean aSlivers = a.layout() == HostMatrix.Layout.ROW_SLIVERS;
         boolean bPanels = panels(b);
-        Path path = Path.of(n, nr);
-        if (aSlivers && transA) {
-            // Transposed slivers cannot be read in place (a sliver's rows are op(A)'s steps): pack them.
-            path = Path.PACKED;
-        } else if (bPanels && !transB && path == Path.NARROW) {
-            // Panels are nr wide: read where they lie by the two-vector tile, whose extra columns are dropped.
-            path = Path.IN_PLACE;
-        }
+        // Panels nr wide are read where they lie by the two-vector tile, whose extra columns are dropped.
+        Path path = Path.of(n, nr, !aSlivers, transA, !(bPanels && !transB));
         Call p = ws.call.set(transA, transB, m, n, k, alpha, a.data(), a.cols(), aSlivers, b.data(), b.cols(), b.rows(),
                 bPanels, beta, c.data(), panels(c), path, nr);
         p.epilogue = epilogue;
@@ -168,15 +188,16 @@ public final class GemmDriver implements AutoCloseable {
     private void blocks(Call p, Workspace ws, int i0, int i1, int j0, int j1) {
         Path path = p.path;
         int panel = p.panel;
-        int rowStride = p.rowStride;
-        int stepStride = p.stepStride;
         boolean packedB = !(p.bPanels && !p.transB);
-        boolean packedA = path == Path.PACKED && !(p.aSlivers && !p.transA);
+        boolean packedA = path.packsA() && !(p.aSlivers && !p.transA);
         int kcMax = kcBlock(p.k);
         float[] bBlock = packedB ? ws.packedB(kcMax * roundUp(Math.min(NC, j1 - j0), panel)) : p.b;
-        float[] aBlock = packedA ? ws.packedA(MC * kcMax) : p.a;
+        // The transposed narrow path packs A only for a last, partial sliver.
+        float[] aBlock = packedA || path == Path.NARROW_TRANSPOSED ? ws.packedA(MC * kcMax) : p.a;
         float[] tile = ws.tile(MR * nr);
         int ldc = p.cPanels ? nr : p.n;
+        boolean tileEpilogue = p.epilogue != Epilogue.NONE && p.k >= TILE_EPILOGUE_MIN_K;
+        boolean blockEpilogue = p.epilogue != Epilogue.NONE && !tileEpilogue;
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < p.k; pc += kcMax) {
@@ -199,26 +220,54 @@ public final class GemmDriver implements AutoCloseable {
                             int rows = Math.min(MR, mc - ir);
                             int i = ic + ir;
                             int co = p.cPanels ? j * p.m + i * nr : i * ldc + j;
-                            if (path == Path.PACKED) {
-                                kernels.multiplyPacked(kc, aBlock, packedA ? ir * kc : i * p.k + pc * MR, bBlock, bo,
-                                        p.c, co, ldc, rows, cols, p.alpha, beta, tile);
-                            } else {
-                                int ao = p.aSlivers ? i * p.k + pc * MR : i * rowStride + pc * stepStride;
-                                if (path == Path.NARROW) {
-                                    kernels.multiplyNarrow(kc, p.a, ao, rowStride, stepStride,
-                                            bBlock, bo, p.c, co, ldc, rows, cols, p.alpha, beta, tile);
+                            if (path.packsA()) {
+                                int ao = packedA ? ir * kc : i * p.k + pc * MR;
+                                if (path == Path.PACKED) {
+                                    kernels.multiplyPacked(kc, aBlock, ao, bBlock, bo,
+                                            p.c, co, ldc, rows, cols, p.alpha, beta, tile);
                                 } else {
-                                    kernels.multiplyStrided(kc, p.a, ao, rowStride, stepStride,
-                                            bBlock, bo, p.c, co, ldc, rows, cols, p.alpha, beta, tile);
+                                    kernels.multiplyNarrowPacked(kc, aBlock, ao, bBlock, bo,
+                                            p.c, co, ldc, rows, cols, p.alpha, beta, tile);
                                 }
+                            } else if (path == Path.NARROW) {
+                                kernels.multiplyNarrow(kc, p.a, i * p.lda + pc, p.lda,
+                                        bBlock, bo, p.c, co, ldc, rows, cols, p.alpha, beta, tile);
+                            } else if (path == Path.NARROW_TRANSPOSED) {
+                                if (rows == MR) {
+                                    kernels.multiplyNarrowTransposed(kc, p.a, pc * p.lda + i, p.lda,
+                                            bBlock, bo, p.c, co, ldc, cols, p.alpha, beta, tile);
+                                } else {
+                                    // The last rows: packed, so that no read goes past the matrix.
+                                    GemmPacking.packA(p, i, rows, pc, kc, aBlock);
+                                    kernels.multiplyNarrowPacked(kc, aBlock, 0, bBlock, bo,
+                                            p.c, co, ldc, rows, cols, p.alpha, beta, tile);
+                                }
+                            } else {
+                                kernels.multiplyStrided(kc, p.a, i * p.lda + pc, p.lda,
+                                        bBlock, bo, p.c, co, ldc, rows, cols, p.alpha, beta, tile);
                             }
-                            if (finalBlock && p.epilogue != Epilogue.NONE) {
+                            if (finalBlock && tileEpilogue) {
                                 finish(p, co, ldc, rows, cols, j);
                             }
                         }
                     }
+                    if (finalBlock && blockEpilogue) {
+                        finishBlock(p, ic, mc, jc, nc);
+                    }
                 }
             }
+        }
+    }
+
+    /** The epilogue on the call's {@code mc x nc} block of C at row {@code ic} and column {@code jc}, panel by panel. */
+    private void finishBlock(Call p, int ic, int mc, int jc, int nc) {
+        if (!p.cPanels) {
+            finish(p, ic * p.n + jc, p.n, mc, nc, jc);
+            return;
+        }
+        for (int jr = 0; jr < nc; jr += nr) {
+            int j = jc + jr;
+            finish(p, j * p.m + ic * nr, nr, mc, Math.min(nr, nc - jr), j);
         }
     }
 
@@ -277,9 +326,6 @@ public final class GemmDriver implements AutoCloseable {
         Path path;
         /** Columns per packed panel of B: nr, or one vector on the narrow path. */
         int panel;
-        /** Where A is read in place: row r, step p of op(A) at {@code a[base + r rowStride + p stepStride]}. */
-        int rowStride;
-        int stepStride;
         Epilogue epilogue;
         Activation f;
         float[] bias;
@@ -322,10 +368,7 @@ public final class GemmDriver implements AutoCloseable {
             this.c = c;
             this.cPanels = cPanels;
             this.path = path;
-            this.panel = path == Path.NARROW ? nr / 2 : nr;
-            // A sliver holds MR rows side by side, step after step.
-            this.rowStride = aSlivers ? 1 : transA ? 1 : lda;
-            this.stepStride = aSlivers ? MR : transA ? lda : 1;
+            this.panel = path.narrow() ? nr / 2 : nr;
             return this;
         }
 

@@ -97,24 +97,43 @@ final class GemmPacking {
 
     /**
      * As {@link #packA(float[], int, boolean, int, int, int, int, float[])} for {@code op(A) = A^T} with A
-     * ({@code lda} columns, its rows a multiple of MR) stored in slivers of MR rows: op(A)'s step p is A's row p,
-     * whose columns lie MR apart in its sliver.
+     * ({@code lda} columns, its rows a multiple of MR) stored in slivers of MR rows: op(A)'s step p is A's row p.
+     * A's sliver of steps q0..q0+MR-1 holds each of op(A)'s rows as MR consecutive floats, so each is read in
+     * one run and written MR apart: an MR x MR transpose per block, read sequentially.
      */
     private static void packSliversTransposed(float[] a, int lda, int ic, int mc, int pc, int kc, float[] out) {
         int mr = MR;
         for (int ir = 0; ir < mc; ir += mr) {
             int rows = Math.min(mr, mc - ir);
-            int base = ir * kc;
+            int base = ir * kc - pc * mr;
             int i = ic + ir;
-            for (int q = 0; q < kc; q++) {
-                int step = pc + q;
-                int src = (step / mr) * lda * mr + step % mr + i * mr;
-                int o = base + q * mr;
-                for (int r = 0; r < rows; r++, src += mr) {
-                    out[o + r] = a[src];
+            for (int q0 = pc - pc % mr; q0 < pc + kc; q0 += mr) {
+                int from = Math.max(q0, pc);
+                int to = Math.min(q0 + mr, pc + kc);
+                int src = q0 * lda + i * mr - q0;
+                if (to - from == mr) {
+                    // A whole block: the steps of one row in one straight run, as packA's full slivers.
+                    for (int r = 0, o = base + q0 * mr; r < rows; r++, src += mr, o++) {
+                        out[o] = a[src + q0];
+                        out[o + mr] = a[src + q0 + 1];
+                        out[o + 2 * mr] = a[src + q0 + 2];
+                        out[o + 3 * mr] = a[src + q0 + 3];
+                        out[o + 4 * mr] = a[src + q0 + 4];
+                        out[o + 5 * mr] = a[src + q0 + 5];
+                        out[o + 6 * mr] = a[src + q0 + 6];
+                        out[o + 7 * mr] = a[src + q0 + 7];
+                    }
+                } else {
+                    for (int r = 0; r < rows; r++, src += mr) {
+                        for (int q = from; q < to; q++) {
+                            out[base + q * mr + r] = a[src + q];
+                        }
+                    }
                 }
                 for (int r = rows; r < mr; r++) {
-                    out[o + r] = 0f;
+                    for (int q = from; q < to; q++) {
+                        out[base + q * mr + r] = 0f;
+                    }
                 }
             }
         }
