@@ -31,7 +31,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Each invocation is one {@code fit} of one epoch on the 60000 training images (its setup, a weight draw
  * and the step buffers, takes milliseconds); single-shot mode times each in turn with no warm-up, so a fork's
  * first iteration is the first epoch a fresh JVM trains and the later ones are steady epochs. The report
- * takes each fork's first iteration and the mean of the others from the JSON's raw data. It needs Debian's
+ * takes each fork's first iteration and the mean of the others from the JSON's raw data. With
+ * {@code warmup=true} setup runs the backend's {@link Backend#warmUp} (what {@code -Dfastnn.warmup=true} does),
+ * outside the timed epochs: the first epoch then shows what is left of the JIT's warm-up. It needs Debian's
  * {@value FashionMnist#DEBIAN_PACKAGE} package (or {@code -Dfastnn.bench.fashionMnist=DIR}); without it,
  * setup fails naming the package.
  */
@@ -50,6 +52,9 @@ public class EpochBenchmark extends FastnnBenchmark {
     @Param({"1", "2"})
     public int threads;
 
+    @Param({"false", "true"})
+    public boolean warmup;
+
     private Backend fastnn;
     private Trainer trainer;
     private Samples train;
@@ -64,6 +69,9 @@ public class EpochBenchmark extends FastnnBenchmark {
         }
         train = Samples.of(data.withFeatures(pixels), FashionMnist.CLASSES);
         fastnn = BenchmarkBackends.create(backend, threads);
+        if (warmup) {
+            fastnn.warmUp();
+        }
         trainer = Trainer.builder()
                 .layers(data.cols(), 256, FashionMnist.CLASSES)
                 .hiddenActivation(Activation.SIGMOID)

@@ -373,19 +373,27 @@ public final class Report {
         }
         md.append("## Fashion-MNIST epochs\n\n");
         md.append("`EpochBenchmark`: one epoch of 60000 images (784-256-10, sigmoid, softmax cross-entropy, SGD, ")
-                .append("batch 128), timed one by one from a fresh JVM: the first epoch includes the JIT's warm-up. ")
-                .append("numpy's epoch (`benchmarks/numpy_epoch.py`, its fastest) with as many BLAS threads.\n\n");
-        MarkdownTable table = new MarkdownTable(List.of("backend, threads"),
+                .append("batch 128), timed one by one from a fresh JVM: the first epoch includes the JIT's warm-up, ")
+                .append("unless the backend's `warmUp()` ran before training (`-Dfastnn.warmup=true`; its time is not ")
+                .append("in the table). numpy's epoch (`benchmarks/numpy_epoch.py`, its fastest) with as many BLAS ")
+                .append("threads.\n\n");
+        MarkdownTable table = new MarkdownTable(List.of("backend, threads", "warm-up"),
                 List.of("first epoch", "later epochs", "first / later", "numpy", "later / numpy"));
         for (String[] c : backendThreadColumns(epochs)) {
-            Optional<double[]> fl = find(EPOCH, Map.of("backend", c[0], "threads", c[1])).flatMap(Report::firstAndLater);
-            Optional<Double> np = numpyEpoch(c[1]);
-            table.row(List.of(c[0] + ", " + c[1] + " t",
-                    fl.map(x -> String.format(Locale.ROOT, "%.3f s", x[0])).orElse("-"),
-                    fl.map(x -> String.format(Locale.ROOT, "%.3f s", x[1])).orElse("-"),
-                    fl.map(x -> String.format(Locale.ROOT, "%.2fx", x[0] / x[1])).orElse("-"),
-                    np.map(x -> String.format(Locale.ROOT, "%.3f s", x)).orElse("-"),
-                    fl.isPresent() && np.isPresent() ? String.format(Locale.ROOT, "%.2fx", fl.get()[1] / np.get()) : "-"));
+            for (String warm : List.of("false", "true")) {
+                Optional<double[]> fl = find(EPOCH, Map.of("backend", c[0], "threads", c[1], "warmup", warm))
+                        .flatMap(Report::firstAndLater);
+                if (fl.isEmpty()) {
+                    continue;
+                }
+                Optional<Double> np = numpyEpoch(c[1]);
+                table.row(List.of(c[0] + ", " + c[1] + " t", warm.equals("true") ? "before training" : "none",
+                        String.format(Locale.ROOT, "%.3f s", fl.get()[0]),
+                        String.format(Locale.ROOT, "%.3f s", fl.get()[1]),
+                        String.format(Locale.ROOT, "%.2fx", fl.get()[0] / fl.get()[1]),
+                        np.map(x -> String.format(Locale.ROOT, "%.3f s", x)).orElse("-"),
+                        np.map(x -> String.format(Locale.ROOT, "%.2fx", fl.get()[1] / x)).orElse("-")));
+            }
         }
         md.append(table.render());
     }

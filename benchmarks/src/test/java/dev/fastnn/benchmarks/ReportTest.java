@@ -95,14 +95,15 @@ class ReportTest {
     void epochGoalsTakeTheFirstIterationOfEveryForkAgainstTheLaterOnesAndNumpy() throws Exception {
         // Forks [0.9, 0.3, 0.3] and [0.7, 0.2, 0.2]: first 0.8 s, later 0.25 s -> 3.20x; numpy 0.5 s -> 0.50x.
         Path json = dir.resolve("r.json");
-        Files.writeString(json, "[" + result("EpochBenchmark.epoch", "\"backend\": \"vector\", \"threads\": \"1\"", 0.433, "s/op")
+        Files.writeString(json, "[" + result("EpochBenchmark.epoch", "\"backend\": \"vector\", \"threads\": \"1\", \"warmup\": \"false\"", 0.433, "s/op")
                 .replace("\"scoreUnit\": \"s/op\"}", "\"scoreUnit\": \"s/op\", \"rawData\": [[0.9, 0.3, 0.3], [0.7, 0.2, 0.2]]}")
                 + "]");
         Path numpy = dir.resolve("numpy-epoch-1thread.json");
         Files.writeString(numpy, "{\"epoch_seconds\": 0.5, \"blas_threads\": 1, \"blas\": \"openblas\", \"numpy\": \"2.0\"}");
         String md = Report.load(List.of(json, numpy)).markdown("gemm.png");
-        assertTrue(md.contains("| vector, 1 t | 0.800 s | 0.250 s | 3.20x | 0.500 s | 0.50x |"), md);
-        assertTrue(md.contains("| 12 | vector Fashion-MNIST epoch: first epoch <= 1.5x a later one | not measured (threads = 2) | - |"), md);
+        assertTrue(md.contains("| vector, 1 t | none | 0.800 s | 0.250 s | 3.20x | 0.500 s | 0.50x |"), md);
+        assertTrue(md.contains("| 12 | vector Fashion-MNIST epoch, no warm-up: first epoch <= 1.5x a later one | not measured"
+                + " (threads = 2) | - |"), md);
     }
 
     @Test
