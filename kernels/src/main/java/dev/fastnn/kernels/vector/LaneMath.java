@@ -46,7 +46,7 @@ final class LaneMath {
 
     /** {@code e^t} for {@code t <= 0} (NaN stays NaN), within about 2 float ulps; results below 2^-126 are 0. */
     static float expNonPositive(float t) {
-        t = Math.max(t, EXP_FLOOR);
+        t = t < EXP_FLOOR ? EXP_FLOOR : t;
         float shifted = Math.fma(t, LOG2E, ROUND);
         float n = shifted - ROUND;
         float r = Math.fma(n, -LN2_HI, t);

@@ -42,6 +42,8 @@ final class SpeciesElementwiseKernels implements ElementwiseKernels {
     @Override
     public void sigmoid(float[] x, float[] out, int offset, int ld, int rows, int cols) {
         FloatVector one = FloatVector.broadcast(SPECIES, 1f);
+        // The floor by compare and blend: max() follows Math.max on NaN and -0, which costs C2 six instructions.
+        FloatVector floor = FloatVector.broadcast(SPECIES, LaneMath.EXP_FLOOR);
         FloatVector log2e = FloatVector.broadcast(SPECIES, LaneMath.LOG2E);
         FloatVector round = FloatVector.broadcast(SPECIES, LaneMath.ROUND);
         FloatVector ln2Hi = FloatVector.broadcast(SPECIES, -LaneMath.LN2_HI);
@@ -58,7 +60,8 @@ final class SpeciesElementwiseKernels implements ElementwiseKernels {
             for (int end = base + vectorCols; i < end; i += L) {
                 FloatVector v = FloatVector.fromArray(SPECIES, x, i);
                 // e = e^-|x|, LaneMath.expNonPositive lane by lane
-                FloatVector t = v.reinterpretAsInts().or(Integer.MIN_VALUE).reinterpretAsFloats().max(LaneMath.EXP_FLOOR);
+                FloatVector t = v.reinterpretAsInts().or(Integer.MIN_VALUE).reinterpretAsFloats();
+                t = t.blend(floor, t.lt(LaneMath.EXP_FLOOR));
                 FloatVector shifted = t.fma(log2e, round);
                 FloatVector n = shifted.sub(round);
                 FloatVector r = n.fma(ln2Lo, n.fma(ln2Hi, t));
@@ -82,6 +85,8 @@ final class SpeciesElementwiseKernels implements ElementwiseKernels {
         FloatVector t2 = FloatVector.broadcast(SPECIES, LaneMath.T2);
         FloatVector t3 = FloatVector.broadcast(SPECIES, LaneMath.T3);
         FloatVector t4 = FloatVector.broadcast(SPECIES, LaneMath.T4);
+        // The floor by compare and blend: max() follows Math.max on NaN and -0, which costs C2 six instructions.
+        FloatVector floor = FloatVector.broadcast(SPECIES, LaneMath.EXP_FLOOR);
         FloatVector log2e = FloatVector.broadcast(SPECIES, LaneMath.LOG2E);
         FloatVector round = FloatVector.broadcast(SPECIES, LaneMath.ROUND);
         FloatVector ln2Hi = FloatVector.broadcast(SPECIES, -LaneMath.LN2_HI);
@@ -102,7 +107,8 @@ final class SpeciesElementwiseKernels implements ElementwiseKernels {
                 FloatVector q = z.fma(t0, t1).fma(z, t2).fma(z, t3).fma(z, t4);
                 FloatVector small = q.mul(z).fma(v, v);
                 // e = e^-2|x|, LaneMath.expNonPositive lane by lane
-                FloatVector t = a.mul(-2f).max(LaneMath.EXP_FLOOR);
+                FloatVector t = a.mul(-2f);
+                t = t.blend(floor, t.lt(LaneMath.EXP_FLOOR));
                 FloatVector shifted = t.fma(log2e, round);
                 FloatVector n = shifted.sub(round);
                 FloatVector r = n.fma(ln2Lo, n.fma(ln2Hi, t));
@@ -205,6 +211,8 @@ final class SpeciesElementwiseKernels implements ElementwiseKernels {
     @Override
     public void softmaxRows(float[] x, float[] out, int rows, int cols) {
         FloatVector one = FloatVector.broadcast(SPECIES, 1f);
+        // The floor by compare and blend: max() follows Math.max on NaN and -0, which costs C2 six instructions.
+        FloatVector floor = FloatVector.broadcast(SPECIES, LaneMath.EXP_FLOOR);
         FloatVector log2e = FloatVector.broadcast(SPECIES, LaneMath.LOG2E);
         FloatVector round = FloatVector.broadcast(SPECIES, LaneMath.ROUND);
         FloatVector ln2Hi = FloatVector.broadcast(SPECIES, -LaneMath.LN2_HI);
@@ -232,7 +240,8 @@ final class SpeciesElementwiseKernels implements ElementwiseKernels {
             FloatVector shift = FloatVector.broadcast(SPECIES, max);
             double sum = 0;
             for (j = 0; j < vectorCols; j += L) {
-                FloatVector t = FloatVector.fromArray(SPECIES, x, base + j).sub(shift).max(LaneMath.EXP_FLOOR);
+                FloatVector t = FloatVector.fromArray(SPECIES, x, base + j).sub(shift);
+                t = t.blend(floor, t.lt(LaneMath.EXP_FLOOR));
                 FloatVector shifted = t.fma(log2e, round);
                 FloatVector n = shifted.sub(round);
                 FloatVector r = n.fma(ln2Lo, n.fma(ln2Hi, t));
