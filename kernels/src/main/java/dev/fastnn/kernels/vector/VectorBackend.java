@@ -180,8 +180,8 @@ public final class VectorBackend extends HostBackend {
     }
 
     /**
-     * The gemm with bias and activation applied to each tile as it is finished; softmax, which needs whole rows,
-     * runs after the product.
+     * The gemm with bias and activation applied as its tiles are finished (GemmDriver's epilogue); softmax, which
+     * needs whole rows, runs after the product.
      */
     @Override
     protected void gemmBiasActivationKernel(boolean transA, boolean transB, int m, int n, int k,
@@ -194,7 +194,7 @@ public final class VectorBackend extends HostBackend {
         }
     }
 
-    /** The gemm with the activation's gradient applied to each tile as it is finished; softmax's after the product. */
+    /** The gemm with the activation's gradient applied as its tiles are finished; softmax's after the product. */
     @Override
     protected void gemmActivationGradientKernel(boolean transA, boolean transB, int m, int n, int k, float alpha,
                                                 Matrix a, Matrix b, Activation f, Matrix y, Matrix out) {
