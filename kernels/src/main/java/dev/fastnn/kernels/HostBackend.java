@@ -16,13 +16,17 @@ public abstract class HostBackend extends Backend {
         return ((HostMatrix) m).data();
     }
 
-    /** The matrix's values row-major: its own array when it is row-major, else a new copy. */
+    /**
+     * The matrix's values row-major: its own array when it is row-major, else a copy in the matrix's
+     * {@link HostMatrix#rowMajorScratch}, so that a training step in its steady state allocates nothing. The copy
+     * is good until the next call for the same matrix.
+     */
     protected static float[] rowMajor(Matrix m) {
         HostMatrix h = (HostMatrix) m;
         if (h.layout() == HostMatrix.Layout.ROW_MAJOR) {
             return h.data();
         }
-        float[] values = new float[h.size()];
+        float[] values = h.rowMajorScratch();
         h.load(values);
         return values;
     }

@@ -26,6 +26,7 @@ public final class HostMatrix extends Matrix {
     private final float[] data;
     private final Layout layout;
     private final int block;
+    private float[] rowMajorScratch;
 
     /** A row-major matrix. */
     public HostMatrix(Backend owner, int rows, int cols) {
@@ -47,6 +48,18 @@ public final class HostMatrix extends Matrix {
     /** The live storage, for kernels of the owning backend; callers outside it use {@link Backend#read}. */
     public float[] data() {
         return data;
+    }
+
+    /**
+     * An array of {@link #size()} floats kept with this matrix for row-major copies of its values (see
+     * {@code HostBackend.rowMajor}), made on first use: only blocked matrices that meet a row-major kernel need
+     * one, and they need it on every step.
+     */
+    public float[] rowMajorScratch() {
+        if (rowMajorScratch == null) {
+            rowMajorScratch = new float[size()];
+        }
+        return rowMajorScratch;
     }
 
     public Layout layout() {
