@@ -38,9 +38,29 @@ final class SpeciesElementwiseKernels implements ElementwiseKernels {
     /**
      * {@link LaneMath#sigmoid} in every lane, written out here (see {@link LaneMath} why), and {@link LaneMath}'s
      * scalar form for the tail: every element gets the same bits wherever it lies.
+     *
+     * <p>The vector loop is a method of its own, too big for C2 to inline here, so that its compile holds the
+     * Vector API calls and nothing else. With the row loop and the scalar tail in the same compile, a JVM that had
+     * run many shapes (the test suite) sometimes compiled sigmoid and tanh past C2's inlining budget
+     * ({@code LiveNodeCountInliningCutoff}, 40000 nodes): the calls left over were not intrinsified and every step
+     * boxed vectors (SteadyStateAllocationTest: 3 to 170 KB a batch). Apart, the loops stay clean with a budget
+     * of 5000.
      */
     @Override
     public void sigmoid(float[] x, float[] out, int offset, int ld, int rows, int cols) {
+        int vectorCols = SPECIES.loopBound(cols);
+        for (int row = 0, base = offset; row < rows; row++, base += ld) {
+            if (vectorCols > 0) {
+                sigmoidLanes(x, out, base, base + vectorCols);
+            }
+            for (int i = base + vectorCols, end = base + cols; i < end; i++) {
+                out[i] = LaneMath.sigmoid(x[i]);
+            }
+        }
+    }
+
+    /** The vector loop of {@link #sigmoid} over {@code x[from, to)}, whole vectors (why apart: {@link #sigmoid}). */
+    private static void sigmoidLanes(float[] x, float[] out, int from, int to) {
         FloatVector one = FloatVector.broadcast(SPECIES, 1f);
         // The floor by compare and blend: max() follows Math.max on NaN and -0, which costs C2 six instructions.
         FloatVector floor = FloatVector.broadcast(SPECIES, LaneMath.EXP_FLOOR);
@@ -54,31 +74,37 @@ final class SpeciesElementwiseKernels implements ElementwiseKernels {
         FloatVector p3 = FloatVector.broadcast(SPECIES, LaneMath.P3);
         FloatVector p4 = FloatVector.broadcast(SPECIES, LaneMath.P4);
         FloatVector p5 = FloatVector.broadcast(SPECIES, LaneMath.P5);
-        int vectorCols = SPECIES.loopBound(cols);
-        for (int row = 0, base = offset; row < rows; row++, base += ld) {
-            int i = base;
-            for (int end = base + vectorCols; i < end; i += L) {
-                FloatVector v = FloatVector.fromArray(SPECIES, x, i);
-                // e = e^-|x|, LaneMath.expNonPositive lane by lane
-                FloatVector t = v.reinterpretAsInts().or(Integer.MIN_VALUE).reinterpretAsFloats();
-                t = t.blend(floor, t.lt(LaneMath.EXP_FLOOR));
-                FloatVector shifted = t.fma(log2e, round);
-                FloatVector n = shifted.sub(round);
-                FloatVector r = n.fma(ln2Lo, n.fma(ln2Hi, t));
-                FloatVector p = r.fma(p0, p1).fma(r, p2).fma(r, p3).fma(r, p4).fma(r, p5).fma(r, one).fma(r, one);
-                FloatVector e = p.mul(shifted.reinterpretAsInts().add(LaneMath.EXPONENT_BIAS)
-                        .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
-                one.blend(e, v.lt(0f)).div(one.add(e)).intoArray(out, i);
-            }
-            for (int end = base + cols; i < end; i++) {
-                out[i] = LaneMath.sigmoid(x[i]);
-            }
+        for (int i = from; i < to; i += L) {
+            FloatVector v = FloatVector.fromArray(SPECIES, x, i);
+            // e = e^-|x|, LaneMath.expNonPositive lane by lane
+            FloatVector t = v.reinterpretAsInts().or(Integer.MIN_VALUE).reinterpretAsFloats();
+            t = t.blend(floor, t.lt(LaneMath.EXP_FLOOR));
+            FloatVector shifted = t.fma(log2e, round);
+            FloatVector n = shifted.sub(round);
+            FloatVector r = n.fma(ln2Lo, n.fma(ln2Hi, t));
+            FloatVector p = r.fma(p0, p1).fma(r, p2).fma(r, p3).fma(r, p4).fma(r, p5).fma(r, one).fma(r, one);
+            FloatVector e = p.mul(shifted.reinterpretAsInts().add(LaneMath.EXPONENT_BIAS)
+                    .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            one.blend(e, v.lt(0f)).div(one.add(e)).intoArray(out, i);
         }
     }
 
     /** {@link LaneMath#tanh} in every lane (both branches computed, then blended), its scalar form for the tail. */
     @Override
     public void tanh(float[] x, float[] out, int offset, int ld, int rows, int cols) {
+        int vectorCols = SPECIES.loopBound(cols);
+        for (int row = 0, base = offset; row < rows; row++, base += ld) {
+            if (vectorCols > 0) {
+                tanhLanes(x, out, base, base + vectorCols);
+            }
+            for (int i = base + vectorCols, end = base + cols; i < end; i++) {
+                out[i] = LaneMath.tanh(x[i]);
+            }
+        }
+    }
+
+    /** The vector loop of {@link #tanh} over {@code x[from, to)}, whole vectors (why apart: {@link #sigmoid}). */
+    private static void tanhLanes(float[] x, float[] out, int from, int to) {
         FloatVector one = FloatVector.broadcast(SPECIES, 1f);
         FloatVector t0 = FloatVector.broadcast(SPECIES, LaneMath.T0);
         FloatVector t1 = FloatVector.broadcast(SPECIES, LaneMath.T1);
@@ -97,33 +123,26 @@ final class SpeciesElementwiseKernels implements ElementwiseKernels {
         FloatVector p3 = FloatVector.broadcast(SPECIES, LaneMath.P3);
         FloatVector p4 = FloatVector.broadcast(SPECIES, LaneMath.P4);
         FloatVector p5 = FloatVector.broadcast(SPECIES, LaneMath.P5);
-        int vectorCols = SPECIES.loopBound(cols);
-        for (int row = 0, base = offset; row < rows; row++, base += ld) {
-            int i = base;
-            for (int end = base + vectorCols; i < end; i += L) {
-                FloatVector v = FloatVector.fromArray(SPECIES, x, i);
-                FloatVector a = v.abs();
-                FloatVector z = v.mul(v);
-                FloatVector q = z.fma(t0, t1).fma(z, t2).fma(z, t3).fma(z, t4);
-                FloatVector small = q.mul(z).fma(v, v);
-                // e = e^-2|x|, LaneMath.expNonPositive lane by lane
-                FloatVector t = a.mul(-2f);
-                t = t.blend(floor, t.lt(LaneMath.EXP_FLOOR));
-                FloatVector shifted = t.fma(log2e, round);
-                FloatVector n = shifted.sub(round);
-                FloatVector r = n.fma(ln2Lo, n.fma(ln2Hi, t));
-                FloatVector p = r.fma(p0, p1).fma(r, p2).fma(r, p3).fma(r, p4).fma(r, p5).fma(r, one).fma(r, one);
-                FloatVector e = p.mul(shifted.reinterpretAsInts().add(LaneMath.EXPONENT_BIAS)
-                        .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
-                IntVector magnitude = one.sub(e).div(one.add(e)).reinterpretAsInts();
-                // The sign comes from v here, where it is needed: an int view of v kept live from the top of the
-                // body was boxed by C2 on every step (JMH -prof gc: 23 bytes per element).
-                FloatVector large = magnitude.or(v.reinterpretAsInts().and(Integer.MIN_VALUE)).reinterpretAsFloats();
-                large.blend(small, a.lt(LaneMath.TANH_SMALL)).intoArray(out, i);
-            }
-            for (int end = base + cols; i < end; i++) {
-                out[i] = LaneMath.tanh(x[i]);
-            }
+        for (int i = from; i < to; i += L) {
+            FloatVector v = FloatVector.fromArray(SPECIES, x, i);
+            FloatVector a = v.abs();
+            FloatVector z = v.mul(v);
+            FloatVector q = z.fma(t0, t1).fma(z, t2).fma(z, t3).fma(z, t4);
+            FloatVector small = q.mul(z).fma(v, v);
+            // e = e^-2|x|, LaneMath.expNonPositive lane by lane
+            FloatVector t = a.mul(-2f);
+            t = t.blend(floor, t.lt(LaneMath.EXP_FLOOR));
+            FloatVector shifted = t.fma(log2e, round);
+            FloatVector n = shifted.sub(round);
+            FloatVector r = n.fma(ln2Lo, n.fma(ln2Hi, t));
+            FloatVector p = r.fma(p0, p1).fma(r, p2).fma(r, p3).fma(r, p4).fma(r, p5).fma(r, one).fma(r, one);
+            FloatVector e = p.mul(shifted.reinterpretAsInts().add(LaneMath.EXPONENT_BIAS)
+                    .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            IntVector magnitude = one.sub(e).div(one.add(e)).reinterpretAsInts();
+            // The sign comes from v here, where it is needed: an int view of v kept live from the top of the
+            // body was boxed by C2 on every step (JMH -prof gc: 23 bytes per element).
+            FloatVector large = magnitude.or(v.reinterpretAsInts().and(Integer.MIN_VALUE)).reinterpretAsFloats();
+            large.blend(small, a.lt(LaneMath.TANH_SMALL)).intoArray(out, i);
         }
     }
 
