@@ -39,12 +39,12 @@ final class SpeciesElementwiseKernels implements ElementwiseKernels {
      * {@link LaneMath#sigmoid} in every lane, written out here (see {@link LaneMath} why), and {@link LaneMath}'s
      * scalar form for the tail: every element gets the same bits wherever it lies.
      *
-     * <p>The vector loop is a method of its own, too big for C2 to inline here, so that its compile holds the
-     * Vector API calls and nothing else. With the row loop and the scalar tail in the same compile, a JVM that had
-     * run many shapes (the test suite) sometimes compiled sigmoid and tanh past C2's inlining budget
-     * ({@code LiveNodeCountInliningCutoff}, 40000 nodes): the calls left over were not intrinsified and every step
-     * boxed vectors (SteadyStateAllocationTest: 3 to 170 KB a batch). Apart, the loops stay clean with a budget
-     * of 5000.
+     * <p>The vector loop is a method of its own, over C2's FreqInlineSize (325 bytecodes) so that it is not
+     * inlined here: its compile holds the Vector API calls and nothing else. With the row loop and the scalar tail
+     * in the same compile, a JVM that had run many shapes (the test suite) sometimes compiled sigmoid and tanh past
+     * C2's inlining budget ({@code LiveNodeCountInliningCutoff}, 40000 nodes): the calls left over were not
+     * intrinsified and every step boxed vectors (SteadyStateAllocationTest: 3 to 170 KB a batch). Apart, the
+     * loops stay clean with a budget of 5000.
      */
     @Override
     public void sigmoid(float[] x, float[] out, int offset, int ld, int rows, int cols) {
