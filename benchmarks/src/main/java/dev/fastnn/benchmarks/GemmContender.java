@@ -161,9 +161,9 @@ abstract class GemmContender implements AutoCloseable {
         FastnnBackend(Backend backend, GemmShape shape, long seed) {
             super(shape, seed);
             this.backend = backend;
-            this.ma = backend.upload(a, shape.aRows(), shape.aCols());
-            this.mb = backend.upload(b, shape.bRows(), shape.bCols());
-            this.mc = backend.allocate(shape.m(), shape.n());
+            this.ma = backend.upload(a, shape.aRows(), shape.aCols(), shape.uses().get(0));
+            this.mb = backend.upload(b, shape.bRows(), shape.bCols(), shape.uses().get(1));
+            this.mc = backend.allocate(shape.m(), shape.n(), shape.uses().get(2));
         }
 
         @Override

@@ -20,9 +20,10 @@ import java.util.TreeMap;
  *
  * @param error            half-width of JMH's 99.9% confidence interval, in seconds; NaN with one iteration
  * @param allocBytesPerOp  {@code gc.alloc.rate.norm} when run with {@code -prof gc}, else NaN
+ * @param forks            every iteration's score in seconds per operation, fork by fork (JMH's raw data)
  */
 record Measurement(String benchmark, Map<String, String> params, double seconds, double error,
-                   double allocBytesPerOp, String jdk, String runOptions, Path source) {
+                   double allocBytesPerOp, String jdk, String runOptions, Path source, List<double[]> forks) {
 
     String param(String name) {
         return params.getOrDefault(name, "");
@@ -33,7 +34,7 @@ record Measurement(String benchmark, Map<String, String> params, double seconds,
     }
 
     Measurement withAllocation(double bytesPerOp) {
-        return new Measurement(benchmark, params, seconds, error, bytesPerOp, jdk, runOptions, source);
+        return new Measurement(benchmark, params, seconds, error, bytesPerOp, jdk, runOptions, source, forks);
     }
 
     /** Benchmark and parameters: two results with the same key measured the same thing. */
@@ -71,16 +72,29 @@ record Measurement(String benchmark, Map<String, String> params, double seconds,
         double error = primary.get("scoreError").getAsDouble();
         double seconds;
         double secondsError;
-        if (unit.startsWith("ops/")) {
-            double perSecond = score / seconds(unit.substring(4), source);
-            seconds = 1 / perSecond;
+        boolean rate = unit.startsWith("ops/");
+        double scale;
+        if (rate) {
+            scale = seconds(unit.substring(4), source);
+            seconds = scale / score;
             secondsError = seconds * (error / score);
         } else if (unit.endsWith("/op")) {
-            double scale = seconds(unit.substring(0, unit.length() - 3), source);
+            scale = seconds(unit.substring(0, unit.length() - 3), source);
             seconds = score * scale;
             secondsError = error * scale;
         } else {
             throw new IOException(source + ": " + full + " has score unit " + unit + "; expected time/op or ops/time");
+        }
+        List<double[]> forks = new ArrayList<>();
+        if (primary.has("rawData") && primary.get("rawData").isJsonArray()) {
+            for (JsonElement fork : primary.getAsJsonArray("rawData")) {
+                double[] iterations = new double[fork.getAsJsonArray().size()];
+                for (int i = 0; i < iterations.length; i++) {
+                    double v = fork.getAsJsonArray().get(i).getAsDouble();
+                    iterations[i] = rate ? scale / v : v * scale;
+                }
+                forks.add(iterations);
+            }
         }
         double alloc = Double.NaN;
         JsonObject secondary = o.has("secondaryMetrics") ? o.getAsJsonObject("secondaryMetrics") : new JsonObject();
@@ -93,7 +107,7 @@ record Measurement(String benchmark, Map<String, String> params, double seconds,
         String run = "forks " + text(o, "forks")
                 + ", warm-up " + text(o, "warmupIterations") + " x " + text(o, "warmupTime")
                 + ", measured " + text(o, "measurementIterations") + " x " + text(o, "measurementTime");
-        return new Measurement(benchmark, params, seconds, secondsError, alloc, jdk, run, source);
+        return new Measurement(benchmark, params, seconds, secondsError, alloc, jdk, run, source, List.copyOf(forks));
     }
 
     private static String text(JsonObject o, String field) {

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.DoubleFunction;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -40,6 +41,10 @@ public final class Report {
     /** Fashion-MNIST's training set: an epoch at batch 128 is 60000 / 128 steps. */
     private static final double FASHION_MNIST_TRAIN = 60000;
     private static final int MLP_BATCH = 128;
+    private static final String ACTIVATIONS = "ActivationBenchmark.";
+    private static final String FMA_PEAK = "FmaPeakBenchmark.fma";
+    private static final String EPOCH = "EpochBenchmark.epoch";
+    private static final String FUSED = "FusedLayerBenchmark.";
 
     private final List<Measurement> results;
     private final Goal.Data data = Goal.load();
@@ -147,8 +152,10 @@ public final class Report {
         goals(md);
         squareGemm(md, chartLink);
         mlpGemm(md);
-        sigmoid(md);
+        activations(md);
         trainStep(md);
+        fused(md);
+        epochs(md);
         allocation(md);
         return md.toString();
     }
@@ -161,6 +168,14 @@ public final class Report {
         md.append("- OpenBLAS core: ").append(machine.openblasCore()).append("; OPENBLAS_CORETYPE: ")
                 .append(machine.openblasCoretype()).append(", OPENBLAS_L2_SIZE: ").append(machine.openblasL2Size())
                 .append('\n');
+        List<String> peaks = new ArrayList<>();
+        for (Measurement m : of(FMA_PEAK)) {
+            peaks.add(String.format(Locale.ROOT, "%.0f GFLOP/s on %s thread%s (%d-bit vectors)",
+                    FmaPeakBenchmark.flops(m.intParam("threads"), m.intParam("bits")) / m.seconds() / 1e9,
+                    m.param("threads"), m.param("threads").equals("1") ? "" : "s", m.intParam("bits")));
+        }
+        md.append("- FMA peak (`FmaPeakBenchmark`, float32): ")
+                .append(peaks.isEmpty() ? "not measured" : String.join(", ", peaks)).append('\n');
         md.append("- Run: `").append(machine.command()).append("` at ").append(machine.date()).append(" (")
                 .append(machineNote).append(")\n");
         Set<String> jdks = results.stream().map(Measurement::jdk).collect(Collectors.toCollection(TreeSet::new));
@@ -179,40 +194,220 @@ public final class Report {
     private void goals(StringBuilder md) {
         MarkdownTable table = new MarkdownTable(List.of("issue", "goal", "measured", "met"), List.of());
         for (Goal goal : data.goals()) {
-            String[] judged = goal.reference() != null ? ratioGoal(goal) : rateGoal(goal);
+            String[] judged = switch (goal.kind()) {
+                case RATIO -> ratioGoal(goal);
+                case RATE -> rateGoal(goal);
+                case PEAK -> peakGoal(goal);
+                case ALLOCATION -> allocationGoal(goal);
+                case NUMPY, FIRST_EPOCH -> epochGoal(goal);
+            };
             table.row(List.of(goal.issue(), goal.text(), judged[0], judged[1]));
         }
         md.append("## Goals\n\n").append(table.render());
     }
 
-    /** The worst reference-to-subject ratio over the varying values, formatted, and whether it meets the target. */
-    private String[] ratioGoal(Goal goal) {
-        double worst = Double.POSITIVE_INFINITY;
+    /**
+     * One number of a goal for one set of parameters (the fixed ones and one varying value), or empty when a
+     * result is missing, with what besides the varying value is missing appended to {@code missing}.
+     */
+    private interface Judged {
+        Optional<Double> value(Map<String, String> params, StringBuilder missing);
+    }
+
+    /**
+     * The worst of a goal's numbers over its varying values (the lowest where higher is better), formatted,
+     * and whether it meets the target; "not measured" naming the first value without a result.
+     */
+    private String[] worst(Goal goal, boolean higherIsBetter, DoubleFunction<String> format, Judged judged) {
+        double worst = higherIsBetter ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
         String worstValue = "";
         List<String> values = goal.varying() == null ? List.of("") : goal.values();
         for (String value : values) {
-            Map<String, String> params = new LinkedHashMap<>(goal.fixed());
-            if (goal.varying() != null) {
-                params.put(goal.varying(), value);
+            StringBuilder missing = new StringBuilder();
+            Optional<Double> v = judged.value(params(goal, value), missing);
+            if (v.isEmpty()) {
+                return new String[] {"not measured" + (goal.varying() == null ? "" : " (" + goal.varying() + " = " + value
+                        + missing + ")"), "-"};
             }
-            Optional<Measurement> subject = find(goal.benchmark(), params);
-            params.put("backend", goal.reference());
-            Optional<Measurement> reference = find(goal.benchmark(), params);
-            if (subject.isEmpty() || reference.isEmpty()) {
-                return new String[] {"not measured" + (goal.varying() == null ? "" : " (" + goal.varying() + " = " + value + ")"), "-"};
-            }
-            double ratio = reference.get().seconds() / subject.get().seconds();
-            if (ratio < worst) {
-                worst = ratio;
+            if (higherIsBetter ? v.get() < worst : v.get() > worst) {
+                worst = v.get();
                 worstValue = value;
             }
         }
-        String measured = goal.isShare()
-                ? String.format(Locale.ROOT, "%.0f%%", worst * 100) : String.format(Locale.ROOT, "%.2fx", worst);
+        String measured = format.apply(worst);
         if (values.size() > 1) {
-            measured = "lowest " + measured + " (" + goal.varying() + " = " + worstValue + ")";
+            measured = (higherIsBetter ? "lowest " : "highest ") + measured + " (" + goal.varying() + " = " + worstValue + ")";
         }
-        return new String[] {measured, worst >= goal.target() ? "yes" : "no"};
+        return new String[] {measured, (higherIsBetter ? worst >= goal.target() : worst <= goal.target()) ? "yes" : "no"};
+    }
+
+    /** The goal's fixed parameters and, when it has one, its varying parameter at {@code value}. */
+    private static Map<String, String> params(Goal goal, String value) {
+        Map<String, String> params = new LinkedHashMap<>(goal.fixed());
+        if (goal.varying() != null) {
+            params.put(goal.varying(), value);
+        }
+        return params;
+    }
+
+    private static String percent(double share) {
+        return String.format(Locale.ROOT, "%.0f%%", share * 100);
+    }
+
+    private static String times(double ratio) {
+        return String.format(Locale.ROOT, "%.2fx", ratio);
+    }
+
+    /** The worst reference-to-subject time ratio over the varying values. */
+    private String[] ratioGoal(Goal goal) {
+        return worst(goal, true, goal.isShare() ? Report::percent : Report::times, (params, missing) -> {
+            Optional<Measurement> subject = find(goal.benchmark(), params);
+            Map<String, String> reference = new LinkedHashMap<>(params);
+            reference.put("backend", goal.reference());
+            return subject.flatMap(s -> find(goal.benchmark(), reference).map(r -> r.seconds() / s.seconds()));
+        });
+    }
+
+    /** The lowest share of the FMA peak (at the result's thread count) over the varying values. */
+    private String[] peakGoal(Goal goal) {
+        return worst(goal, true, Report::percent, (params, missing) -> {
+            Optional<Measurement> subject = find(goal.benchmark(), params);
+            if (subject.isPresent()) {
+                missing.append(", FMA peak");
+            }
+            return subject.flatMap(s -> peakFlops(s.param("threads")).map(peak -> flops(s) / s.seconds() / peak));
+        });
+    }
+
+    /**
+     * The worst over the varying values of later epochs over numpy's ({@link Goal.Kind#NUMPY}) or of the first
+     * epoch over the later ones ({@link Goal.Kind#FIRST_EPOCH}); both are met at or below the target.
+     */
+    private String[] epochGoal(Goal goal) {
+        return worst(goal, false, Report::times, (params, missing) -> {
+            Optional<double[]> epochs = find(goal.benchmark(), params).flatMap(Report::firstAndLater);
+            if (goal.kind() == Goal.Kind.FIRST_EPOCH) {
+                return epochs.map(e -> e[0] / e[1]);
+            }
+            if (epochs.isPresent()) {
+                missing.append(", numpy");
+            }
+            return epochs.flatMap(e -> numpyEpoch(params.get("threads")).map(numpy -> e[1] / numpy));
+        });
+    }
+
+    /** The most bytes per operation over every result the goal covers; each varying value needs one. */
+    private String[] allocationGoal(Goal goal) {
+        double most = 0;
+        String where = "";
+        for (String value : goal.varying() == null ? List.of("") : goal.values()) {
+            List<Measurement> covered = findAll(goal.benchmark(), params(goal, value)).stream()
+                    .filter(m -> !Double.isNaN(m.allocBytesPerOp())).toList();
+            if (covered.isEmpty()) {
+                return new String[] {"not measured with -prof gc" + (goal.varying() == null ? ""
+                        : " (" + goal.varying() + " = " + value + ")"), "-"};
+            }
+            for (Measurement m : covered) {
+                if (m.allocBytesPerOp() >= most) {
+                    most = m.allocBytesPerOp();
+                    where = m.params().toString();
+                }
+            }
+        }
+        return new String[] {String.format(Locale.ROOT, "most %.1f B/op (%s)", most, where),
+            most <= goal.target() ? "yes" : "no"};
+    }
+
+    /** Mean of the forks' first iterations and mean of all their later ones, in seconds; empty without both. */
+    private static Optional<double[]> firstAndLater(Measurement m) {
+        double first = 0;
+        double later = 0;
+        int laterCount = 0;
+        for (double[] fork : m.forks()) {
+            first += fork[0];
+            for (int i = 1; i < fork.length; i++) {
+                later += fork[i];
+                laterCount++;
+            }
+        }
+        if (m.forks().isEmpty() || laterCount == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new double[] {first / m.forks().size(), later / laterCount});
+    }
+
+    /** numpy's epoch with this many BLAS threads ({@code numpy_epoch.py}'s JSON), if it was run. */
+    private Optional<Double> numpyEpoch(String threads) {
+        return numpy.stream().filter(o -> field(o, "blas_threads").equals(threads))
+                .map(o -> o.get("epoch_seconds").getAsDouble()).findFirst();
+    }
+
+    /** FusedLayerBenchmark: each fused layer operation beside the separate calls it replaces. */
+    private void fused(StringBuilder md) {
+        List<Measurement> fusedRuns = results.stream().filter(m -> m.benchmark().startsWith(FUSED)).toList();
+        if (fusedRuns.isEmpty()) {
+            return;
+        }
+        md.append("## Fused layer operations\n\n");
+        md.append("`FusedLayerBenchmark`, the hidden layer of a 784-256-10 step at batch 128: `forward` is ")
+                .append("`sigmoid(X W1 + b1)`, `backward` is `(dY W2^T) * s'(H)`; time of one, fused in one call ")
+                .append("or as the separate calls (the same bits).\n\n");
+        MarkdownTable table = new MarkdownTable(List.of("operation", "backend, threads"),
+                List.of("fused", "separate", "separate / fused"));
+        for (String op : List.of("forward", "backward")) {
+            for (String[] c : backendThreadColumns(of(FUSED + op))) {
+                Optional<Measurement> f = find(FUSED + op, Map.of("backend", c[0], "threads", c[1], "fused", "true"));
+                Optional<Measurement> u = find(FUSED + op, Map.of("backend", c[0], "threads", c[1], "fused", "false"));
+                table.row(List.of(op, c[0] + ", " + c[1] + " t", f.map(m -> micros(m.seconds())).orElse("-"),
+                        u.map(m -> micros(m.seconds())).orElse("-"), f.isPresent() && u.isPresent()
+                                ? String.format(Locale.ROOT, "%.2fx", u.get().seconds() / f.get().seconds()) : "-"));
+            }
+        }
+        md.append(table.render());
+    }
+
+    private void epochs(StringBuilder md) {
+        List<Measurement> epochs = of(EPOCH);
+        if (epochs.isEmpty()) {
+            return;
+        }
+        md.append("## Fashion-MNIST epochs\n\n");
+        md.append("`EpochBenchmark`: one epoch of 60000 images (784-256-10, sigmoid, softmax cross-entropy, SGD, ")
+                .append("batch 128), timed one by one from a fresh JVM: the first epoch includes the JIT's warm-up, ")
+                .append("unless the backend's `warmUp()` ran before training (`-Dfastnn.warmup=true`; its time is not ")
+                .append("in the table). numpy's epoch (`benchmarks/numpy_epoch.py`, its fastest) with as many BLAS ")
+                .append("threads.\n\n");
+        MarkdownTable table = new MarkdownTable(List.of("backend, threads", "warm-up"),
+                List.of("first epoch", "later epochs", "first / later", "numpy", "later / numpy"));
+        for (String[] c : backendThreadColumns(epochs)) {
+            for (String warm : List.of("false", "true")) {
+                Optional<double[]> fl = find(EPOCH, Map.of("backend", c[0], "threads", c[1], "warmup", warm))
+                        .flatMap(Report::firstAndLater);
+                if (fl.isEmpty()) {
+                    continue;
+                }
+                Optional<Double> np = numpyEpoch(c[1]);
+                table.row(List.of(c[0] + ", " + c[1] + " t", warm.equals("true") ? "before training" : "none",
+                        String.format(Locale.ROOT, "%.3f s", fl.get()[0]),
+                        String.format(Locale.ROOT, "%.3f s", fl.get()[1]),
+                        String.format(Locale.ROOT, "%.2fx", fl.get()[0] / fl.get()[1]),
+                        np.map(x -> String.format(Locale.ROOT, "%.3f s", x)).orElse("-"),
+                        np.map(x -> String.format(Locale.ROOT, "%.2fx", fl.get()[1] / x)).orElse("-")));
+            }
+        }
+        md.append(table.render());
+    }
+
+    /** Floating-point operations of one operation of a gemm benchmark, from its shape parameter. */
+    private static double flops(Measurement m) {
+        return m.benchmark().equals("MlpGemmBenchmark.gemm") ? GemmShape.mlpStep(m.param("shape")).flops()
+                : GemmShape.square(m.intParam("n")).flops();
+    }
+
+    /** FLOP/s of {@link FmaPeakBenchmark} at this thread count, if it ran. */
+    private Optional<Double> peakFlops(String threads) {
+        return find(FMA_PEAK, Map.of("threads", threads))
+                .map(m -> FmaPeakBenchmark.flops(m.intParam("threads"), m.intParam("bits")) / m.seconds());
     }
 
     private String[] rateGoal(Goal goal) {
@@ -294,13 +489,15 @@ public final class Report {
         md.append(table.row(total).render());
     }
 
-    private void sigmoid(StringBuilder md) {
-        List<Measurement> sig = results.stream().filter(m -> m.benchmark().startsWith("SigmoidBenchmark.")).toList();
-        if (sig.isEmpty()) {
+    private void activations(StringBuilder md) {
+        List<Measurement> act = results.stream().filter(m -> m.benchmark().startsWith(ACTIVATIONS)).toList();
+        if (act.isEmpty()) {
             return;
         }
-        md.append("## Sigmoid and its derivative, G elements/s\n\n");
-        List<String[]> columns = backendThreadColumns(sig);
+        md.append("## Activations and their gradients, G elements/s\n\n");
+        md.append("`activation` is `y = f(x)`, `gradient` is `grad * f'(y)` from the output (backprop's step; ")
+                .append("for the sigmoid the article's `y (1 - y)` times the incoming gradient).\n\n");
+        List<String[]> columns = backendThreadColumns(act);
         boolean ratio = columns.stream().anyMatch(c -> c[0].equals(Backends.VECTOR) && c[1].equals("1"))
                 && columns.stream().anyMatch(c -> c[0].equals(Backends.NAIVE));
         List<String> right = new ArrayList<>(List.of("elements"));
@@ -308,23 +505,29 @@ public final class Report {
         if (ratio) {
             right.add("vector / naive");
         }
-        MarkdownTable table = new MarkdownTable(List.of("operation"), right);
-        for (String op : List.of("sigmoid", "sigmoidDerivative")) {
-            String bench = "SigmoidBenchmark." + op;
-            for (int size : distinctInts(of(bench), "size")) {
-                String sz = Integer.toString(size);
-                List<String> row = new ArrayList<>(List.of(op, sz));
-                for (String[] c : columns) {
-                    row.add(find(bench, Map.of("backend", c[0], "threads", c[1], "size", sz))
-                            .map(m -> rate(size, m, 1e9)).orElse("-"));
+        MarkdownTable table = new MarkdownTable(List.of("function", "operation"), right);
+        List<String> functions = act.stream().map(m -> m.param("function")).distinct().toList();
+        for (String function : functions) {
+            for (String op : List.of("activation", "gradient")) {
+                String bench = ACTIVATIONS + op;
+                List<Measurement> ofOp = of(bench).stream().filter(m -> function.equals(m.param("function"))).toList();
+                for (int size : distinctInts(ofOp, "size")) {
+                    String sz = Integer.toString(size);
+                    List<String> row = new ArrayList<>(List.of(function, op, sz));
+                    for (String[] c : columns) {
+                        row.add(find(bench, Map.of("backend", c[0], "threads", c[1], "size", sz, "function", function))
+                                .map(m -> rate(size, m, 1e9)).orElse("-"));
+                    }
+                    if (ratio) {
+                        Optional<Measurement> v = find(bench, Map.of("backend", Backends.VECTOR, "threads", "1",
+                                "size", sz, "function", function));
+                        Optional<Measurement> n = find(bench, Map.of("backend", Backends.NAIVE, "threads", "1",
+                                "size", sz, "function", function));
+                        row.add(v.isPresent() && n.isPresent()
+                                ? String.format(Locale.ROOT, "%.1fx", n.get().seconds() / v.get().seconds()) : "-");
+                    }
+                    table.row(row);
                 }
-                if (ratio) {
-                    Optional<Measurement> v = find(bench, Map.of("backend", Backends.VECTOR, "threads", "1", "size", sz));
-                    Optional<Measurement> n = find(bench, Map.of("backend", Backends.NAIVE, "threads", "1", "size", sz));
-                    row.add(v.isPresent() && n.isPresent()
-                            ? String.format(Locale.ROOT, "%.1fx", n.get().seconds() / v.get().seconds()) : "-");
-                }
-                table.row(row);
             }
         }
         md.append(table.render());
@@ -400,9 +603,13 @@ public final class Report {
     }
 
     private Optional<Measurement> find(String benchmark, Map<String, String> params) {
+        return findAll(benchmark, params).stream().findFirst();
+    }
+
+    private List<Measurement> findAll(String benchmark, Map<String, String> params) {
         return results.stream().filter(m -> m.benchmark().equals(benchmark))
                 .filter(m -> params.entrySet().stream().allMatch(e -> e.getValue().equals(m.param(e.getKey()))))
-                .findFirst();
+                .toList();
     }
 
     private static List<String> backends(List<Measurement> ms) {

@@ -1,6 +1,7 @@
 package dev.fastnn.benchmarks;
 
 import dev.fastnn.kernels.Backends;
+import dev.fastnn.kernels.vector.VectorBackend;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +33,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * file to {@code benchmarks/results/} and regenerates BENCHMARKS.md: what {@code ./fastnn bench} runs.
  *
  * <pre>
- *   Suite [SUITE...] [JMH options]      SUITE: quick (default), gemm, mlp, sigmoid, train, all
+ *   Suite [SUITE...] [JMH options]      SUITE: quick (default), gemm, mlp, activations, train, epoch, all
  *   Suite report                        only regenerate BENCHMARKS.md from benchmarks/results
  * </pre>
  * JMH options (-f, -wi, -i, -w, -r, -prof gc, ...) apply to every run. {@code -p name=v1,v2} narrows or
@@ -48,11 +49,14 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * JMH's own {@code java -jar benchmarks.jar REGEX} stays available for arbitrary selections.
  */
 public final class Suite {
-    private static final List<String> SUITES = List.of("quick", "gemm", "mlp", "sigmoid", "train", "all", "report");
+    private static final List<String> SUITES = List.of("quick", "gemm", "mlp", "activations", "train", "epoch", "all", "report");
     private static final String GEMM = "dev\\.fastnn\\.benchmarks\\.GemmBenchmark\\.";
     private static final String MLP = "dev\\.fastnn\\.benchmarks\\.MlpGemmBenchmark\\.";
-    private static final String SIGMOID = "dev\\.fastnn\\.benchmarks\\.SigmoidBenchmark\\.";
+    private static final String ACTIVATIONS = "dev\\.fastnn\\.benchmarks\\.ActivationBenchmark\\.";
     private static final String TRAIN = "dev\\.fastnn\\.benchmarks\\.TrainStepBenchmark\\.";
+    private static final String PEAK = "dev\\.fastnn\\.benchmarks\\.FmaPeakBenchmark\\.";
+    private static final String EPOCH = "dev\\.fastnn\\.benchmarks\\.EpochBenchmark\\.";
+    private static final String FUSED = "dev\\.fastnn\\.benchmarks\\.FusedLayerBenchmark\\.";
     private static final int NAIVE_GEMM_MAX_N = 512;
 
     /** One benchmark class with the default values of its parameters; {@code brief} runs shorter iterations. */
@@ -155,7 +159,7 @@ public final class Suite {
     private static List<Plan> plans(List<String> suites, Set<String> leftOut) {
         Set<String> chosen = new LinkedHashSet<>(suites);
         if (chosen.remove("all")) {
-            chosen.addAll(List.of("gemm", "mlp", "sigmoid", "train"));
+            chosen.addAll(List.of("gemm", "mlp", "activations", "train", "epoch"));
         }
         List<String> gemmBackends = without(BenchmarkBackends.gemmContenders(), leftOut);
         List<String> fastnnBackends = without(BenchmarkBackends.fastnn(), leftOut);
@@ -164,12 +168,14 @@ public final class Suite {
         for (String suite : chosen) {
             switch (suite) {
                 case "quick":
+                    plans.add(new Plan(PEAK, peak().params(), true));
                     plans.add(new Plan(GEMM, params("backend", without(gemmBackends, Set.of(Backends.APARAPI)),
                             "n", List.of("256", "1024"), "threads", List.of("1")), true));
-                    plans.add(new Plan(SIGMOID, params("backend", cpu,
+                    plans.add(new Plan(ACTIVATIONS + "activation$", params("backend", cpu, "function", List.of("sigmoid"),
                             "size", List.of("65536"), "threads", List.of("1")), true));
                     break;
                 case "gemm":
+                    plans.add(peak());
                     plans.add(new Plan(GEMM, params("backend", gemmBackends,
                             "n", List.of("64", "128", "256", "512", "1024", "2048"), "threads", List.of("1", "2"))));
                     break;
@@ -178,12 +184,18 @@ public final class Suite {
                             "shape", GemmShape.MLP_STEP.stream().map(GemmShape::name).toList(),
                             "threads", List.of("1", "2"))));
                     break;
-                case "sigmoid":
-                    plans.add(new Plan(SIGMOID, params("backend", fastnnBackends,
+                case "activations":
+                    plans.add(new Plan(ACTIVATIONS, params("backend", fastnnBackends,
+                            "function", List.of("sigmoid", "tanh", "relu", "softmax"),
                             "size", List.of("1024", "65536", "1048576"), "threads", List.of("1"))));
                     break;
                 case "train":
                     plans.add(new Plan(TRAIN, params("backend", fastnnBackends, "threads", List.of("1", "2"))));
+                    plans.add(new Plan(FUSED, params("backend", List.of(Backends.VECTOR), "threads", List.of("1", "2"),
+                            "fused", List.of("true", "false"))));
+                    break;
+                case "epoch":
+                    plans.add(new Plan(EPOCH, params("backend", List.of(Backends.VECTOR), "threads", List.of("1", "2"))));
                     break;
                 default:
                     throw new AssertionError(suite);
@@ -192,12 +204,24 @@ public final class Suite {
         return plans;
     }
 
+    /** The FMA peak on 1 and 2 threads at the preferred width: the ceiling the gemm goals are judged against. */
+    private static Plan peak() {
+        return new Plan(PEAK, params("threads", List.of("1", "2"), "bits", List.of(Integer.toString(VectorBackend.maxBits()))));
+    }
+
     /**
      * One parameter set per backend (JMH runs the cross product of each), after replacing defaults by the
-     * user's {@code -p} values and dropping values the rules reject for that backend.
+     * user's {@code -p} values and dropping values the rules reject for that backend; a plan without backends
+     * (the FMA peak) runs once, with the user's values of its own parameters.
      */
     private static List<Map<String, List<String>>> expand(Plan plan, CommandLineOptions jmh) {
         List<Map<String, List<String>>> runs = new ArrayList<>();
+        if (!plan.params().containsKey("backend")) {
+            Map<String, List<String>> run = new LinkedHashMap<>();
+            plan.params().forEach((name, values) -> run.put(name, chosen(jmh, name, values)));
+            runs.add(run);
+            return runs;
+        }
         boolean gemm = plan.include().equals(GEMM) || plan.include().equals(MLP);
         List<String> known = gemm ? BenchmarkBackends.gemmContenders() : BenchmarkBackends.fastnn();
         for (String backend : chosen(jmh, "backend", plan.params().get("backend"))) {
@@ -279,10 +303,15 @@ public final class Suite {
 
     private static Map<String, List<String>> params(String k1, List<String> v1, String k2, List<String> v2,
                                                     String k3, List<String> v3) {
-        Map<String, List<String>> m = new LinkedHashMap<>();
-        m.put(k1, v1);
-        m.put(k2, v2);
+        Map<String, List<String>> m = params(k1, v1, k2, v2);
         m.put(k3, v3);
+        return m;
+    }
+
+    private static Map<String, List<String>> params(String k1, List<String> v1, String k2, List<String> v2,
+                                                    String k3, List<String> v3, String k4, List<String> v4) {
+        Map<String, List<String>> m = params(k1, v1, k2, v2, k3, v3);
+        m.put(k4, v4);
         return m;
     }
 }

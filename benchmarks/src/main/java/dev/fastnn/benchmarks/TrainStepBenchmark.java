@@ -23,17 +23,19 @@ import org.openjdk.jmh.annotations.TearDown;
  * network on its 4-row table, and a 784-256-10 MLP (sigmoid hidden layer, softmax with cross-entropy,
  * plain SGD) on shuffled batches of 128?
  *
- * <p>Each invocation is a real {@code fit}: the article's whole 1500-iteration run, or one epoch of
- * {@value #MLP_STEPS} MLP batches; JMH divides by the step count, so the score is the time of one step
- * (batch gathered and written in, forward, backward, update, loss out) with the trainer's per-fit setup
- * (initial weights, buffers) spread over the steps. The MLP data are synthetic (noise and a stripe that
+ * <p>Each invocation is a real {@code fit}: the article's whole 1500-iteration run, or {@value #MLP_EPOCHS}
+ * epochs of {@value #MLP_BATCHES} MLP batches; JMH divides by the step count, so the score is the time of one
+ * step (batch gathered and written in, forward, backward, update, loss out) with the trainer's per-fit setup
+ * (initial weights, buffers, about a megabyte) and per-epoch bookkeeping spread over the steps. The MLP data are synthetic (noise and a stripe that
  * encodes the label): the step's arithmetic is that of a Fashion-MNIST step, and {@code 60000 / 128} steps make the
  * epoch that {@code benchmarks/numpy_epoch.py} times. {@code threads=2} is meaningful for vector only
  * ({@link BenchmarkBackends}).
  */
 public class TrainStepBenchmark extends FastnnBenchmark {
     static final int MLP_BATCH = 128;
-    static final int MLP_STEPS = 32;
+    static final int MLP_BATCHES = 32;
+    static final int MLP_EPOCHS = 4;
+    static final int MLP_STEPS = MLP_BATCHES * MLP_EPOCHS;
 
     @Param({Backends.NAIVE, Backends.VECTOR})
     public String backend;
@@ -57,11 +59,11 @@ public class TrainStepBenchmark extends FastnnBenchmark {
                 .loss(Loss.SOFTMAX_CROSS_ENTROPY)
                 .optimizer(new Optimizer.Sgd(0.1f))
                 .batchSize(MLP_BATCH)
-                .epochs(1)
+                .epochs(MLP_EPOCHS)
                 .seed(42)
                 .backend(fastnn)
                 .build();
-        int rows = MLP_BATCH * MLP_STEPS;
+        int rows = MLP_BATCH * MLP_BATCHES;
         SplittableRandom random = new SplittableRandom(42);
         int[] labels = random.ints(rows, 0, 10).toArray();
         float[] pixels = new float[rows * 784];

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fastnn.kernels.MatrixUse;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,9 @@ class GemmContenderTest {
             new GemmShape("tA", true, false, 17, 3, 33),
             new GemmShape("tB", false, true, 1, 31, 16),
             new GemmShape("tAB", true, true, 15, 17, 7),
-            new GemmShape("wide", false, false, 3, 129, 64));
+            new GemmShape("wide", false, false, 3, 129, 64),
+            new GemmShape("layouts", true, false, 96, 64, 16,
+                    List.of(MatrixUse.GEMM_LEFT, MatrixUse.GEMM_RIGHT, MatrixUse.GEMM_RIGHT)));
 
     @ParameterizedTest
     @ValueSource(strings = {"openblas", "netlib", "vector"})

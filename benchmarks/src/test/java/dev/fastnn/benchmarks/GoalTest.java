@@ -18,7 +18,9 @@ class GoalTest {
         Goal.Data data = Goal.parse(List.of("# a comment", "",
                 "ratio\tvector\topenblas\tnaive",
                 "goal\t4\tvector gemm, 1 thread\tGemmBenchmark.gemm\tbackend=vector threads=1 n=256,512\tvs openblas\t0.95",
-                "goal\t12\tvector sigmoid\tSigmoidBenchmark.sigmoid\tbackend=vector size=65536\tper size\t6e9"));
+                "goal\t12\tvector sigmoid\tActivationBenchmark.activation\tbackend=vector size=65536\tper size\t6e9",
+                "goal\t12\tvector gemm\tGemmBenchmark.gemm\tbackend=vector n=512,1024\tof peak\t0.9",
+                "goal\t12\tvector relu\tActivationBenchmark.gradient\tbackend=vector function=relu\tallocation B/op\t16"));
         assertEquals(Map.of("vector", List.of("openblas", "naive")), data.ratioColumns());
         Goal gemm = data.goals().get(0);
         assertEquals(Map.of("backend", "vector", "threads", "1"), gemm.fixed());
@@ -31,6 +33,13 @@ class GoalTest {
         assertEquals("size", sigmoid.workParam());
         assertFalse(sigmoid.isShare());
         assertEquals("vector sigmoid: >= 6 G elements/s", sigmoid.text());
+        Goal peak = data.goals().get(2);
+        assertEquals(Goal.Kind.PEAK, peak.kind());
+        assertTrue(peak.isShare());
+        assertEquals("vector gemm: >= 90% of the FMA peak", peak.text());
+        Goal allocation = data.goals().get(3);
+        assertEquals(Goal.Kind.ALLOCATION, allocation.kind());
+        assertEquals("vector relu: <= 16 B/op", allocation.text());
     }
 
     @Test

@@ -40,7 +40,8 @@ class ReportTest {
         Files.writeString(newer, "[" + String.join(",",
                 result(GEMM, VECTOR_256, 1000, "us/op"),
                 result(GEMM, "\"backend\": \"openblas\", \"n\": \"256\", \"threads\": \"1\"", 2000, "ops/s"),
-                result("SigmoidBenchmark.sigmoid", "\"backend\": \"vector\", \"size\": \"65536\", \"threads\": \"1\"",
+                result("ActivationBenchmark.activation",
+                        "\"backend\": \"vector\", \"function\": \"sigmoid\", \"size\": \"65536\", \"threads\": \"1\"",
                         16, "us/op"))
                 + "]");
 
@@ -63,6 +64,46 @@ class ReportTest {
                 + result(GEMM, "\"backend\": \"naive\", " + params, 80, "ms/op") + "]");
         String md = Report.load(List.of(json)).markdown("gemm.png");
         assertTrue(md.contains("| 4 | vector gemm, 1 thread, n = 512: >= 50x naive | 80.00x | yes |"), md);
+    }
+
+    @Test
+    void peakAndAllocationGoalsAreJudgedByTheFmaPeakAndTheWorstBytesPerOperation() throws Exception {
+        // FMA peak, 1 thread, 512 bits: 2 * 100000 * 16 * 16 = 51.2 MFLOP in 200 us -> 256 GFLOP/s.
+        // n = 1024: 2 * 1024^3 = 2147483648 flop in 9 ms -> 238.6 GFLOP/s = 93% of the peak; n = 512 in 1.2 ms
+        // -> 223.7 GFLOP/s = 87%: the lowest. Allocation: the worst of 3.0 and 40.0 B/op misses 16.
+        String gc = "\"secondaryMetrics\": {\"gc.alloc.rate.norm\": {\"score\": %s, \"scoreUnit\": \"B/op\"}}";
+        Path json = dir.resolve("r.json");
+        Files.writeString(json, "[" + String.join(",",
+                result("FmaPeakBenchmark.fma", "\"bits\": \"512\", \"threads\": \"1\"", 200, "us/op"),
+                result(GEMM, "\"backend\": \"vector\", \"n\": \"512\", \"threads\": \"1\"", 1.2, "ms/op"),
+                result(GEMM, "\"backend\": \"vector\", \"n\": \"1024\", \"threads\": \"1\"", 9, "ms/op"),
+                result(GEMM, "\"backend\": \"vector\", \"n\": \"2048\", \"threads\": \"1\"", 72, "ms/op"),
+                result("ActivationBenchmark.activation",
+                        "\"backend\": \"vector\", \"function\": \"relu\", \"size\": \"1024\", \"threads\": \"1\"", 1, "us/op")
+                        .replace("\"secondaryMetrics\": {}", String.format(gc, "3.0")),
+                result("ActivationBenchmark.activation",
+                        "\"backend\": \"vector\", \"function\": \"relu\", \"size\": \"65536\", \"threads\": \"1\"", 9, "us/op")
+                        .replace("\"secondaryMetrics\": {}", String.format(gc, "40.0"))) + "]");
+        String md = Report.load(List.of(json)).markdown("gemm.png");
+        assertTrue(md.contains("- FMA peak (`FmaPeakBenchmark`, float32): 256 GFLOP/s on 1 thread (512-bit vectors)"), md);
+        assertTrue(md.contains("| 12 | vector gemm, 1 thread, n >= 512: >= 90% of the FMA peak | lowest 87% (n = 512) | no |"), md);
+        assertTrue(md.contains("| 12 | vector activations, 1K to 1M elements: <= 16 B/op | not measured with -prof gc"
+                + " (function = sigmoid) | - |"), md);
+    }
+
+    @Test
+    void epochGoalsTakeTheFirstIterationOfEveryForkAgainstTheLaterOnesAndNumpy() throws Exception {
+        // Forks [0.9, 0.3, 0.3] and [0.7, 0.2, 0.2]: first 0.8 s, later 0.25 s -> 3.20x; numpy 0.5 s -> 0.50x.
+        Path json = dir.resolve("r.json");
+        Files.writeString(json, "[" + result("EpochBenchmark.epoch", "\"backend\": \"vector\", \"threads\": \"1\", \"warmup\": \"false\"", 0.433, "s/op")
+                .replace("\"scoreUnit\": \"s/op\"}", "\"scoreUnit\": \"s/op\", \"rawData\": [[0.9, 0.3, 0.3], [0.7, 0.2, 0.2]]}")
+                + "]");
+        Path numpy = dir.resolve("numpy-epoch-1thread.json");
+        Files.writeString(numpy, "{\"epoch_seconds\": 0.5, \"blas_threads\": 1, \"blas\": \"openblas\", \"numpy\": \"2.0\"}");
+        String md = Report.load(List.of(json, numpy)).markdown("gemm.png");
+        assertTrue(md.contains("| vector, 1 t | none | 0.800 s | 0.250 s | 3.20x | 0.500 s | 0.50x |"), md);
+        assertTrue(md.contains("| 12 | vector Fashion-MNIST epoch, no warm-up: first epoch <= 1.5x a later one | not measured"
+                + " (threads = 2) | - |"), md);
     }
 
     @Test

@@ -79,32 +79,64 @@ public abstract class Backend implements AutoCloseable {
         shared = true;
     }
 
+    /**
+     * Runs this backend's kernels for a while on small matrices, so that the JIT has compiled them before real
+     * work arrives (a first training epoch otherwise runs partly in interpreted code); results of later
+     * operations do not change. Optional: {@link Backends} calls it on the backends it makes when
+     * {@value Backends#WARM_UP_PROPERTY} is {@code true}. Backends whose kernels need no warming do nothing.
+     */
+    public void warmUp() {
+        checkOpen();
+    }
+
     /** Frees threads, device memory and the like; called once, by the first {@link #close()}. */
     protected void closeResources() {
     }
 
     // ---------------------------------------------------------------- storage
 
-    /** A new {@code rows x cols} matrix filled with zeros. */
+    /** A new {@code rows x cols} matrix filled with zeros, for no particular use. */
     public final Matrix allocate(int rows, int cols) {
+        return allocate(rows, cols, MatrixUse.GENERAL);
+    }
+
+    /**
+     * A new {@code rows x cols} matrix filled with zeros, stored as suits {@code use} (a hint: every operation
+     * accepts the matrix whatever its use, with the same results).
+     */
+    public final Matrix allocate(int rows, int cols, MatrixUse use) {
         checkOpen();
+        Objects.requireNonNull(use, "use");
         if (rows <= 0 || cols <= 0) {
             throw new IllegalArgumentException("matrix shape must be positive, got " + rows + "x" + cols);
         }
         if ((long) rows * cols > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("matrix " + rows + "x" + cols + " has more than 2^31 - 9 elements");
         }
-        return newMatrix(rows, cols);
+        Matrix m = newMatrix(rows, cols, use);
+        m.use(use);
+        return m;
+    }
+
+    /** A new zero matrix of {@code m}'s shape and use, such as an optimizer's buffer beside a layer's weights. */
+    public final Matrix allocateLike(Matrix m) {
+        checkOwned(m, "m");
+        return allocate(m.rows(), m.cols(), m.use());
     }
 
     /** A new matrix holding a copy of {@code data} (row-major, exactly {@code rows * cols} values). */
     public final Matrix upload(float[] data, int rows, int cols) {
+        return upload(data, rows, cols, MatrixUse.GENERAL);
+    }
+
+    /** As {@link #upload(float[], int, int)}, stored as suits {@code use}. */
+    public final Matrix upload(float[] data, int rows, int cols, MatrixUse use) {
         Objects.requireNonNull(data, "data");
         if (data.length != (long) rows * cols) {
             throw new IllegalArgumentException(
                     "upload: " + data.length + " values cannot fill a " + rows + "x" + cols + " matrix");
         }
-        Matrix m = allocate(rows, cols);
+        Matrix m = allocate(rows, cols, use);
         write(m, data, 0);
         return m;
     }
@@ -148,25 +180,51 @@ public abstract class Backend implements AutoCloseable {
      * {@code beta = 0} ignores what {@code C} held, NaNs included.
      */
     public final void gemm(boolean transA, boolean transB, float alpha, Matrix a, Matrix b, float beta, Matrix c) {
-        checkOwned(a, "A");
-        checkOwned(b, "B");
-        checkOwned(c, "C");
-        if (c == a || c == b) {
-            throw new IllegalArgumentException("gemm: C must not be the same matrix as " + (c == a ? "A" : "B"));
+        checkGemm("gemm", transA, transB, a, b, c);
+        gemmKernel(transA, transB, transA ? a.cols() : a.rows(), c.cols(), transA ? a.rows() : a.cols(),
+                alpha, a, b, beta, c);
+    }
+
+    /**
+     * {@code out = f(op(A) op(B) + bias)}: a dense layer's forward pass as one operation, with {@code bias} a
+     * {@code 1 x n} row added to every row of the product, or null for none. It gives the same bits as
+     * {@code gemm(transA, transB, 1, a, b, 0, out)}, {@code addRowVector(out, bias)} and
+     * {@code activation(f, out, out)} one after the other, which is what a backend without a fused kernel runs;
+     * the vector backend applies bias and activation to each tile of the product while it is in cache.
+     */
+    public final void gemmBiasActivation(boolean transA, boolean transB, Matrix a, Matrix b, Matrix bias,
+                                         Activation f, Matrix out) {
+        Objects.requireNonNull(f, "activation");
+        checkGemm("gemmBiasActivation", transA, transB, a, b, out);
+        if (bias != null) {
+            checkOwned(bias, "bias");
+            if (bias.rows() != 1 || bias.cols() != out.cols() || bias == out) {
+                throw new IllegalArgumentException("gemmBiasActivation: bias must be a 1x" + out.cols()
+                        + " matrix other than out, got " + bias.shape() + (bias == out ? " (out itself)" : ""));
+            }
         }
-        int m = transA ? a.cols() : a.rows();
-        int k = transA ? a.rows() : a.cols();
-        int kb = transB ? b.cols() : b.rows();
-        int n = transB ? b.rows() : b.cols();
-        if (k != kb) {
-            throw new IllegalArgumentException("gemm: inner dimensions differ: op(A) is " + m + "x" + k
-                    + (transA ? " (A^T of " + a.shape() + ")" : "") + " but op(B) is " + kb + "x" + n
-                    + (transB ? " (B^T of " + b.shape() + ")" : ""));
+        gemmBiasActivationKernel(transA, transB, transA ? a.cols() : a.rows(), out.cols(), transA ? a.rows() : a.cols(),
+                a, b, bias, f, out);
+    }
+
+    /**
+     * {@code out = (alpha op(A) op(B)) * f'(x)}, the derivative taken from the activation's output {@code y} as in
+     * {@link #activationGradient}: backprop's step from a layer's delta through the weights and the previous
+     * layer's activation, as one operation. The same bits as {@code gemm(transA, transB, alpha, a, b, 0, out)}
+     * and then {@code activationGradient(f, y, out, out)}. {@code y} has {@code out}'s shape and is not
+     * {@code out}.
+     */
+    public final void gemmActivationGradient(boolean transA, boolean transB, float alpha, Matrix a, Matrix b,
+                                             Activation f, Matrix y, Matrix out) {
+        Objects.requireNonNull(f, "activation");
+        checkGemm("gemmActivationGradient", transA, transB, a, b, out);
+        checkOwned(y, "y");
+        if (y.rows() != out.rows() || y.cols() != out.cols() || y == out || y == a || y == b) {
+            throw new IllegalArgumentException("gemmActivationGradient: y must be a " + out.shape()
+                    + " matrix other than out, A and B, got " + y.shape());
         }
-        if (c.rows() != m || c.cols() != n) {
-            throw new IllegalArgumentException("gemm: C is " + c.shape() + " but op(A) op(B) is " + m + "x" + n);
-        }
-        gemmKernel(transA, transB, m, n, k, alpha, a, b, beta, c);
+        gemmActivationGradientKernel(transA, transB, transA ? a.cols() : a.rows(), out.cols(),
+                transA ? a.rows() : a.cols(), alpha, a, b, f, y, out);
     }
 
     /** {@code out = 1 / (1 + e^-x)} elementwise. */
@@ -349,6 +407,28 @@ public abstract class Backend implements AutoCloseable {
 
     // ---------------------------------------------------------------- checks
 
+    /** The checks of every gemm form: owned operands, C not an operand, inner dimensions and C's shape agree. */
+    private void checkGemm(String op, boolean transA, boolean transB, Matrix a, Matrix b, Matrix c) {
+        checkOwned(a, "A");
+        checkOwned(b, "B");
+        checkOwned(c, "C");
+        if (c == a || c == b) {
+            throw new IllegalArgumentException(op + ": C must not be the same matrix as " + (c == a ? "A" : "B"));
+        }
+        int m = transA ? a.cols() : a.rows();
+        int k = transA ? a.rows() : a.cols();
+        int kb = transB ? b.cols() : b.rows();
+        int n = transB ? b.rows() : b.cols();
+        if (k != kb) {
+            throw new IllegalArgumentException(op + ": inner dimensions differ: op(A) is " + m + "x" + k
+                    + (transA ? " (A^T of " + a.shape() + ")" : "") + " but op(B) is " + kb + "x" + n
+                    + (transB ? " (B^T of " + b.shape() + ")" : ""));
+        }
+        if (c.rows() != m || c.cols() != n) {
+            throw new IllegalArgumentException(op + ": C is " + c.shape() + " but op(A) op(B) is " + m + "x" + n);
+        }
+    }
+
     private void checkOpen() {
         if (closed) {
             throw new IllegalStateException("backend '" + name() + "' has been closed");
@@ -389,6 +469,11 @@ public abstract class Backend implements AutoCloseable {
 
     protected abstract Matrix newMatrix(int rows, int cols);
 
+    /** A matrix stored as suits {@code use}; by default the same as for any use. */
+    protected Matrix newMatrix(int rows, int cols, MatrixUse use) {
+        return newMatrix(rows, cols);
+    }
+
     /** Frees the matrix's storage; called once, by {@link Matrix#close()}. */
     protected abstract void releaseStorage(Matrix m);
 
@@ -398,6 +483,23 @@ public abstract class Backend implements AutoCloseable {
 
     protected abstract void gemmKernel(boolean transA, boolean transB, int m, int n, int k,
                                        float alpha, Matrix a, Matrix b, float beta, Matrix c);
+
+    /** Unfused: gemm, bias, activation; a backend with a fused kernel overrides this with the same result. */
+    protected void gemmBiasActivationKernel(boolean transA, boolean transB, int m, int n, int k,
+                                            Matrix a, Matrix b, Matrix bias, Activation f, Matrix out) {
+        gemmKernel(transA, transB, m, n, k, 1f, a, b, 0f, out);
+        if (bias != null) {
+            addRowVectorKernel(out, bias);
+        }
+        activationKernel(f, out, out);
+    }
+
+    /** Unfused: gemm, then the activation's gradient; a backend with a fused kernel overrides this with the same result. */
+    protected void gemmActivationGradientKernel(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                                Matrix a, Matrix b, Activation f, Matrix y, Matrix out) {
+        gemmKernel(transA, transB, m, n, k, alpha, a, b, 0f, out);
+        activationGradientKernel(f, y, out, out);
+    }
 
     protected abstract void activationKernel(Activation f, Matrix x, Matrix out);
 

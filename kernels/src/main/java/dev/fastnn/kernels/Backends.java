@@ -28,6 +28,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Backends {
     public static final String PROPERTY = "fastnn.backend";
+    /** {@code true}: every backend {@link #get} or {@link #create} makes runs its {@link Backend#warmUp} first. */
+    public static final String WARM_UP_PROPERTY = "fastnn.warmup";
     /** The names users select backends by; each backend's {@code name()} is one of these. */
     public static final String AUTO = "auto";
     public static final String NAIVE = "naive";
@@ -57,7 +59,7 @@ public final class Backends {
     public static Backend get(String name) {
         BackendProvider provider = usableProvider(name);
         return SHARED.computeIfAbsent(provider.name(), n -> {
-            Backend backend = provider.create();
+            Backend backend = warmedUp(provider.create());
             backend.share();
             return backend;
         });
@@ -72,7 +74,14 @@ public final class Backends {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
-        return usableProvider(name).create(threads);
+        return warmedUp(usableProvider(name).create(threads));
+    }
+
+    private static Backend warmedUp(Backend backend) {
+        if (Boolean.getBoolean(WARM_UP_PROPERTY)) {
+            backend.warmUp();
+        }
+        return backend;
     }
 
     /** Every known backend: naive, vector, aparapi. */

@@ -4,13 +4,39 @@ import java.util.Arrays;
 
 /**
  * Storage for the CPU backends: every matrix is a {@link HostMatrix} backed by a Java array, so storing,
- * filling and copying are the same for all of them.
+ * filling and copying are the same for all of them. A backend that stores some matrices in a blocked
+ * {@link HostMatrix.Layout} (by overriding {@link #newMatrix(int, int, MatrixUse)}) reads its kernels'
+ * operands through {@link #rowMajor} and writes results through {@link #storeRowMajor} wherever a kernel
+ * needs row-major values; the naive backend keeps everything row-major, where both cost nothing.
  */
 public abstract class HostBackend extends Backend {
 
-    /** The array behind a matrix this backend allocated. */
+    /** The array behind a matrix this backend allocated, in the matrix's layout. */
     protected static float[] data(Matrix m) {
         return ((HostMatrix) m).data();
+    }
+
+    /**
+     * The matrix's values row-major: its own array when it is row-major, else a copy in the matrix's
+     * {@link HostMatrix#rowMajorScratch}, so that a training step in its steady state allocates nothing. The copy
+     * is good until the next call for the same matrix.
+     */
+    protected static float[] rowMajor(Matrix m) {
+        HostMatrix h = (HostMatrix) m;
+        if (h.layout() == HostMatrix.Layout.ROW_MAJOR) {
+            return h.data();
+        }
+        float[] values = h.rowMajorScratch();
+        h.load(values);
+        return values;
+    }
+
+    /** Stores row-major {@code values} (from {@link #rowMajor}) into {@code m}; nothing to do if they are its array. */
+    protected static void storeRowMajor(Matrix m, float[] values) {
+        HostMatrix h = (HostMatrix) m;
+        if (values != h.data()) {
+            h.store(values, 0);
+        }
     }
 
     @Override
@@ -25,12 +51,12 @@ public abstract class HostBackend extends Backend {
 
     @Override
     protected final void writeStorage(Matrix dst, float[] src, int offset) {
-        System.arraycopy(src, offset, data(dst), 0, dst.size());
+        ((HostMatrix) dst).store(src, offset);
     }
 
     @Override
     protected final void readStorage(Matrix src, float[] dst) {
-        System.arraycopy(data(src), 0, dst, 0, src.size());
+        ((HostMatrix) src).load(dst);
     }
 
     @Override
@@ -40,6 +66,10 @@ public abstract class HostBackend extends Backend {
 
     @Override
     protected final void copyKernel(Matrix src, Matrix dst) {
-        System.arraycopy(data(src), 0, data(dst), 0, src.size());
+        if (((HostMatrix) src).sameLayout((HostMatrix) dst)) {
+            System.arraycopy(data(src), 0, data(dst), 0, src.size());
+        } else {
+            ((HostMatrix) dst).store(rowMajor(src), 0);
+        }
     }
 }

@@ -12,6 +12,7 @@ public abstract class Matrix implements AutoCloseable {
     private final Backend owner;
     private final int rows;
     private final int cols;
+    private MatrixUse use = MatrixUse.GENERAL;
     private volatile boolean released;
 
     protected Matrix(Backend owner, int rows, int cols) {
@@ -35,6 +36,16 @@ public abstract class Matrix implements AutoCloseable {
 
     public final Backend backend() {
         return owner;
+    }
+
+    /** What the matrix was allocated for (a storage hint; see {@link MatrixUse}). */
+    public final MatrixUse use() {
+        return use;
+    }
+
+    /** Set once, by {@link Backend#allocate(int, int, MatrixUse)}, right after the backend created the matrix. */
+    final void use(MatrixUse use) {
+        this.use = use;
     }
 
     /** The shape as {@code "rowsxcols"}, the form every error message uses. */

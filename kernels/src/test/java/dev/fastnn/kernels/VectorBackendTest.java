@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -187,6 +188,59 @@ class VectorBackendTest {
             }
         }
         assertTrue(worst > 0, "a sweep without any rounding error cannot be a real sweep");
+    }
+
+    /**
+     * The scalar tail of every activation loop computes what a vector lane computes: on 1001 elements the tail
+     * holds the last 1, 1 and 9 elements at 128, 256 and 512 bits, so widths agree bit for bit only if a tail
+     * element gets the bits a lane gives it. Inputs include +-0, +-Inf, NaN, subnormals and the branch points.
+     */
+    @Test
+    void activationsGiveTheSameBitsAtEveryWidthWhetherInALaneOrInTheTail() {
+        List<String> widths = widths().toList();
+        assertTrue(widths.size() >= 2, "needs two vector widths to compare, has " + widths);
+        int size = 1001;
+        float[] x = new float[size];
+        float[] special = {0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, Float.MIN_VALUE,
+            -Float.MIN_NORMAL, 0.625f, -0.625f, 88f, -88f, -103f, 1e-20f};
+        SplittableRandom random = new SplittableRandom(7);
+        for (int i = 0; i < size; i++) {
+            x[i] = i % 11 == 0 ? special[(i / 11) % special.length] : (float) (random.nextDouble() * 40 - 20);
+        }
+        x[size - 1] = -3.5f;
+        float[] grad = ActivationTest.signedUnitInterval(size, 8);
+        for (Activation f : List.of(Activation.SIGMOID, Activation.TANH, Activation.RELU)) {
+            float[][] first = null;
+            for (String name : widths) {
+                Backend backend = TestBackends.get(name);
+                try (Matrix in = backend.upload(x, 1, size);
+                     Matrix y = backend.allocate(1, size);
+                     Matrix g = backend.upload(grad, 1, size);
+                     Matrix out = backend.allocate(1, size)) {
+                    backend.activation(f, in, y);
+                    backend.activationGradient(f, y, g, out);
+                    float[][] got = {backend.download(y), backend.download(out)};
+                    if (first == null) {
+                        first = got;
+                    } else {
+                        assertArrayEquals(first[0], got[0], f + " on " + name + " vs " + widths.get(0));
+                        assertArrayEquals(first[1], got[1], f + " gradient on " + name + " vs " + widths.get(0));
+                    }
+                }
+            }
+        }
+    }
+
+    /** The warm-up runs on matrices of its own: results before and after are the same bits, and closed means closed. */
+    @Test
+    void warmUpChangesNoResultAndAClosedBackendRefusesIt() {
+        VectorBackend backend = new VectorBackend(VectorBackend.maxBits(), 2);
+        Problem p = GemmTest.problem(40, 70, 30, 0.75f, 0.5f, 3);
+        float[] before = run(backend, p, false, true);
+        backend.warmUp();
+        assertArrayEquals(before, run(backend, p, false, true));
+        backend.close();
+        assertThrows(IllegalStateException.class, backend::warmUp);
     }
 
     @Test

@@ -1,59 +1,112 @@
 package dev.fastnn.kernels.vector;
 
+import dev.fastnn.kernels.Activation;
+import dev.fastnn.kernels.HostMatrix;
+
 /**
  * The vector backend's gemm: Goto's block loops around the {@link MicroKernels}, in the order BLIS names
- * them. {@code jc} walks C's columns {@value #NC} at a time, {@code pc} the inner dimension {@value #KC} at a
- * time, packing that block of {@code op(B)} into panels of {@code nr} columns (two vectors; each panel
- * {@code KC nr} floats, 32 KiB at 512 bits, stays in L1 while every row sliver of A passes over it), and
- * {@code ic} walks C's rows {@value #MC} at a time, packing that block of {@code op(A)} (96 KiB, L2) into
- * slivers of {@link #MR} rows ({@link GemmPacking}); inside, every {@code MR x nr} tile is one micro-kernel call.
+ * them. {@code jc} walks C's columns {@value #NC} at a time, {@code pc} the inner dimension at most {@value #KC}
+ * at a time ({@link #kcBlock}), packing that block of {@code op(B)} into panels of {@code nr} columns (two
+ * vectors), and {@code ic} walks C's rows {@value #MC} at a time, packing that block of {@code op(A)} into
+ * slivers of {@link #MR} rows ({@link GemmPacking}); inside, every {@code MR x nr} tile is one micro-kernel call,
+ * its B panel and A sliver streamed from L2.
  *
  * <p>The path is chosen once per call, from C's width (see {@link Path}), and so are the threads: only products
  * above {@value #PARALLEL_MIN_MULTIPLY_ADDS} multiply-adds are split ({@link ThreadSplit}), by columns when
  * there are at least as many column panels as row slivers, else by rows; below that the hand-off costs more
  * than it saves. The tile loop then dispatches on the path with a branch that is the same for every tile of
- * the call, rather than through an interface call that would turn megamorphic once all three paths have run in
+ * the call, rather than through an interface call that would turn megamorphic once all the paths have run in
  * one JVM. Packing buffers belong to each thread and are reused, so a call allocates nothing.
+ *
+ * <p>An {@link Epilogue} finishes each tile of C right after its last block of k, while the tile is in L1
+ * (for small k, each block of MC rows: see {@link #TILE_EPILOGUE_MIN_K}):
+ * a bias and an elementwise activation (a layer's forward pass), or an activation's gradient (backprop's step
+ * through it), by the same {@link ElementwiseKernels} loops the separate operations run, so fused and unfused
+ * results are the same bits.
  */
 public final class GemmDriver implements AutoCloseable {
-    /** Steps of k per packed block: A sliver and B panel of one micro-kernel call fit L1 together. */
-    public static final int KC = 256;
-    /** Rows of A per packed block: a multiple of {@link #MR}, {@code MC x KC} floats fit L2. */
-    public static final int MC = 96;
-    /** Columns of B per packed block: a multiple of every {@code nr}; {@code KC x NC} floats (1 MiB) fit L2/L3. */
+    /**
+     * Most steps of k per packed block. A tile's B panel ({@code KC nr} floats, 64 KiB at 512 bits) and A sliver
+     * stream from L2 at 20 bytes a cycle, well within its bandwidth; longer blocks mean fewer passes over C.
+     * Measured on Zen 4 (32 KiB L1, 1 MiB L2), one thread, n = 512, 1024, 2048, best of 10 runs (+-3 %):
+     * KC = 256: 88, 92, 90 GFLOP/s; 512: 106, 98, 98; 768: 97, 99, 102.
+     */
+    public static final int KC = 512;
+    /** Rows of A per packed block: a multiple of {@link #MR}, {@code MC x KC} floats (384 KiB) stay in L2; 96 measured alike. */
+    public static final int MC = 192;
+    /** Columns of B per packed block: a multiple of every {@code nr}; {@code KC x NC} floats (2 MiB) stay in L3; 512 measured 2-5 % slower. */
     public static final int NC = 1024;
     /** Rows of the register tile: the micro-kernels' {@link MicroKernels#MR}. */
     public static final int MR = MicroKernels.MR;
+    /**
+     * Inner dimension from which the epilogue runs tile by tile, as each tile is finished; below, on each block
+     * of MC rows at once. FusedLayerBenchmark, the step's two fused products, one thread: with k = 784 tile by
+     * tile runs level with the separate operations (478.6 against 473.1 us, within JMH's error); with k = 10 tile
+     * by tile was 22.1 against 16.1 us, its tiles too quick to carry a call each, and block by block it is within
+     * two microseconds (15.6 against 15.2 us in one run, 16.8 against 14.8 in another). So at these sizes fusing
+     * pays nothing measurable: the separate pass over a 128 x 256 output, in L2, is not what costs.
+     */
+    static final int TILE_EPILOGUE_MIN_K = 64;
     /** Smallest product (m n k) that is split over threads. */
     public static final long PARALLEL_MIN_MULTIPLY_ADDS = 1L << 21;
 
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
-    /** How A reaches the micro-kernel, which follows from C's width {@code n} and the tile width {@code nr}. */
+    /**
+     * How A reaches the micro-kernel, which follows from C's width {@code n}, the tile width {@code nr} and
+     * whether A can be read where it lies (row-major, not transposed: steps one float apart).
+     */
     enum Path {
-        /** {@code n > 2 nr}: A is reused over more than two panels, so it pays to pack it. */
+        /** {@code n > 2 nr}, or A not readable in place: A packed (or read where it lies in slivers). */
         PACKED,
         /** {@code nr / 2 < n <= 2 nr}: A is not reused enough to pay for packing; the micro-kernel reads it in place. */
         IN_PLACE,
         /** {@code n <= nr / 2}: a one-vector tile (an output layer of 10 classes) wastes fewer lanes than two vectors. */
-        NARROW;
+        NARROW,
+        /** As {@link #NARROW} with A row-major and transposed, read in place where a tile has all its rows. */
+        NARROW_TRANSPOSED,
+        /** As {@link #NARROW} with A packed (or in slivers). */
+        NARROW_PACKED;
 
-        static Path of(int n, int nr) {
-            if (n > 2 * nr) {
-                return PACKED;
+        /**
+         * {@code rowMajor}: whether A is row-major (else in slivers); {@code narrowTile}: whether B may be packed
+         * into one-vector panels (not when read where it lies in panels).
+         */
+        static Path of(int n, int nr, boolean rowMajor, boolean transA, boolean narrowTile) {
+            if (n <= nr / 2 && narrowTile) {
+                return !rowMajor ? NARROW_PACKED : transA ? NARROW_TRANSPOSED : NARROW;
             }
-            return n <= nr / 2 ? NARROW : IN_PLACE;
+            return n <= 2 * nr && rowMajor && !transA ? IN_PLACE : PACKED;
+        }
+
+        boolean narrow() {
+            return this != PACKED && this != IN_PLACE;
+        }
+
+        boolean packsA() {
+            return this == PACKED || this == NARROW_PACKED;
         }
     }
 
+    /** What happens to a tile of C once it holds its final {@code alpha op(A) op(B) + beta C}. */
+    enum Epilogue {
+        NONE,
+        /** {@code C = f(C + bias)}, bias (one value per column) optional, {@code f} elementwise. */
+        BIAS_ACTIVATION,
+        /** {@code C = C f'(y)} with {@code y} laid out as C, {@code f} elementwise. */
+        ACTIVATION_GRADIENT
+    }
+
     private final MicroKernels kernels;
+    private final ElementwiseKernels elementwise;
     private final int nr;
     private final GemmPacking packing;
     /** {@code null} with one thread. */
     private final ThreadSplit split;
 
-    GemmDriver(MicroKernels kernels, int threads, String poolName) {
+    GemmDriver(MicroKernels kernels, ElementwiseKernels elementwise, int threads, String poolName) {
         this.kernels = kernels;
+        this.elementwise = elementwise;
         this.nr = kernels.nr();
         this.packing = new GemmPacking(kernels);
         this.split = threads == 1 ? null : new ThreadSplit(threads, poolName);
@@ -64,19 +117,58 @@ public final class GemmDriver implements AutoCloseable {
         return nr;
     }
 
-    /** {@code C = alpha op(A) op(B) + beta C} on row-major arrays ({@code C} is {@code m x n}, dense); arguments checked. */
+    /** {@code C = alpha op(A) op(B) + beta C} ({@code C} is {@code m x n}); arguments checked. */
     void multiply(boolean transA, boolean transB, int m, int n, int k,
-                  float alpha, float[] a, int lda, float[] b, int ldb, float beta, float[] c) {
+                  float alpha, HostMatrix a, HostMatrix b, float beta, HostMatrix c) {
+        multiply(transA, transB, m, n, k, alpha, a, b, beta, c, Epilogue.NONE, Activation.IDENTITY, null, null);
+    }
+
+    /**
+     * Whether the operands' layouts are ones this driver reads and writes in place: A row-major or in slivers
+     * of {@link #MR} rows, B row-major or in panels of {@code nr} columns, C row-major or in panels of
+     * {@code nr} columns, {@code y} (of an epilogue, or null) laid out as C. Other layouts go through row-major
+     * copies (the caller's business).
+     */
+    boolean reads(HostMatrix a, HostMatrix b, HostMatrix c, HostMatrix y) {
+        return (a.layout() == HostMatrix.Layout.ROW_MAJOR || (a.layout() == HostMatrix.Layout.ROW_SLIVERS && a.block() == MR))
+                && (b.layout() == HostMatrix.Layout.ROW_MAJOR || panels(b))
+                && (c.layout() == HostMatrix.Layout.ROW_MAJOR || panels(c))
+                && (y == null || y.sameLayout(c));
+    }
+
+    private boolean panels(HostMatrix m) {
+        return m.layout() == HostMatrix.Layout.COLUMN_PANELS && m.block() == nr;
+    }
+
+    /**
+     * As {@link #multiply(boolean, boolean, int, int, int, float, HostMatrix, HostMatrix, float, HostMatrix)},
+     * then {@code epilogue} on every tile: {@code f} (elementwise) with {@code bias} ({@code n} values, or null)
+     * for {@link Epilogue#BIAS_ACTIVATION}, {@code f}'s gradient from {@code y} for
+     * {@link Epilogue#ACTIVATION_GRADIENT}. The layouts must be ones it {@link #reads}.
+     */
+    void multiply(boolean transA, boolean transB, int m, int n, int k, float alpha, HostMatrix a, HostMatrix b,
+                  float beta, HostMatrix c, Epilogue epilogue, Activation f, float[] bias, HostMatrix y) {
         Workspace ws = WORKSPACE.get();
-        Call p = ws.call.set(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, Path.of(n, nr), nr);
+        boolean aSlivers = a.layout() == HostMatrix.Layout.ROW_SLIVERS;
+        boolean bPanels = panels(b);
+        // Panels nr wide are read where they lie by the two-vector tile, whose extra columns are dropped.
+        Path path = Path.of(n, nr, !aSlivers, transA, !(bPanels && !transB));
+        Call p = ws.call.set(transA, transB, m, n, k, alpha, a.data(), a.cols(), aSlivers, b.data(), b.cols(), b.rows(),
+                bPanels, beta, c.data(), panels(c), path, nr);
+        p.epilogue = epilogue;
+        p.f = f;
+        p.bias = bias;
+        p.y = y == null ? null : y.data();
         int parts = split == null || (long) m * n * k < PARALLEL_MIN_MULTIPLY_ADDS ? 1 : split.threads();
         int panels = (n + nr - 1) / nr;
         int slivers = (m + MR - 1) / MR;
         try {
             if (parts > 1 && panels >= parts && panels >= slivers) {
-                split.run(parts, panels, nr, n, (from, to) -> blocks(p, WORKSPACE.get(), 0, m, from, to));
+                p.share(this, true);
+                split.run(parts, panels, nr, n, p);
             } else if (parts > 1 && slivers >= parts) {
-                split.run(parts, slivers, MR, m, (from, to) -> blocks(p, WORKSPACE.get(), from, to, 0, n));
+                p.share(this, false);
+                split.run(parts, slivers, MR, m, p);
             } else {
                 blocks(p, ws, 0, m, 0, n);
             }
@@ -86,50 +178,118 @@ public final class GemmDriver implements AutoCloseable {
     }
 
     /**
+     * Steps of k per block: as even as {@link #KC} allows, so that k = 784 runs two blocks of 392 rather than
+     * one of 512 and one of 272, and no block is a short remainder whose every tile costs a full pass over C.
+     */
+    static int kcBlock(int k) {
+        int blocks = (k + KC - 1) / KC;
+        return (k + blocks - 1) / blocks;
+    }
+
+    /**
      * {@code C[i0:i1, j0:j1]}, with i0 a multiple of MR and j0 of nr so that tiles fall where they would in one
-     * piece. Runs on the caller's thread or a worker's; {@code ws} is that thread's.
+     * piece. Runs on the caller's thread or a worker's; {@code ws} is that thread's. Operands already in the
+     * micro-kernels' layouts (A in slivers, B in panels) are read where they lie, for all of k, instead of
+     * being packed block by block; since tiles start at multiples of MR and nr, a tile's sliver or panel starts
+     * at {@code i k} or {@code j k} (and a C in panels has its tile at {@code j m + i nr}, rows nr apart).
      */
     private void blocks(Call p, Workspace ws, int i0, int i1, int j0, int j1) {
         Path path = p.path;
         int panel = p.panel;
-        int rowStride = p.rowStride;
-        int stepStride = p.stepStride;
-        float[] packedB = ws.packedB(KC * roundUp(Math.min(NC, j1 - j0), panel));
-        float[] packedA = path == Path.PACKED ? ws.packedA(MC * KC) : null;
+        boolean packedB = !(p.bPanels && !p.transB);
+        boolean packedA = path.packsA() && !(p.aSlivers && !p.transA);
+        int kcMax = kcBlock(p.k);
+        float[] bBlock = packedB ? ws.packedB(kcMax * roundUp(Math.min(NC, j1 - j0), panel)) : p.b;
+        // The transposed narrow path packs A only for a last, partial sliver.
+        float[] aBlock = packedA || path == Path.NARROW_TRANSPOSED ? ws.packedA(MC * kcMax) : p.a;
         float[] tile = ws.tile(MR * nr);
-        int ldc = p.n;
+        int ldc = p.cPanels ? nr : p.n;
+        boolean tileEpilogue = p.epilogue != Epilogue.NONE && p.k >= TILE_EPILOGUE_MIN_K;
+        boolean blockEpilogue = p.epilogue != Epilogue.NONE && !tileEpilogue;
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
-            for (int pc = 0; pc < p.k; pc += KC) {
-                int kc = Math.min(KC, p.k - pc);
+            for (int pc = 0; pc < p.k; pc += kcMax) {
+                int kc = Math.min(kcMax, p.k - pc);
                 float beta = pc == 0 ? p.beta : 1f;
-                packing.packB(p.b, p.ldb, p.transB, panel, pc, kc, jc, nc, packedB);
+                boolean finalBlock = pc + kc == p.k;
+                if (packedB) {
+                    packing.packB(p, panel, pc, kc, jc, nc, bBlock);
+                }
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
-                    if (packedA != null) {
-                        GemmPacking.packA(p.a, p.lda, p.transA, ic, mc, pc, kc, packedA);
+                    if (packedA) {
+                        packing.packA(p, ic, mc, pc, kc, aBlock);
                     }
                     for (int jr = 0; jr < nc; jr += panel) {
                         int cols = Math.min(panel, nc - jr);
-                        int bo = jr * kc;
+                        int j = jc + jr;
+                        int bo = packedB ? jr * kc : j * p.k + pc * panel;
                         for (int ir = 0; ir < mc; ir += MR) {
                             int rows = Math.min(MR, mc - ir);
                             int i = ic + ir;
-                            int co = i * ldc + jc + jr;
-                            if (path == Path.NARROW) {
-                                kernels.multiplyNarrow(kc, p.a, i * rowStride + pc * stepStride, rowStride, stepStride,
-                                        packedB, bo, p.c, co, ldc, rows, cols, p.alpha, beta, tile);
-                            } else if (path == Path.PACKED) {
-                                kernels.multiplyPacked(kc, packedA, ir * kc, packedB, bo,
-                                        p.c, co, ldc, rows, cols, p.alpha, beta, tile);
+                            int co = p.cPanels ? j * p.m + i * nr : i * ldc + j;
+                            if (path.packsA()) {
+                                int ao = packedA ? ir * kc : i * p.k + pc * MR;
+                                if (path == Path.PACKED) {
+                                    kernels.multiplyPacked(kc, aBlock, ao, bBlock, bo,
+                                            p.c, co, ldc, rows, cols, p.alpha, beta, tile);
+                                } else {
+                                    kernels.multiplyNarrowPacked(kc, aBlock, ao, bBlock, bo,
+                                            p.c, co, ldc, rows, cols, p.alpha, beta, tile);
+                                }
+                            } else if (path == Path.NARROW) {
+                                kernels.multiplyNarrow(kc, p.a, i * p.lda + pc, p.lda,
+                                        bBlock, bo, p.c, co, ldc, rows, cols, p.alpha, beta, tile);
+                            } else if (path == Path.NARROW_TRANSPOSED) {
+                                if (rows == MR) {
+                                    kernels.multiplyNarrowTransposed(kc, p.a, pc * p.lda + i, p.lda,
+                                            bBlock, bo, p.c, co, ldc, cols, p.alpha, beta, tile);
+                                } else {
+                                    // The last rows: packed, so that no read goes past the matrix.
+                                    GemmPacking.packA(p, i, rows, pc, kc, aBlock);
+                                    kernels.multiplyNarrowPacked(kc, aBlock, 0, bBlock, bo,
+                                            p.c, co, ldc, rows, cols, p.alpha, beta, tile);
+                                }
                             } else {
-                                kernels.multiplyStrided(kc, p.a, i * rowStride + pc * stepStride, rowStride, stepStride,
-                                        packedB, bo, p.c, co, ldc, rows, cols, p.alpha, beta, tile);
+                                kernels.multiplyStrided(kc, p.a, i * p.lda + pc, p.lda,
+                                        bBlock, bo, p.c, co, ldc, rows, cols, p.alpha, beta, tile);
+                            }
+                            if (finalBlock && tileEpilogue) {
+                                finish(p, co, ldc, rows, cols, j);
                             }
                         }
                     }
+                    if (finalBlock && blockEpilogue) {
+                        finishBlock(p, ic, mc, jc, nc);
+                    }
                 }
             }
+        }
+    }
+
+    /** The epilogue on the call's {@code mc x nc} block of C at row {@code ic} and column {@code jc}, panel by panel. */
+    private void finishBlock(Call p, int ic, int mc, int jc, int nc) {
+        if (!p.cPanels) {
+            finish(p, ic * p.n + jc, p.n, mc, nc, jc);
+            return;
+        }
+        for (int jr = 0; jr < nc; jr += nr) {
+            int j = jc + jr;
+            finish(p, j * p.m + ic * nr, nr, mc, Math.min(nr, nc - jr), j);
+        }
+    }
+
+    /** The call's epilogue on the {@code rows x cols} tile of C at {@code co}, whose first column is {@code j}. */
+    private void finish(Call p, int co, int ldc, int rows, int cols, int j) {
+        if (p.epilogue == Epilogue.BIAS_ACTIVATION) {
+            if (p.bias != null) {
+                elementwise.addRow(p.c, co, ldc, rows, cols, p.bias, j);
+            }
+            if (p.f != Activation.IDENTITY) {
+                elementwise.activation(p.f, p.c, p.c, co, ldc, rows, cols);
+            }
+        } else if (p.f != Activation.IDENTITY) {
+            elementwise.activationGradient(p.f, p.y, p.c, p.c, co, ldc, rows, cols);
         }
     }
 
@@ -147,9 +307,9 @@ public final class GemmDriver implements AutoCloseable {
 
     /**
      * One call's operands and the path chosen for it. Each thread reuses its own, so a call allocates nothing;
-     * workers read the caller's, which stays put until the call returns.
+     * workers read the caller's, which stays put until the call returns, and run it as their share.
      */
-    private static final class Call {
+    static final class Call implements ThreadSplit.Share {
         boolean transA;
         boolean transB;
         int m;
@@ -157,20 +317,48 @@ public final class GemmDriver implements AutoCloseable {
         int k;
         float alpha;
         float[] a;
+        /** Columns of A as stored. */
         int lda;
+        /** Whether A is stored in slivers of MR rows (else row-major). */
+        boolean aSlivers;
         float[] b;
+        /** Columns and rows of B as stored. */
         int ldb;
+        int bRows;
+        /** Whether B is stored in panels of nr columns (else row-major). */
+        boolean bPanels;
         float beta;
         float[] c;
+        /** Whether C is stored in panels of nr columns (else row-major). */
+        boolean cPanels;
         Path path;
         /** Columns per packed panel of B: nr, or one vector on the narrow path. */
         int panel;
-        /** Where A is read in place: row r, step p of op(A) at {@code a[r rowStride + p stepStride]}. */
-        int rowStride;
-        int stepStride;
+        Epilogue epilogue;
+        Activation f;
+        float[] bias;
+        float[] y;
+        /** For a split call: the driver, and whether the shares are ranges of columns (else of rows). */
+        private GemmDriver driver;
+        private boolean byColumns;
 
-        Call set(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                 float[] a, int lda, float[] b, int ldb, float beta, float[] c, Path path, int nr) {
+        void share(GemmDriver driver, boolean byColumns) {
+            this.driver = driver;
+            this.byColumns = byColumns;
+        }
+
+        /** The blocks of one share, on the thread that runs it. */
+        @Override
+        public void run(int from, int to) {
+            if (byColumns) {
+                driver.blocks(this, WORKSPACE.get(), 0, m, from, to);
+            } else {
+                driver.blocks(this, WORKSPACE.get(), from, to, 0, n);
+            }
+        }
+
+        Call set(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int lda, boolean aSlivers,
+                 float[] b, int ldb, int bRows, boolean bPanels, float beta, float[] c, boolean cPanels, Path path, int nr) {
             this.transA = transA;
             this.transB = transB;
             this.m = m;
@@ -179,14 +367,16 @@ public final class GemmDriver implements AutoCloseable {
             this.alpha = alpha;
             this.a = a;
             this.lda = lda;
+            this.aSlivers = aSlivers;
             this.b = b;
             this.ldb = ldb;
+            this.bRows = bRows;
+            this.bPanels = bPanels;
             this.beta = beta;
             this.c = c;
+            this.cPanels = cPanels;
             this.path = path;
-            this.panel = path == Path.NARROW ? nr / 2 : nr;
-            this.rowStride = transA ? 1 : lda;
-            this.stepStride = transA ? lda : 1;
+            this.panel = path.narrow() ? nr / 2 : nr;
             return this;
         }
 
@@ -195,6 +385,9 @@ public final class GemmDriver implements AutoCloseable {
             a = null;
             b = null;
             c = null;
+            bias = null;
+            y = null;
+            driver = null;
         }
     }
 

@@ -20,32 +20,6 @@ final class SpeciesElementwiseKernels implements ElementwiseKernels {
     /** As many int lanes as float lanes: the dropout hash runs in them. */
     private static final VectorSpecies<Integer> INTS = SPECIES.withLanes(int.class);
 
-    // exp(t) for t <= 0: t = n ln2 + r with |r| <= ln2 / 2, ln2 split in two (Cody and Waite) so that n ln2 is
-    // exact in float, then e^r by a degree-6 polynomial (Cephes expf's minimax coefficients, relative error
-    // about 1e-7 on that interval) and 2^n built in the exponent bits.
-    private static final float LOG2E = 1.44269504088896341f;
-    private static final float LN2_HI = 0.693359375f;
-    private static final float LN2_LO = -2.12194440e-4f;
-    private static final float P0 = 1.9875691500e-4f;
-    private static final float P1 = 1.3981999507e-3f;
-    private static final float P2 = 8.3334519073e-3f;
-    private static final float P3 = 4.1665795894e-2f;
-    private static final float P4 = 1.6666665459e-1f;
-    private static final float P5 = 5.0000001201e-1f;
-    /** Adding 1.5 * 2^23 rounds to an integer and leaves it in the low mantissa bits. */
-    private static final float ROUND = 12582912f;
-    private static final int ROUND_BITS = 0x4B400000;
-    /** Below this, e^t < 2^-126 is flushed to zero: 2^n's exponent field would underflow. */
-    private static final float EXP_FLOOR = -88f;
-
-    // tanh for |x| < 0.625: x + x^3 q(x^2) (Cephes tanhf); above, (1 - e) / (1 + e) with e = exp(-2|x|).
-    private static final float TANH_SMALL = 0.625f;
-    private static final float T0 = -5.70498872745e-3f;
-    private static final float T1 = 2.06390887954e-2f;
-    private static final float T2 = -5.37397155531e-2f;
-    private static final float T3 = 1.33314422036e-1f;
-    private static final float T4 = -3.33332819422e-1f;
-
     /** Vectors summed in float lanes before the partial sum is added into a double. */
     private static final int SUM_CHUNK = 4;
 
@@ -61,152 +35,297 @@ final class SpeciesElementwiseKernels implements ElementwiseKernels {
 
     // ---------------------------------------------------------------- activations
 
-    private static FloatVector all(float value) {
-        return FloatVector.broadcast(SPECIES, value);
-    }
-
-    /** {@code e^t} for {@code t <= 0} (NaN stays NaN), within about 2 float ulps; results below 2^-126 are 0. */
-    private static FloatVector expNonPositive(FloatVector t) {
-        t = t.max(EXP_FLOOR);
-        FloatVector shifted = t.fma(all(LOG2E), all(ROUND));
-        FloatVector n = shifted.sub(ROUND);
-        FloatVector r = n.fma(all(-LN2_HI), t);
-        r = n.fma(all(-LN2_LO), r);
-        FloatVector one = all(1f);
-        FloatVector p = r.fma(all(P0), all(P1));
-        p = p.fma(r, all(P2));
-        p = p.fma(r, all(P3));
-        p = p.fma(r, all(P4));
-        p = p.fma(r, all(P5));
-        p = p.fma(r, one);
-        p = p.fma(r, one);
-        IntVector bits = shifted.reinterpretAsInts().add(127 - ROUND_BITS).lanewise(VectorOperators.LSHL, 23);
-        return p.mul(bits.reinterpretAsFloats());
-    }
-
     /**
-     * {@code 1 / (1 + e^-x)} from {@code e = e^-|x|}, which never overflows: {@code 1 / (1 + e)} for
-     * {@code x >= 0} and {@code e / (1 + e)} below, so small results keep their relative accuracy.
-     * Measured worst case over a sweep of float inputs: 3 x 2^-24 relative (see VectorBackendTest).
+     * {@link LaneMath#sigmoid} in every lane, written out here (see {@link LaneMath} why), and {@link LaneMath}'s
+     * scalar form for the tail: every element gets the same bits wherever it lies.
+     *
+     * <p>The vector loop is a method of its own, over C2's FreqInlineSize (325 bytecodes) so that it is not
+     * inlined here: its compile holds the Vector API calls and nothing else. With the row loop and the scalar tail
+     * in the same compile, a JVM that had run many shapes (the test suite) sometimes compiled sigmoid and tanh past
+     * C2's inlining budget ({@code LiveNodeCountInliningCutoff}, 40000 nodes): the calls left over were not
+     * intrinsified and every step boxed vectors (SteadyStateAllocationTest: 3 to 170 KB a batch). Apart, the
+     * loops stay clean with a budget of 5000.
      */
-    private static FloatVector sigmoid(FloatVector x) {
-        FloatVector minusAbs = x.reinterpretAsInts().or(Integer.MIN_VALUE).reinterpretAsFloats();
-        FloatVector e = expNonPositive(minusAbs);
-        FloatVector one = all(1f);
-        return one.blend(e, x.lt(0f)).div(one.add(e));
-    }
-
     @Override
-    public void sigmoid(float[] x, float[] out, int size) {
-        int i = 0;
-        for (int end = SPECIES.loopBound(size); i < end; i += L) {
-            sigmoid(FloatVector.fromArray(SPECIES, x, i)).intoArray(out, i);
-        }
-        for (; i < size; i++) {
-            out[i] = (float) (1.0 / (1.0 + Math.exp(-x[i])));
+    public void sigmoid(float[] x, float[] out, int offset, int ld, int rows, int cols) {
+        int vectorCols = SPECIES.loopBound(cols);
+        for (int row = 0, base = offset; row < rows; row++, base += ld) {
+            if (vectorCols > 0) {
+                sigmoidLanes(x, out, base, base + vectorCols);
+            }
+            for (int i = base + vectorCols, end = base + cols; i < end; i++) {
+                out[i] = LaneMath.sigmoid(x[i]);
+            }
         }
     }
 
+    /** The vector loop of {@link #sigmoid} over {@code x[from, to)}, whole vectors (why apart: {@link #sigmoid}). */
+    private static void sigmoidLanes(float[] x, float[] out, int from, int to) {
+        FloatVector one = FloatVector.broadcast(SPECIES, 1f);
+        // The floor by compare and blend: max() follows Math.max on NaN and -0, which costs C2 six instructions.
+        FloatVector floor = FloatVector.broadcast(SPECIES, LaneMath.EXP_FLOOR);
+        FloatVector log2e = FloatVector.broadcast(SPECIES, LaneMath.LOG2E);
+        FloatVector round = FloatVector.broadcast(SPECIES, LaneMath.ROUND);
+        FloatVector ln2Hi = FloatVector.broadcast(SPECIES, -LaneMath.LN2_HI);
+        FloatVector ln2Lo = FloatVector.broadcast(SPECIES, -LaneMath.LN2_LO);
+        FloatVector p0 = FloatVector.broadcast(SPECIES, LaneMath.P0);
+        FloatVector p1 = FloatVector.broadcast(SPECIES, LaneMath.P1);
+        FloatVector p2 = FloatVector.broadcast(SPECIES, LaneMath.P2);
+        FloatVector p3 = FloatVector.broadcast(SPECIES, LaneMath.P3);
+        FloatVector p4 = FloatVector.broadcast(SPECIES, LaneMath.P4);
+        FloatVector p5 = FloatVector.broadcast(SPECIES, LaneMath.P5);
+        for (int i = from; i < to; i += L) {
+            FloatVector v = FloatVector.fromArray(SPECIES, x, i);
+            // e = e^-|x|, LaneMath.expNonPositive lane by lane
+            FloatVector t = v.reinterpretAsInts().or(Integer.MIN_VALUE).reinterpretAsFloats();
+            t = t.blend(floor, t.lt(LaneMath.EXP_FLOOR));
+            FloatVector shifted = t.fma(log2e, round);
+            FloatVector n = shifted.sub(round);
+            FloatVector r = n.fma(ln2Lo, n.fma(ln2Hi, t));
+            FloatVector p = r.fma(p0, p1).fma(r, p2).fma(r, p3).fma(r, p4).fma(r, p5).fma(r, one).fma(r, one);
+            FloatVector e = p.mul(shifted.reinterpretAsInts().add(LaneMath.EXPONENT_BIAS)
+                    .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            one.blend(e, v.lt(0f)).div(one.add(e)).intoArray(out, i);
+        }
+    }
+
+    /** {@link LaneMath#tanh} in every lane (both branches computed, then blended), its scalar form for the tail. */
     @Override
-    public void tanh(float[] x, float[] out, int size) {
-        int i = 0;
-        for (int end = SPECIES.loopBound(size); i < end; i += L) {
+    public void tanh(float[] x, float[] out, int offset, int ld, int rows, int cols) {
+        int vectorCols = SPECIES.loopBound(cols);
+        for (int row = 0, base = offset; row < rows; row++, base += ld) {
+            if (vectorCols > 0) {
+                tanhLanes(x, out, base, base + vectorCols);
+            }
+            for (int i = base + vectorCols, end = base + cols; i < end; i++) {
+                out[i] = LaneMath.tanh(x[i]);
+            }
+        }
+    }
+
+    /** The vector loop of {@link #tanh} over {@code x[from, to)}, whole vectors (why apart: {@link #sigmoid}). */
+    private static void tanhLanes(float[] x, float[] out, int from, int to) {
+        FloatVector one = FloatVector.broadcast(SPECIES, 1f);
+        FloatVector t0 = FloatVector.broadcast(SPECIES, LaneMath.T0);
+        FloatVector t1 = FloatVector.broadcast(SPECIES, LaneMath.T1);
+        FloatVector t2 = FloatVector.broadcast(SPECIES, LaneMath.T2);
+        FloatVector t3 = FloatVector.broadcast(SPECIES, LaneMath.T3);
+        FloatVector t4 = FloatVector.broadcast(SPECIES, LaneMath.T4);
+        // The floor by compare and blend: max() follows Math.max on NaN and -0, which costs C2 six instructions.
+        FloatVector floor = FloatVector.broadcast(SPECIES, LaneMath.EXP_FLOOR);
+        FloatVector log2e = FloatVector.broadcast(SPECIES, LaneMath.LOG2E);
+        FloatVector round = FloatVector.broadcast(SPECIES, LaneMath.ROUND);
+        FloatVector ln2Hi = FloatVector.broadcast(SPECIES, -LaneMath.LN2_HI);
+        FloatVector ln2Lo = FloatVector.broadcast(SPECIES, -LaneMath.LN2_LO);
+        FloatVector p0 = FloatVector.broadcast(SPECIES, LaneMath.P0);
+        FloatVector p1 = FloatVector.broadcast(SPECIES, LaneMath.P1);
+        FloatVector p2 = FloatVector.broadcast(SPECIES, LaneMath.P2);
+        FloatVector p3 = FloatVector.broadcast(SPECIES, LaneMath.P3);
+        FloatVector p4 = FloatVector.broadcast(SPECIES, LaneMath.P4);
+        FloatVector p5 = FloatVector.broadcast(SPECIES, LaneMath.P5);
+        for (int i = from; i < to; i += L) {
             FloatVector v = FloatVector.fromArray(SPECIES, x, i);
             FloatVector a = v.abs();
             FloatVector z = v.mul(v);
-            FloatVector q = z.fma(all(T0), all(T1)).fma(z, all(T2)).fma(z, all(T3)).fma(z, all(T4));
+            FloatVector q = z.fma(t0, t1).fma(z, t2).fma(z, t3).fma(z, t4);
             FloatVector small = q.mul(z).fma(v, v);
-            FloatVector e = expNonPositive(a.mul(-2f));
-            FloatVector one = FloatVector.broadcast(SPECIES, 1f);
-            // (1 - e) / (1 + e) has no cancellation once e <= e^-1.25; the sign is copied over as a bit.
+            // e = e^-2|x|, LaneMath.expNonPositive lane by lane
+            FloatVector t = a.mul(-2f);
+            t = t.blend(floor, t.lt(LaneMath.EXP_FLOOR));
+            FloatVector shifted = t.fma(log2e, round);
+            FloatVector n = shifted.sub(round);
+            FloatVector r = n.fma(ln2Lo, n.fma(ln2Hi, t));
+            FloatVector p = r.fma(p0, p1).fma(r, p2).fma(r, p3).fma(r, p4).fma(r, p5).fma(r, one).fma(r, one);
+            FloatVector e = p.mul(shifted.reinterpretAsInts().add(LaneMath.EXPONENT_BIAS)
+                    .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
             IntVector magnitude = one.sub(e).div(one.add(e)).reinterpretAsInts();
-            IntVector sign = v.reinterpretAsInts().and(Integer.MIN_VALUE);
-            FloatVector large = magnitude.or(sign).reinterpretAsFloats();
-            large.blend(small, a.lt(TANH_SMALL)).intoArray(out, i);
-        }
-        for (; i < size; i++) {
-            out[i] = (float) Math.tanh(x[i]);
+            // The sign comes from v here, where it is needed: an int view of v kept live from the top of the
+            // body was boxed by C2 on every step (JMH -prof gc: 23 bytes per element).
+            FloatVector large = magnitude.or(v.reinterpretAsInts().and(Integer.MIN_VALUE)).reinterpretAsFloats();
+            large.blend(small, a.lt(LaneMath.TANH_SMALL)).intoArray(out, i);
         }
     }
 
     @Override
-    public void relu(float[] x, float[] out, int size) {
-        int i = 0;
-        for (int end = SPECIES.loopBound(size); i < end; i += L) {
-            FloatVector.fromArray(SPECIES, x, i).max(0f).intoArray(out, i);
+    public void relu(float[] x, float[] out, int offset, int ld, int rows, int cols) {
+        int vectorCols = SPECIES.loopBound(cols);
+        for (int row = 0, base = offset; row < rows; row++, base += ld) {
+            int i = base;
+            for (int end = base + vectorCols; i < end; i += L) {
+                FloatVector.fromArray(SPECIES, x, i).max(0f).intoArray(out, i);
+            }
+            for (int end = base + cols; i < end; i++) {
+                out[i] = Math.max(0f, x[i]);
+            }
         }
-        for (; i < size; i++) {
-            out[i] = Math.max(0f, x[i]);
+    }
+
+    @Override
+    public void sigmoidGradient(float[] y, float[] g, float[] out, int offset, int ld, int rows, int cols) {
+        FloatVector one = FloatVector.broadcast(SPECIES, 1f);
+        int vectorCols = SPECIES.loopBound(cols);
+        for (int row = 0, base = offset; row < rows; row++, base += ld) {
+            int i = base;
+            for (int end = base + vectorCols; i < end; i += L) {
+                FloatVector v = FloatVector.fromArray(SPECIES, y, i);
+                FloatVector.fromArray(SPECIES, g, i).mul(v).mul(one.sub(v)).intoArray(out, i);
+            }
+            for (int end = base + cols; i < end; i++) {
+                out[i] = g[i] * y[i] * (1f - y[i]);
+            }
+        }
+    }
+
+    @Override
+    public void tanhGradient(float[] y, float[] g, float[] out, int offset, int ld, int rows, int cols) {
+        FloatVector one = FloatVector.broadcast(SPECIES, 1f);
+        int vectorCols = SPECIES.loopBound(cols);
+        for (int row = 0, base = offset; row < rows; row++, base += ld) {
+            int i = base;
+            for (int end = base + vectorCols; i < end; i += L) {
+                FloatVector v = FloatVector.fromArray(SPECIES, y, i);
+                FloatVector.fromArray(SPECIES, g, i).mul(v.neg().fma(v, one)).intoArray(out, i);
+            }
+            for (int end = base + cols; i < end; i++) {
+                out[i] = g[i] * Math.fma(-y[i], y[i], 1f);
+            }
+        }
+    }
+
+    @Override
+    public void reluGradient(float[] y, float[] g, float[] out, int offset, int ld, int rows, int cols) {
+        int vectorCols = SPECIES.loopBound(cols);
+        for (int row = 0, base = offset; row < rows; row++, base += ld) {
+            int i = base;
+            for (int end = base + vectorCols; i < end; i += L) {
+                // Zero where y is not above 0 (NaN included). A zero vector made before the loop and blended into
+                // was boxed once a call on large arrays (80 bytes a call, -prof gc); a scalar blend is not.
+                VectorMask<Float> dropped = FloatVector.fromArray(SPECIES, y, i).compare(VectorOperators.GT, 0f).not();
+                FloatVector.fromArray(SPECIES, g, i).blend(0, dropped).intoArray(out, i);
+            }
+            for (int end = base + cols; i < end; i++) {
+                out[i] = y[i] > 0f ? g[i] : 0f;
+            }
+        }
+    }
+
+    @Override
+    public void addRow(float[] m, int offset, int ld, int rows, int cols, float[] row, int rowOffset) {
+        int vectorCols = SPECIES.loopBound(cols);
+        for (int r = 0, base = offset; r < rows; r++, base += ld) {
+            int j = 0;
+            for (; j < vectorCols; j += L) {
+                FloatVector.fromArray(SPECIES, m, base + j).add(FloatVector.fromArray(SPECIES, row, rowOffset + j))
+                        .intoArray(m, base + j);
+            }
+            for (; j < cols; j++) {
+                m[base + j] += row[rowOffset + j];
+            }
+        }
+    }
+
+    /**
+     * The row's maximum (exact in any order), then {@link LaneMath#expNonPositive} of each {@code x - max} in
+     * every lane, written out here, and the scalar form in the tail, summed a vector at a time into a double.
+     */
+    @Override
+    public void softmaxRows(float[] x, float[] out, int rows, int cols) {
+        FloatVector one = FloatVector.broadcast(SPECIES, 1f);
+        // The floor by compare and blend: max() follows Math.max on NaN and -0, which costs C2 six instructions.
+        FloatVector floor = FloatVector.broadcast(SPECIES, LaneMath.EXP_FLOOR);
+        FloatVector log2e = FloatVector.broadcast(SPECIES, LaneMath.LOG2E);
+        FloatVector round = FloatVector.broadcast(SPECIES, LaneMath.ROUND);
+        FloatVector ln2Hi = FloatVector.broadcast(SPECIES, -LaneMath.LN2_HI);
+        FloatVector ln2Lo = FloatVector.broadcast(SPECIES, -LaneMath.LN2_LO);
+        FloatVector p0 = FloatVector.broadcast(SPECIES, LaneMath.P0);
+        FloatVector p1 = FloatVector.broadcast(SPECIES, LaneMath.P1);
+        FloatVector p2 = FloatVector.broadcast(SPECIES, LaneMath.P2);
+        FloatVector p3 = FloatVector.broadcast(SPECIES, LaneMath.P3);
+        FloatVector p4 = FloatVector.broadcast(SPECIES, LaneMath.P4);
+        FloatVector p5 = FloatVector.broadcast(SPECIES, LaneMath.P5);
+        int vectorCols = SPECIES.loopBound(cols);
+        for (int row = 0, base = 0; row < rows; row++, base += cols) {
+            float max = Float.NEGATIVE_INFINITY;
+            int j = 0;
+            if (vectorCols > 0) {
+                FloatVector m = FloatVector.fromArray(SPECIES, x, base);
+                for (j = L; j < vectorCols; j += L) {
+                    m = m.max(FloatVector.fromArray(SPECIES, x, base + j));
+                }
+                max = m.reduceLanes(VectorOperators.MAX);
+            }
+            for (; j < cols; j++) {
+                max = Math.max(max, x[base + j]);
+            }
+            FloatVector shift = FloatVector.broadcast(SPECIES, max);
+            double sum = 0;
+            for (j = 0; j < vectorCols; j += L) {
+                FloatVector t = FloatVector.fromArray(SPECIES, x, base + j).sub(shift);
+                t = t.blend(floor, t.lt(LaneMath.EXP_FLOOR));
+                FloatVector shifted = t.fma(log2e, round);
+                FloatVector n = shifted.sub(round);
+                FloatVector r = n.fma(ln2Lo, n.fma(ln2Hi, t));
+                FloatVector p = r.fma(p0, p1).fma(r, p2).fma(r, p3).fma(r, p4).fma(r, p5).fma(r, one).fma(r, one);
+                FloatVector e = p.mul(shifted.reinterpretAsInts().add(LaneMath.EXPONENT_BIAS)
+                        .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+                e.intoArray(out, base + j);
+                sum += e.reduceLanes(VectorOperators.ADD);
+            }
+            for (; j < cols; j++) {
+                float e = LaneMath.expNonPositive(x[base + j] - max);
+                out[base + j] = e;
+                sum += e;
+            }
+            FloatVector inv = FloatVector.broadcast(SPECIES, (float) (1.0 / sum));
+            for (j = 0; j < vectorCols; j += L) {
+                FloatVector.fromArray(SPECIES, out, base + j).mul(inv).intoArray(out, base + j);
+            }
+            float scale = (float) (1.0 / sum);
+            for (; j < cols; j++) {
+                out[base + j] *= scale;
+            }
+        }
+    }
+
+    @Override
+    public void softmaxGradientRows(float[] y, float[] g, float[] out, int rows, int cols) {
+        int vectorCols = SPECIES.loopBound(cols);
+        for (int row = 0, base = 0; row < rows; row++, base += cols) {
+            double dot = 0;
+            int j = 0;
+            for (; j < vectorCols; j += L) {
+                dot += FloatVector.fromArray(SPECIES, g, base + j).mul(FloatVector.fromArray(SPECIES, y, base + j))
+                        .reduceLanes(VectorOperators.ADD);
+            }
+            for (; j < cols; j++) {
+                dot += (double) g[base + j] * y[base + j];
+            }
+            float d = (float) dot;
+            FloatVector dv = FloatVector.broadcast(SPECIES, d);
+            for (j = 0; j < vectorCols; j += L) {
+                FloatVector gv = FloatVector.fromArray(SPECIES, g, base + j);
+                FloatVector.fromArray(SPECIES, y, base + j).mul(gv.sub(dv)).intoArray(out, base + j);
+            }
+            for (; j < cols; j++) {
+                out[base + j] = y[base + j] * (g[base + j] - d);
+            }
         }
     }
 
     @Override
     public void sigmoidDerivative(float[] s, float[] out, int size) {
+        FloatVector one = FloatVector.broadcast(SPECIES, 1f);
         int i = 0;
         for (int end = SPECIES.loopBound(size); i < end; i += L) {
             FloatVector v = FloatVector.fromArray(SPECIES, s, i);
-            v.mul(FloatVector.broadcast(SPECIES, 1f).sub(v)).intoArray(out, i);
+            v.mul(one.sub(v)).intoArray(out, i);
         }
         for (; i < size; i++) {
             out[i] = s[i] * (1f - s[i]);
         }
     }
 
-    @Override
-    public void sigmoidGradient(float[] y, float[] g, float[] out, int size) {
-        int i = 0;
-        for (int end = SPECIES.loopBound(size); i < end; i += L) {
-            FloatVector v = FloatVector.fromArray(SPECIES, y, i);
-            FloatVector gv = FloatVector.fromArray(SPECIES, g, i);
-            gv.mul(v).mul(FloatVector.broadcast(SPECIES, 1f).sub(v)).intoArray(out, i);
-        }
-        for (; i < size; i++) {
-            out[i] = g[i] * y[i] * (1f - y[i]);
-        }
-    }
-
-    @Override
-    public void tanhGradient(float[] y, float[] g, float[] out, int size) {
-        int i = 0;
-        for (int end = SPECIES.loopBound(size); i < end; i += L) {
-            FloatVector v = FloatVector.fromArray(SPECIES, y, i);
-            FloatVector gv = FloatVector.fromArray(SPECIES, g, i);
-            gv.mul(v.neg().fma(v, all(1f))).intoArray(out, i);
-        }
-        for (; i < size; i++) {
-            out[i] = g[i] * (1f - y[i] * y[i]);
-        }
-    }
-
-    @Override
-    public void reluGradient(float[] y, float[] g, float[] out, int size) {
-        int i = 0;
-        FloatVector zero = FloatVector.zero(SPECIES);
-        for (int end = SPECIES.loopBound(size); i < end; i += L) {
-            FloatVector v = FloatVector.fromArray(SPECIES, y, i);
-            zero.blend(FloatVector.fromArray(SPECIES, g, i), v.compare(VectorOperators.GT, 0f)).intoArray(out, i);
-        }
-        for (; i < size; i++) {
-            out[i] = y[i] > 0f ? g[i] : 0f;
-        }
-    }
-
     // ---------------------------------------------------------------- elementwise and reductions
-
-    @Override
-    public void addRowVector(float[] m, int rows, int cols, float[] row) {
-        int end = SPECIES.loopBound(cols);
-        for (int r = 0; r < rows; r++) {
-            int base = r * cols;
-            int j = 0;
-            for (; j < end; j += L) {
-                FloatVector.fromArray(SPECIES, m, base + j).add(FloatVector.fromArray(SPECIES, row, j)).intoArray(m, base + j);
-            }
-            for (; j < cols; j++) {
-                m[base + j] += row[j];
-            }
-        }
-    }
 
     /** Column by column down the rows, in row order, as the naive loop adds them. */
     @Override
@@ -231,7 +350,7 @@ final class SpeciesElementwiseKernels implements ElementwiseKernels {
 
     @Override
     public void axpy(float alpha, float[] x, float[] y, int size) {
-        FloatVector av = all(alpha);
+        FloatVector av = FloatVector.broadcast(SPECIES, alpha);
         int i = 0;
         for (int end = SPECIES.loopBound(size); i < end; i += L) {
             FloatVector.fromArray(SPECIES, x, i).fma(av, FloatVector.fromArray(SPECIES, y, i)).intoArray(y, i);
@@ -308,7 +427,6 @@ final class SpeciesElementwiseKernels implements ElementwiseKernels {
     @Override
     public void dropout(float[] x, float[] out, int size, int key, int threshold, float scale) {
         IntVector lanes = IntVector.zero(INTS).addIndex(1);
-        FloatVector zero = all(0f);
         int i = 0;
         for (int end = SPECIES.loopBound(size); i < end; i += L) {
             IntVector h = lanes.add(key + i);
@@ -319,7 +437,7 @@ final class SpeciesElementwiseKernels implements ElementwiseKernels {
             h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16));
             VectorMask<Integer> keep = h.lanewise(VectorOperators.LSHR, 32 - DropoutMask.DRAW_BITS)
                     .compare(VectorOperators.GE, threshold);
-            FloatVector.fromArray(SPECIES, x, i).mul(scale).blend(zero, keep.not().cast(SPECIES)).intoArray(out, i);
+            FloatVector.fromArray(SPECIES, x, i).mul(scale).blend(0, keep.not().cast(SPECIES)).intoArray(out, i);
         }
         for (; i < size; i++) {
             out[i] = DropoutMask.keeps(key, i, threshold) ? x[i] * scale : 0f;

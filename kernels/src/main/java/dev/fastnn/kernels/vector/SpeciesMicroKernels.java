@@ -112,17 +112,17 @@ final class SpeciesMicroKernels implements MicroKernels {
     }
 
     @Override
-    public void multiplyStrided(int kc, float[] a, int ao, int rowStride, int stepStride, float[] b, int bo,
+    public void multiplyStrided(int kc, float[] a, int ao, int lda, float[] b, int bo,
                                 float[] c, int co, int ldc, int rows, int cols, float alpha, float beta, float[] tile) {
         int last = rows - 1;
         int a0 = ao;
-        int a1 = ao + Math.min(1, last) * rowStride;
-        int a2 = ao + Math.min(2, last) * rowStride;
-        int a3 = ao + Math.min(3, last) * rowStride;
-        int a4 = ao + Math.min(4, last) * rowStride;
-        int a5 = ao + Math.min(5, last) * rowStride;
-        int a6 = ao + Math.min(6, last) * rowStride;
-        int a7 = ao + Math.min(7, last) * rowStride;
+        int a1 = ao + Math.min(1, last) * lda;
+        int a2 = ao + Math.min(2, last) * lda;
+        int a3 = ao + Math.min(3, last) * lda;
+        int a4 = ao + Math.min(4, last) * lda;
+        int a5 = ao + Math.min(5, last) * lda;
+        int a6 = ao + Math.min(6, last) * lda;
+        int a7 = ao + Math.min(7, last) * lda;
         FloatVector c00 = FloatVector.zero(SPECIES);
         FloatVector c01 = c00;
         FloatVector c10 = c00;
@@ -139,32 +139,33 @@ final class SpeciesMicroKernels implements MicroKernels {
         FloatVector c61 = c00;
         FloatVector c70 = c00;
         FloatVector c71 = c00;
-        int bi = bo;
-        for (int p = 0, step = 0; p < kc; p++, step += stepStride, bi += NR) {
+        // Every index linear in p with a constant step, so that C2 hoists all bounds checks out of the loop.
+        for (int p = 0; p < kc; p++) {
+            int bi = bo + p * NR;
             FloatVector b0 = FloatVector.fromArray(SPECIES, b, bi);
             FloatVector b1 = FloatVector.fromArray(SPECIES, b, bi + L);
-            FloatVector x = FloatVector.broadcast(SPECIES, a[a0 + step]);
+            FloatVector x = FloatVector.broadcast(SPECIES, a[a0 + p]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(SPECIES, a[a1 + step]);
+            x = FloatVector.broadcast(SPECIES, a[a1 + p]);
             c10 = x.fma(b0, c10);
             c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(SPECIES, a[a2 + step]);
+            x = FloatVector.broadcast(SPECIES, a[a2 + p]);
             c20 = x.fma(b0, c20);
             c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(SPECIES, a[a3 + step]);
+            x = FloatVector.broadcast(SPECIES, a[a3 + p]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(SPECIES, a[a4 + step]);
+            x = FloatVector.broadcast(SPECIES, a[a4 + p]);
             c40 = x.fma(b0, c40);
             c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(SPECIES, a[a5 + step]);
+            x = FloatVector.broadcast(SPECIES, a[a5 + p]);
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
-            x = FloatVector.broadcast(SPECIES, a[a6 + step]);
+            x = FloatVector.broadcast(SPECIES, a[a6 + p]);
             c60 = x.fma(b0, c60);
             c61 = x.fma(b1, c61);
-            x = FloatVector.broadcast(SPECIES, a[a7 + step]);
+            x = FloatVector.broadcast(SPECIES, a[a7 + p]);
             c70 = x.fma(b0, c70);
             c71 = x.fma(b1, c71);
         }
@@ -188,17 +189,17 @@ final class SpeciesMicroKernels implements MicroKernels {
     }
 
     @Override
-    public void multiplyNarrow(int kc, float[] a, int ao, int rowStride, int stepStride, float[] b, int bo,
+    public void multiplyNarrow(int kc, float[] a, int ao, int lda, float[] b, int bo,
                                float[] c, int co, int ldc, int rows, int cols, float alpha, float beta, float[] tile) {
         int last = rows - 1;
         int a0 = ao;
-        int a1 = ao + Math.min(1, last) * rowStride;
-        int a2 = ao + Math.min(2, last) * rowStride;
-        int a3 = ao + Math.min(3, last) * rowStride;
-        int a4 = ao + Math.min(4, last) * rowStride;
-        int a5 = ao + Math.min(5, last) * rowStride;
-        int a6 = ao + Math.min(6, last) * rowStride;
-        int a7 = ao + Math.min(7, last) * rowStride;
+        int a1 = ao + Math.min(1, last) * lda;
+        int a2 = ao + Math.min(2, last) * lda;
+        int a3 = ao + Math.min(3, last) * lda;
+        int a4 = ao + Math.min(4, last) * lda;
+        int a5 = ao + Math.min(5, last) * lda;
+        int a6 = ao + Math.min(6, last) * lda;
+        int a7 = ao + Math.min(7, last) * lda;
         FloatVector c0 = FloatVector.zero(SPECIES);
         FloatVector c1 = c0;
         FloatVector c2 = c0;
@@ -207,16 +208,84 @@ final class SpeciesMicroKernels implements MicroKernels {
         FloatVector c5 = c0;
         FloatVector c6 = c0;
         FloatVector c7 = c0;
-        for (int p = 0, step = 0; p < kc; p++, step += stepStride) {
+        for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromArray(SPECIES, b, bo + p * L);
-            c0 = FloatVector.broadcast(SPECIES, a[a0 + step]).fma(b0, c0);
-            c1 = FloatVector.broadcast(SPECIES, a[a1 + step]).fma(b0, c1);
-            c2 = FloatVector.broadcast(SPECIES, a[a2 + step]).fma(b0, c2);
-            c3 = FloatVector.broadcast(SPECIES, a[a3 + step]).fma(b0, c3);
-            c4 = FloatVector.broadcast(SPECIES, a[a4 + step]).fma(b0, c4);
-            c5 = FloatVector.broadcast(SPECIES, a[a5 + step]).fma(b0, c5);
-            c6 = FloatVector.broadcast(SPECIES, a[a6 + step]).fma(b0, c6);
-            c7 = FloatVector.broadcast(SPECIES, a[a7 + step]).fma(b0, c7);
+            c0 = FloatVector.broadcast(SPECIES, a[a0 + p]).fma(b0, c0);
+            c1 = FloatVector.broadcast(SPECIES, a[a1 + p]).fma(b0, c1);
+            c2 = FloatVector.broadcast(SPECIES, a[a2 + p]).fma(b0, c2);
+            c3 = FloatVector.broadcast(SPECIES, a[a3 + p]).fma(b0, c3);
+            c4 = FloatVector.broadcast(SPECIES, a[a4 + p]).fma(b0, c4);
+            c5 = FloatVector.broadcast(SPECIES, a[a5 + p]).fma(b0, c5);
+            c6 = FloatVector.broadcast(SPECIES, a[a6 + p]).fma(b0, c6);
+            c7 = FloatVector.broadcast(SPECIES, a[a7 + p]).fma(b0, c7);
+        }
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, NR);
+        c2.intoArray(tile, 2 * NR);
+        c3.intoArray(tile, 3 * NR);
+        c4.intoArray(tile, 4 * NR);
+        c5.intoArray(tile, 5 * NR);
+        c6.intoArray(tile, 6 * NR);
+        c7.intoArray(tile, 7 * NR);
+        finish(tile, c, co, ldc, rows, cols, alpha, beta);
+    }
+
+    @Override
+    public void multiplyNarrowTransposed(int kc, float[] a, int ao, int lda, float[] b, int bo,
+                                         float[] c, int co, int ldc, int cols, float alpha, float beta, float[] tile) {
+        FloatVector c0 = FloatVector.zero(SPECIES);
+        FloatVector c1 = c0;
+        FloatVector c2 = c0;
+        FloatVector c3 = c0;
+        FloatVector c4 = c0;
+        FloatVector c5 = c0;
+        FloatVector c6 = c0;
+        FloatVector c7 = c0;
+        // Eight loads at constant offsets from one index: C2 checks their bounds once per step, not eight times.
+        for (int p = 0, ai = ao; p < kc; p++, ai += lda) {
+            FloatVector b0 = FloatVector.fromArray(SPECIES, b, bo + p * L);
+            c0 = FloatVector.broadcast(SPECIES, a[ai]).fma(b0, c0);
+            c1 = FloatVector.broadcast(SPECIES, a[ai + 1]).fma(b0, c1);
+            c2 = FloatVector.broadcast(SPECIES, a[ai + 2]).fma(b0, c2);
+            c3 = FloatVector.broadcast(SPECIES, a[ai + 3]).fma(b0, c3);
+            c4 = FloatVector.broadcast(SPECIES, a[ai + 4]).fma(b0, c4);
+            c5 = FloatVector.broadcast(SPECIES, a[ai + 5]).fma(b0, c5);
+            c6 = FloatVector.broadcast(SPECIES, a[ai + 6]).fma(b0, c6);
+            c7 = FloatVector.broadcast(SPECIES, a[ai + 7]).fma(b0, c7);
+        }
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, NR);
+        c2.intoArray(tile, 2 * NR);
+        c3.intoArray(tile, 3 * NR);
+        c4.intoArray(tile, 4 * NR);
+        c5.intoArray(tile, 5 * NR);
+        c6.intoArray(tile, 6 * NR);
+        c7.intoArray(tile, 7 * NR);
+        finish(tile, c, co, ldc, MR, cols, alpha, beta);
+    }
+
+    @Override
+    public void multiplyNarrowPacked(int kc, float[] a, int ao, float[] b, int bo,
+                                     float[] c, int co, int ldc, int rows, int cols, float alpha, float beta, float[] tile) {
+        FloatVector c0 = FloatVector.zero(SPECIES);
+        FloatVector c1 = c0;
+        FloatVector c2 = c0;
+        FloatVector c3 = c0;
+        FloatVector c4 = c0;
+        FloatVector c5 = c0;
+        FloatVector c6 = c0;
+        FloatVector c7 = c0;
+        for (int p = 0; p < kc; p++) {
+            int ai = ao + p * MR;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, b, bo + p * L);
+            c0 = FloatVector.broadcast(SPECIES, a[ai]).fma(b0, c0);
+            c1 = FloatVector.broadcast(SPECIES, a[ai + 1]).fma(b0, c1);
+            c2 = FloatVector.broadcast(SPECIES, a[ai + 2]).fma(b0, c2);
+            c3 = FloatVector.broadcast(SPECIES, a[ai + 3]).fma(b0, c3);
+            c4 = FloatVector.broadcast(SPECIES, a[ai + 4]).fma(b0, c4);
+            c5 = FloatVector.broadcast(SPECIES, a[ai + 5]).fma(b0, c5);
+            c6 = FloatVector.broadcast(SPECIES, a[ai + 6]).fma(b0, c6);
+            c7 = FloatVector.broadcast(SPECIES, a[ai + 7]).fma(b0, c7);
         }
         c0.intoArray(tile, 0);
         c1.intoArray(tile, NR);

@@ -3,7 +3,9 @@ package dev.fastnn.kernels.vector;
 import dev.fastnn.kernels.Activation;
 import dev.fastnn.kernels.Backends;
 import dev.fastnn.kernels.HostBackend;
+import dev.fastnn.kernels.HostMatrix;
 import dev.fastnn.kernels.Matrix;
+import dev.fastnn.kernels.MatrixUse;
 import dev.fastnn.kernels.naive.ScalarKernels;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,8 +16,9 @@ import jdk.incubator.vector.FloatVector;
  * The JDK Vector API backend: host storage, and each operation wired to its kernel. gemm goes to a
  * {@link GemmDriver} (blocked, packed, register-tiled, split over this backend's own worker threads), the
  * activations and elementwise operations to the {@link ElementwiseKernels} of the backend's vector width;
- * softmax, cross-entropy and Adam, which run once per batch on small arrays, to the scalar
- * {@link ScalarKernels} the naive backend runs too.
+ * cross-entropy, Adam and the small row operations of the trainer's weighted losses to the scalar
+ * {@link ScalarKernels} the naive backend runs too. Batches and weights allocated for a gemm side
+ * ({@link MatrixUse}) are stored in the micro-kernels' layouts (see {@link #newMatrix}).
  *
  * <p>The worker threads are daemons that spin a while before parking (see {@link SpinningWorkers});
  * {@link #close()} ends them.
@@ -50,8 +53,9 @@ public final class VectorBackend extends HostBackend {
         }
         this.bits = bits;
         this.threads = threads;
-        this.gemm = new GemmDriver(KernelsByWidth.microKernels(bits), threads, "fastnn-vector-" + POOLS.incrementAndGet());
         this.elementwise = KernelsByWidth.elementwise(bits);
+        this.gemm = new GemmDriver(KernelsByWidth.microKernels(bits), elementwise, threads,
+                "fastnn-vector-" + POOLS.incrementAndGet());
     }
 
     /** The widest float vector this CPU runs natively (what the JIT calls the preferred species). */
@@ -107,10 +111,64 @@ public final class VectorBackend extends HostBackend {
         return gemm.nr();
     }
 
+    /** Training steps of a small network until the JIT has compiled the kernels they use (see {@link WarmUp}). */
+    @Override
+    public void warmUp() {
+        super.warmUp();
+        WarmUp.run(this, gemm.nr());
+    }
+
     /** Ends this backend's worker threads. */
     @Override
     protected void closeResources() {
         gemm.close();
+    }
+
+    // ---------------------------------------------------------------- storage
+
+    /**
+     * A batch for the left of a product ({@link MatrixUse#GEMM_LEFT}) in slivers of {@link GemmDriver#MR} rows and
+     * weights ({@link MatrixUse#GEMM_RIGHT}) in panels of {@link #tileColumns()}: the micro-kernels' own layouts,
+     * so the products of a training step read them where they lie instead of packing them on every call. Only
+     * where the blocks divide the matrix (no padding) and the layout differs from row-major; else row-major.
+     */
+    @Override
+    protected Matrix newMatrix(int rows, int cols, MatrixUse use) {
+        if (use == MatrixUse.GEMM_LEFT && rows % GemmDriver.MR == 0 && cols > 1) {
+            return new HostMatrix(this, rows, cols, HostMatrix.Layout.ROW_SLIVERS, GemmDriver.MR);
+        }
+        int nr = gemm.nr();
+        if (use == MatrixUse.GEMM_RIGHT && cols % nr == 0 && cols > nr && rows > 1) {
+            return new HostMatrix(this, rows, cols, HostMatrix.Layout.COLUMN_PANELS, nr);
+        }
+        return new HostMatrix(this, rows, cols);
+    }
+
+    private static HostMatrix host(Matrix m) {
+        return (HostMatrix) m;
+    }
+
+    /** Whether the matrices lay out their elements alike, so that an elementwise kernel can run on the arrays. */
+    private static boolean alike(Matrix a, Matrix b) {
+        return host(a).sameLayout(host(b));
+    }
+
+    private static boolean alike(Matrix a, Matrix b, Matrix c) {
+        return alike(a, b) && alike(a, c);
+    }
+
+    private static boolean alike(Matrix a, Matrix b, Matrix c, Matrix d) {
+        return alike(a, b, c) && alike(a, d);
+    }
+
+    /** {@code m} itself when row-major, else a new row-major copy: for layouts the gemm driver does not read. */
+    private HostMatrix rowMajorCopy(HostMatrix m) {
+        if (m.layout() == HostMatrix.Layout.ROW_MAJOR) {
+            return m;
+        }
+        HostMatrix copy = new HostMatrix(this, m.rows(), m.cols());
+        m.load(copy.data());
+        return copy;
     }
 
     // ---------------------------------------------------------------- gemm
@@ -118,64 +176,121 @@ public final class VectorBackend extends HostBackend {
     @Override
     protected void gemmKernel(boolean transA, boolean transB, int m, int n, int k,
                               float alpha, Matrix a, Matrix b, float beta, Matrix c) {
-        gemm.multiply(transA, transB, m, n, k, alpha, data(a), a.cols(), data(b), b.cols(), beta, data(c));
+        product(transA, transB, m, n, k, alpha, a, b, beta, c, GemmDriver.Epilogue.NONE, Activation.IDENTITY, null, null);
+    }
+
+    /**
+     * The gemm with bias and activation applied as its tiles are finished (GemmDriver's epilogue); softmax, which
+     * needs whole rows, runs after the product.
+     */
+    @Override
+    protected void gemmBiasActivationKernel(boolean transA, boolean transB, int m, int n, int k,
+                                            Matrix a, Matrix b, Matrix bias, Activation f, Matrix out) {
+        boolean rowWise = f == Activation.SOFTMAX;
+        product(transA, transB, m, n, k, 1f, a, b, 0f, out, GemmDriver.Epilogue.BIAS_ACTIVATION,
+                rowWise ? Activation.IDENTITY : f, bias == null ? null : rowMajor(bias), null);
+        if (rowWise) {
+            activationKernel(f, out, out);
+        }
+    }
+
+    /** The gemm with the activation's gradient applied as its tiles are finished; softmax's after the product. */
+    @Override
+    protected void gemmActivationGradientKernel(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                                Matrix a, Matrix b, Activation f, Matrix y, Matrix out) {
+        if (f == Activation.SOFTMAX) {
+            super.gemmActivationGradientKernel(transA, transB, m, n, k, alpha, a, b, f, y, out);
+            return;
+        }
+        product(transA, transB, m, n, k, alpha, a, b, 0f, out, GemmDriver.Epilogue.ACTIVATION_GRADIENT, f, null, y);
+    }
+
+    /** The driver on the operands where they lie, or on row-major copies of all of them where it cannot read one. */
+    private void product(boolean transA, boolean transB, int m, int n, int k, float alpha, Matrix a, Matrix b,
+                         float beta, Matrix c, GemmDriver.Epilogue epilogue, Activation f, float[] bias, Matrix y) {
+        HostMatrix ha = host(a);
+        HostMatrix hb = host(b);
+        HostMatrix hc = host(c);
+        HostMatrix hy = y == null ? null : host(y);
+        if (gemm.reads(ha, hb, hc, hy)) {
+            gemm.multiply(transA, transB, m, n, k, alpha, ha, hb, beta, hc, epilogue, f, bias, hy);
+            return;
+        }
+        HostMatrix rc = rowMajorCopy(hc);
+        gemm.multiply(transA, transB, m, n, k, alpha, rowMajorCopy(ha), rowMajorCopy(hb), beta, rc, epilogue, f, bias,
+                hy == null ? null : rowMajorCopy(hy));
+        storeRowMajor(c, rc.data());
     }
 
     // ---------------------------------------------------------------- activations
 
+    /**
+     * Every kernel here runs on the arrays where its operands lie alike (elementwise results do not depend on
+     * where an element is) and on row-major copies otherwise, or where rows matter (softmax).
+     */
     @Override
     protected void activationKernel(Activation f, Matrix x, Matrix out) {
-        float[] xv = data(x);
-        float[] ov = data(out);
-        int size = x.size();
-        switch (f) {
-            case IDENTITY -> copyKernel(x, out);
-            case SIGMOID -> elementwise.sigmoid(xv, ov, size);
-            case TANH -> elementwise.tanh(xv, ov, size);
-            case RELU -> elementwise.relu(xv, ov, size);
-            case SOFTMAX -> ScalarKernels.softmaxRows(xv, ov, x.rows(), x.cols());
-            default -> throw new AssertionError(f);
+        if (f != Activation.SOFTMAX && alike(x, out)) {
+            elementwise.activation(f, data(x), data(out), 0, x.size(), 1, x.size());
+            return;
         }
+        float[] o = rowMajor(out);
+        if (f == Activation.SOFTMAX) {
+            elementwise.softmaxRows(rowMajor(x), o, x.rows(), x.cols());
+        } else {
+            elementwise.activation(f, rowMajor(x), o, 0, x.size(), 1, x.size());
+        }
+        storeRowMajor(out, o);
     }
 
     @Override
     protected void sigmoidDerivativeKernel(Matrix s, Matrix out) {
-        elementwise.sigmoidDerivative(data(s), data(out), s.size());
+        boolean raw = alike(s, out);
+        float[] o = raw ? data(out) : rowMajor(out);
+        elementwise.sigmoidDerivative(raw ? data(s) : rowMajor(s), o, s.size());
+        storeRowMajor(out, o);
     }
 
     @Override
     protected void activationGradientKernel(Activation f, Matrix y, Matrix grad, Matrix out) {
-        float[] yv = data(y);
-        float[] gv = data(grad);
-        float[] ov = data(out);
-        int size = y.size();
-        switch (f) {
-            case IDENTITY -> copyKernel(grad, out);
-            case SIGMOID -> elementwise.sigmoidGradient(yv, gv, ov, size);
-            case TANH -> elementwise.tanhGradient(yv, gv, ov, size);
-            case RELU -> elementwise.reluGradient(yv, gv, ov, size);
-            case SOFTMAX -> ScalarKernels.softmaxGradientRows(yv, gv, ov, y.rows(), y.cols());
-            default -> throw new AssertionError(f);
+        if (f != Activation.SOFTMAX && alike(y, grad, out)) {
+            elementwise.activationGradient(f, data(y), data(grad), data(out), 0, y.size(), 1, y.size());
+            return;
         }
+        float[] o = rowMajor(out);
+        if (f == Activation.SOFTMAX) {
+            elementwise.softmaxGradientRows(rowMajor(y), rowMajor(grad), o, y.rows(), y.cols());
+        } else {
+            elementwise.activationGradient(f, rowMajor(y), rowMajor(grad), o, 0, y.size(), 1, y.size());
+        }
+        storeRowMajor(out, o);
     }
 
     // ---------------------------------------------------------------- elementwise
 
     @Override
     protected void addRowVectorKernel(Matrix m, Matrix row) {
-        elementwise.addRowVector(data(m), m.rows(), m.cols(), data(row));
+        float[] values = rowMajor(m);
+        elementwise.addRow(values, 0, m.cols(), m.rows(), m.cols(), rowMajor(row), 0);
+        storeRowMajor(m, values);
     }
 
     @Override
     protected void columnSumsKernel(Matrix m, Matrix out) {
-        elementwise.columnSums(data(m), m.rows(), m.cols(), data(out));
+        float[] o = rowMajor(out);
+        elementwise.columnSums(rowMajor(m), m.rows(), m.cols(), o);
+        storeRowMajor(out, o);
     }
 
     @Override
     protected void axpyKernel(float alpha, Matrix x, Matrix y) {
-        elementwise.axpy(alpha, data(x), data(y), x.size());
+        boolean raw = alike(x, y);
+        float[] yv = raw ? data(y) : rowMajor(y);
+        elementwise.axpy(alpha, raw ? data(x) : rowMajor(x), yv, x.size());
+        storeRowMajor(y, yv);
     }
 
+    /** Every element scaled alike: the layout does not matter. */
     @Override
     protected void scaleKernel(float alpha, Matrix x) {
         elementwise.scale(alpha, data(x), x.size());
@@ -183,44 +298,66 @@ public final class VectorBackend extends HostBackend {
 
     @Override
     protected void hadamardKernel(Matrix a, Matrix b, Matrix out) {
-        elementwise.hadamard(data(a), data(b), data(out), a.size());
+        boolean raw = alike(a, b, out);
+        float[] o = raw ? data(out) : rowMajor(out);
+        elementwise.hadamard(raw ? data(a) : rowMajor(a), raw ? data(b) : rowMajor(b), o, a.size());
+        storeRowMajor(out, o);
     }
 
     @Override
     protected void subtractKernel(Matrix a, Matrix b, Matrix out) {
-        elementwise.subtract(data(a), data(b), data(out), a.size());
+        boolean raw = alike(a, b, out);
+        float[] o = raw ? data(out) : rowMajor(out);
+        elementwise.subtract(raw ? data(a) : rowMajor(a), raw ? data(b) : rowMajor(b), o, a.size());
+        storeRowMajor(out, o);
     }
 
+    /** Reductions add in row-major order, whatever the layout, so that every layout sums to the same bits. */
     @Override
     protected double sumSquaredErrorKernel(Matrix yhat, Matrix y) {
-        return elementwise.sumSquaredError(data(yhat), data(y), y.size());
+        return elementwise.sumSquaredError(rowMajor(yhat), rowMajor(y), y.size());
     }
 
     @Override
     protected double crossEntropyKernel(Matrix p, Matrix y) {
-        return ScalarKernels.crossEntropy(data(p), data(y), y.size());
+        return ScalarKernels.crossEntropy(rowMajor(p), rowMajor(y), y.size());
     }
 
     @Override
     protected void adamKernel(Matrix w, Matrix g, Matrix m, Matrix v, float lr, float beta1, float beta2,
                               float epsilon, float correction1, float correction2) {
-        ScalarKernels.adam(data(w), data(g), data(m), data(v), w.size(), lr, beta1, beta2, epsilon, correction1, correction2);
+        if (alike(w, g, m, v)) {
+            ScalarKernels.adam(data(w), data(g), data(m), data(v), w.size(), lr, beta1, beta2, epsilon, correction1, correction2);
+            return;
+        }
+        float[] wv = rowMajor(w);
+        float[] mv = rowMajor(m);
+        float[] vv = rowMajor(v);
+        ScalarKernels.adam(wv, rowMajor(g), mv, vv, w.size(), lr, beta1, beta2, epsilon, correction1, correction2);
+        storeRowMajor(w, wv);
+        storeRowMajor(m, mv);
+        storeRowMajor(v, vv);
     }
 
+    /** The mask is drawn by row-major index. */
     @Override
     protected void dropoutKernel(Matrix x, Matrix out, int key, int threshold, float scale) {
-        elementwise.dropout(data(x), data(out), x.size(), key, threshold, scale);
+        float[] o = rowMajor(out);
+        elementwise.dropout(rowMajor(x), o, x.size(), key, threshold, scale);
+        storeRowMajor(out, o);
     }
 
     /** Rows x outputs, a few thousand floats per batch: scalar loops, as for the loss's gradient scale. */
     @Override
     protected void scaleRowsKernel(Matrix m, Matrix factors, Matrix out) {
-        ScalarKernels.scaleRows(data(m), m.rows(), m.cols(), data(factors), data(out));
+        float[] o = rowMajor(out);
+        ScalarKernels.scaleRows(rowMajor(m), m.rows(), m.cols(), rowMajor(factors), o);
+        storeRowMajor(out, o);
     }
 
     @Override
     protected double dotKernel(Matrix a, Matrix b) {
-        return ScalarKernels.dot(data(a), data(b), a.size());
+        return ScalarKernels.dot(rowMajor(a), rowMajor(b), a.size());
     }
 
     /** A compare per element and a branch per row, once per batch: the scalar loop. */

@@ -3,6 +3,7 @@ package dev.fastnn.network.model;
 import dev.fastnn.kernels.Activation;
 import dev.fastnn.kernels.Backend;
 import dev.fastnn.kernels.Matrix;
+import dev.fastnn.kernels.MatrixUse;
 
 /**
  * One fully connected layer, {@code Y = f(X W + b)}, whose weights ({@code inputs x outputs}) and biases
@@ -17,7 +18,8 @@ public final class DenseLayer implements AutoCloseable {
     DenseLayer(Backend backend, LayerParameters parameters) {
         this.backend = backend;
         this.activation = parameters.activation();
-        this.weights = backend.upload(parameters.weights(), parameters.inputs(), parameters.outputs());
+        // The right operand of every forward product and the output of every update: see MatrixUse.
+        this.weights = backend.upload(parameters.weights(), parameters.inputs(), parameters.outputs(), MatrixUse.GEMM_RIGHT);
         this.biases = parameters.hasBiases() ? backend.upload(parameters.biases(), 1, parameters.outputs()) : null;
     }
 
@@ -33,7 +35,10 @@ public final class DenseLayer implements AutoCloseable {
         return activation;
     }
 
-    /** The live weights, for optimizers; {@code inputs x outputs}. */
+    /**
+     * The live weights, for optimizers; {@code inputs x outputs}, allocated for {@link MatrixUse#GEMM_RIGHT}
+     * (buffers shaped like them are best made with {@link Backend#allocateLike}).
+     */
     public Matrix weights() {
         return weights;
     }
@@ -43,13 +48,9 @@ public final class DenseLayer implements AutoCloseable {
         return biases;
     }
 
-    /** {@code out = f(in W + b)}; {@code out} is {@code in.rows() x outputs}. */
+    /** {@code out = f(in W + b)}; {@code out} is {@code in.rows() x outputs}. One fused call (see Backend). */
     public void forward(Matrix in, Matrix out) {
-        backend.gemm(false, false, 1f, in, weights, 0f, out);
-        if (biases != null) {
-            backend.addRowVector(out, biases);
-        }
-        backend.activation(activation, out, out);
+        backend.gemmBiasActivation(false, false, in, weights, biases, activation, out);
     }
 
     /** A host copy of the parameters. */

@@ -3,6 +3,7 @@ package dev.fastnn.network.model;
 import dev.fastnn.kernels.Activation;
 import dev.fastnn.kernels.Backend;
 import dev.fastnn.kernels.Matrix;
+import dev.fastnn.kernels.MatrixUse;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -172,7 +173,7 @@ public final class Network implements AutoCloseable {
             Matrix[] outputs;
             if (rows == capacity) {
                 if (fullX == null) {
-                    fullX = network.backend.allocate(rows, network.inputs());
+                    fullX = network.backend.allocate(rows, network.inputs(), MatrixUse.GEMM_LEFT);
                     fullOut = network.allocateOutputs(rows);
                 }
                 x = fullX;
@@ -180,7 +181,7 @@ public final class Network implements AutoCloseable {
             } else {
                 if (tailX == null || tailX.rows() != rows) {
                     closeTail();
-                    tailX = network.backend.allocate(rows, network.inputs());
+                    tailX = network.backend.allocate(rows, network.inputs(), MatrixUse.GEMM_LEFT);
                     tailOut = network.allocateOutputs(rows);
                 }
                 x = tailX;

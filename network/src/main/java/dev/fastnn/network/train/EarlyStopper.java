@@ -38,7 +38,7 @@ final class EarlyStopper implements AutoCloseable {
                 List<LayerParameters> saved = from.bestParameters() == null ? null : from.bestParameters().layers();
                 for (int l = 0; l < network.layers().size(); l++) {
                     DenseLayer layer = network.layers().get(l);
-                    Matrix w = backend.allocate(layer.inputs(), layer.outputs());
+                    Matrix w = backend.allocateLike(layer.weights());
                     Matrix b = layer.biases() == null ? null : backend.allocate(1, layer.outputs());
                     best.add(new Matrix[] {w, b});
                     if (saved != null) {

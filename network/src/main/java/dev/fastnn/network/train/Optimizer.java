@@ -148,7 +148,7 @@ public sealed interface Optimizer {
 
         @Override
         public LayerUpdater updater(Backend backend, DenseLayer layer, Regularization regularization) {
-            Matrix velocity = backend.allocate(layer.inputs(), layer.outputs());
+            Matrix velocity = backend.allocateLike(layer.weights());
             boolean biases = layer.biases() != null;
             Matrix biasGradient = biases ? backend.allocate(1, layer.outputs()) : null;
             Matrix biasVelocity = biases ? backend.allocate(1, layer.outputs()) : null;
@@ -231,11 +231,10 @@ public sealed interface Optimizer {
 
         @Override
         public LayerUpdater updater(Backend backend, DenseLayer layer, Regularization regularization) {
-            int in = layer.inputs();
             int out = layer.outputs();
-            Matrix g = backend.allocate(in, out);
-            Matrix m = backend.allocate(in, out);
-            Matrix v = backend.allocate(in, out);
+            Matrix g = backend.allocateLike(layer.weights());
+            Matrix m = backend.allocateLike(layer.weights());
+            Matrix v = backend.allocateLike(layer.weights());
             boolean biases = layer.biases() != null;
             Matrix gb = biases ? backend.allocate(1, out) : null;
             Matrix mb = biases ? backend.allocate(1, out) : null;

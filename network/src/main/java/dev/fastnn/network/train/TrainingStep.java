@@ -3,6 +3,7 @@ package dev.fastnn.network.train;
 import dev.fastnn.kernels.Activation;
 import dev.fastnn.kernels.Backend;
 import dev.fastnn.kernels.Matrix;
+import dev.fastnn.kernels.MatrixUse;
 import dev.fastnn.network.model.DenseLayer;
 import dev.fastnn.network.model.Loss;
 import dev.fastnn.network.model.Network;
@@ -18,6 +19,8 @@ import java.util.List;
  * weights before they move, then the optimizer applies {@code scale A_{l-1}^T D_l} to {@code W_l}, where
  * {@code A_{l-1}} is what layer {@code l} was fed: hidden outputs after inverted dropout, whose mask
  * {@code m} (0 or {@code 1 / (1 - rate)}) is recomputed on the backend from the same key rather than stored.
+ * A layer's forward pass is one fused backend call (product, bias, activation), and so is the step back
+ * through a layer without dropout (product, activation's derivative): the same bits as the separate calls.
  */
 final class TrainingStep implements AutoCloseable {
     private final Network network;
@@ -42,7 +45,7 @@ final class TrainingStep implements AutoCloseable {
         this.network = network;
         this.backend = network.backend();
         this.dropout = dropout;
-        this.x = backend.allocate(rows, network.inputs());
+        this.x = backend.allocate(rows, network.inputs(), MatrixUse.GEMM_LEFT);
         this.y = backend.allocate(rows, network.outputs());
         this.outputs = network.allocateOutputs(rows);
         this.deltas = network.allocateOutputs(rows);
@@ -110,11 +113,16 @@ final class TrainingStep implements AutoCloseable {
         for (int l = top; l >= 0; l--) {
             DenseLayer layer = layers.get(l);
             if (l > 0) {
-                backend.gemm(false, true, 1f, deltas[l], layer.weights(), 0f, deltas[l - 1]);
+                Activation below = layers.get(l - 1).activation();
                 if (dropped != null) {
+                    // The mask multiplies the gradient before the activation's derivative does: not fused.
+                    backend.gemm(false, true, 1f, deltas[l], layer.weights(), 0f, deltas[l - 1]);
                     backend.dropout(deltas[l - 1], deltas[l - 1], dropout, dropoutKeys[l - 1]);
+                    backend.activationGradient(below, outputs[l - 1], deltas[l - 1], deltas[l - 1]);
+                } else {
+                    backend.gemmActivationGradient(false, true, 1f, deltas[l], layer.weights(), below, outputs[l - 1],
+                            deltas[l - 1]);
                 }
-                backend.activationGradient(layers.get(l - 1).activation(), outputs[l - 1], deltas[l - 1], deltas[l - 1]);
             }
             updaters[l].update(layer, l == 0 ? x : input(l - 1), deltas[l], scale, rate, step);
         }

@@ -1,0 +1,124 @@
+package dev.fastnn.benchmarks;
+
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * What is this machine's float32 multiply-add peak, in GFLOP/s, on 1 and 2 threads: the ceiling every gemm
+ * number is a fraction of. Each thread runs {@value #STEPS} steps of {@value #CHAINS} independent fused
+ * multiply-add chains on the preferred (widest) vectors, in registers, touching no memory: enough chains to
+ * cover the FMA latency on every pipe (4 cycles x 2 pipes needs 8), few enough to stay in AVX-512's 32 registers.
+ *
+ * <p>One operation is {@code threads x STEPS x CHAINS} vector FMAs, {@link #flops} in all; the report divides that by
+ * the time. With {@code threads=2} the second thread's chains run on a pool thread started in setup, so an
+ * operation (about a millisecond) hardly sees the hand-off. {@code bits} must be the preferred width (the suite
+ * passes it): it is recorded with the result so that the report can count the lanes.
+ */
+public class FmaPeakBenchmark extends FastnnBenchmark {
+    static final int CHAINS = 16;
+    static final int STEPS = 100_000;
+
+    @Param({"1", "2"})
+    public int threads;
+
+    @Param({"512"})
+    public int bits;
+
+    private ExecutorService pool;
+
+    /** Floating-point operations of one benchmark operation: two per lane of every multiply-add. */
+    static double flops(int threads, int bits) {
+        return 2.0 * threads * STEPS * CHAINS * (bits / Float.SIZE);
+    }
+
+    @Setup
+    public void setUp() {
+        if (threads < 1 || threads > 2) {
+            throw new IllegalArgumentException("threads must be 1 or 2, got " + threads);
+        }
+        if (bits != Lanes.SPECIES.vectorBitSize()) {
+            throw new IllegalArgumentException("bits must be this CPU's preferred width, "
+                    + Lanes.SPECIES.vectorBitSize() + ", got " + bits);
+        }
+        pool = threads == 2 ? Executors.newSingleThreadExecutor() : null;
+    }
+
+    @TearDown
+    public void tearDown() {
+        if (pool != null) {
+            pool.shutdownNow();
+        }
+    }
+
+    @Benchmark
+    public float fma() throws ExecutionException, InterruptedException {
+        if (pool == null) {
+            return chains(1.0000001f);
+        }
+        Future<Float> other = pool.submit(() -> chains(0.9999999f));
+        return chains(1.0000001f) + other.get();
+    }
+
+    /**
+     * {@value #CHAINS} chains {@code acc = acc * m + a}; m close to 1 keeps the values finite and normal, so no
+     * subnormal slows a step down. Returns a sum of them, so that the JIT cannot drop the work.
+     */
+    private static float chains(float m) {
+        VectorSpecies<Float> species = Lanes.SPECIES;
+        FloatVector mul = FloatVector.broadcast(species, m);
+        FloatVector add = FloatVector.broadcast(species, 1e-7f);
+        FloatVector c0 = FloatVector.broadcast(species, 0.1f);
+        FloatVector c1 = FloatVector.broadcast(species, 0.2f);
+        FloatVector c2 = FloatVector.broadcast(species, 0.3f);
+        FloatVector c3 = FloatVector.broadcast(species, 0.4f);
+        FloatVector c4 = FloatVector.broadcast(species, 0.5f);
+        FloatVector c5 = FloatVector.broadcast(species, 0.6f);
+        FloatVector c6 = FloatVector.broadcast(species, 0.7f);
+        FloatVector c7 = FloatVector.broadcast(species, 0.8f);
+        FloatVector c8 = FloatVector.broadcast(species, 0.9f);
+        FloatVector c9 = FloatVector.broadcast(species, 1.0f);
+        FloatVector c10 = FloatVector.broadcast(species, 1.1f);
+        FloatVector c11 = FloatVector.broadcast(species, 1.2f);
+        FloatVector c12 = FloatVector.broadcast(species, 1.3f);
+        FloatVector c13 = FloatVector.broadcast(species, 1.4f);
+        FloatVector c14 = FloatVector.broadcast(species, 1.5f);
+        FloatVector c15 = FloatVector.broadcast(species, 1.6f);
+        for (int s = 0; s < STEPS; s++) {
+            c0 = c0.fma(mul, add);
+            c1 = c1.fma(mul, add);
+            c2 = c2.fma(mul, add);
+            c3 = c3.fma(mul, add);
+            c4 = c4.fma(mul, add);
+            c5 = c5.fma(mul, add);
+            c6 = c6.fma(mul, add);
+            c7 = c7.fma(mul, add);
+            c8 = c8.fma(mul, add);
+            c9 = c9.fma(mul, add);
+            c10 = c10.fma(mul, add);
+            c11 = c11.fma(mul, add);
+            c12 = c12.fma(mul, add);
+            c13 = c13.fma(mul, add);
+            c14 = c14.fma(mul, add);
+            c15 = c15.fma(mul, add);
+        }
+        FloatVector sum = c0.add(c1).add(c2).add(c3).add(c4).add(c5).add(c6).add(c7)
+                .add(c8).add(c9).add(c10).add(c11).add(c12).add(c13).add(c14).add(c15);
+        return sum.lane(0);
+    }
+
+    /**
+     * The species in a class of its own, so that {@link #flops} (which the report calls, in a JVM that may not
+     * have the vector module) does not load the Vector API; as a {@code static final} it is a constant to C2.
+     */
+    private static final class Lanes {
+        static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    }
+}
