@@ -43,7 +43,8 @@ import picocli.CommandLine.Spec;
                 + "the metrics per epoch and the training curves.",
         "For --csv, every training option not given comes from the data and is printed first: layer sizes from "
                 + "its columns and classes, standardized features, one ReLU hidden layer, Adam, and epochs for about "
-                + "1000 steps. The defaults shown below are those of --dataset.",
+                + TabularDefaults.STEPS + " steps at the batch size used. The defaults shown below are those of "
+                + "--dataset.",
         "Example: fastnn train --csv wine.csv --label-column last --validation-split 0.2 --out wine.fnn",
         "Example: fastnn train --dataset fashion-mnist --layers 784,256,10 --activation relu --initializer he "
                 + "--optimizer adam --lr 0.001 --standardize --out model.fnn"})
@@ -105,10 +106,16 @@ final class TrainCommand implements Callable<Integer> {
             description = "How the parameters move: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     private String optimizer;
 
-    @Option(names = "--lr", paramLabel = "RATE", defaultValue = "0.5",
-            converter = OptionConverters.PositiveFloat.class,
-            description = "Learning rate (default: ${DEFAULT-VALUE}).")
-    private float learningRate;
+    @Option(names = "--lr", paramLabel = "RATE", converter = OptionConverters.PositiveFloat.class,
+            description = "Learning rate (default: the optimizer's, " + Optimizer.Sgd.ID + " "
+                    + Optimizer.Sgd.DEFAULT_LEARNING_RATE + ", " + Optimizer.Momentum.ID + " "
+                    + Optimizer.Momentum.DEFAULT_LEARNING_RATE + ", " + Optimizer.Adam.ID + " "
+                    + Optimizer.Adam.DEFAULT_LEARNING_RATE + "; for --csv " + Optimizer.Adam.ID + " "
+                    + TabularDefaults.ADAM_CLASSIFICATION_RATE + ", and for --task regression " + Optimizer.Sgd.ID + " "
+                    + TabularDefaults.SGD_REGRESSION_RATE + ", " + Optimizer.Momentum.ID + " "
+                    + TabularDefaults.MOMENTUM_REGRESSION_RATE + ", " + Optimizer.Adam.ID + " "
+                    + TabularDefaults.ADAM_REGRESSION_RATE + ").")
+    private Float learningRate;
 
     @Mixin
     private ScheduleOptions schedule;
@@ -227,6 +234,12 @@ final class TrainCommand implements Callable<Integer> {
         TabularDefaults defaults = null;
         if (data.isCsv()) {
             defaults = TabularDefaults.of(train);
+            if (data.given("--optimizer")) {
+                defaults = defaults.withOptimizer(optimizer);
+            }
+            if (data.given("--batch")) {
+                defaults = defaults.withBatchSize(batch);
+            }
             builder = defaults.builder();
             overrideGiven(builder, defaults);
             trainerEpochs = data.given("--epochs") ? epochs : defaults.epochs();
@@ -237,7 +250,8 @@ final class TrainCommand implements Callable<Integer> {
                     .hiddenActivation(activation)
                     .loss(loss)
                     .initializer(initializer)
-                    .optimizer(Optimizer.parse(optimizer, learningRate))
+                    .optimizer(learningRate == null ? Optimizer.parse(optimizer)
+                            : Optimizer.parse(optimizer, learningRate))
                     .standardize(standardize)
                     .batchSize(batch)
                     .epochs(epochs);
@@ -355,17 +369,14 @@ final class TrainCommand implements Callable<Integer> {
         if (data.given("--initializer")) {
             builder.initializer(initializer);
         }
-        if (data.given("--optimizer") || data.given("--lr")) {
-            builder.optimizer(Optimizer.parse(data.given("--optimizer") ? optimizer : "adam",
-                    data.given("--lr") ? learningRate : (float) defaults.learningRate()));
+        if (learningRate != null) {
+            builder.optimizer(Optimizer.parse(defaults.optimizer(), learningRate));
         }
         if (data.given("--standardize") || data.given("--no-standardize")) {
             builder.standardize(standardize);
         }
-        int batchSize = data.given("--batch") ? batch : defaults.batchSize();
-        builder.batchSize(batchSize);
         if (layers != null) {
-            layers.checkBatch(batchSize);
+            layers.checkBatch(defaults.batchSize());
         }
         if (data.given("--epochs")) {
             builder.epochs(epochs);

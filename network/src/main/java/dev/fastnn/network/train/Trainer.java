@@ -448,7 +448,7 @@ public final class Trainer {
         private boolean biases = true;
         private Loss loss = Loss.SOFTMAX_CROSS_ENTROPY;
         private Initializer initializer = Initializer.XAVIER;
-        private Optimizer optimizer = new Optimizer.Sgd(0.5f);
+        private Optimizer optimizer = new Optimizer.Sgd(Optimizer.Sgd.DEFAULT_LEARNING_RATE);
         private LearningRateSchedule schedule = new LearningRateSchedule.Constant(0);
         private Regularization regularization = Regularization.NONE;
         private EarlyStopping earlyStopping;
@@ -509,7 +509,7 @@ public final class Trainer {
             return this;
         }
 
-        /** Default plain steps with learning rate 0.5. */
+        /** Default: plain steps at their default rate, {@value Optimizer.Sgd#DEFAULT_LEARNING_RATE}. */
         public Builder optimizer(Optimizer optimizer) {
             this.optimizer = Objects.requireNonNull(optimizer);
             return this;

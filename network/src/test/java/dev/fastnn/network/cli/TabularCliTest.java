@@ -134,6 +134,18 @@ class TabularCliTest {
     }
 
     @Test
+    void aBatchGivenWithoutEpochsAimsTheEpochsAtTheStepsOfThatBatch() throws IOException {
+        CliRun r = CliRun.of("train", "--csv", wineLike().toString(), "--label-column", "last", "--batch", "64",
+                "--backend", "naive", "--progress", "none");
+
+        assertEquals(0, r.status(), r.err());
+        String recipe = r.out().lines().findFirst().orElseThrow();
+        assertTrue(recipe.contains(", batch 64, 334 epochs,"), "180 rows in 3 batches: 334 epochs for 1000 steps, "
+                + recipe);
+        assertTrue(trainerLine(r).contains("batchSize=64,") && trainerLine(r).contains("epochs=334,"), trainerLine(r));
+    }
+
+    @Test
     void fashionMnistKeepsItsDefaultsAndStillNeedsLayers() {
         CliRun r = CliRun.of("train", "--dataset", "fashion-mnist", "--data-dir", dir.toString());
 

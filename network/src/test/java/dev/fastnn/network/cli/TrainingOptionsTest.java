@@ -241,6 +241,40 @@ class TrainingOptionsTest {
         assertTrue(unknown.err().contains("constant, step, exponential, cosine"), unknown.err());
     }
 
+    /**
+     * Without --lr each optimizer trains at its own rate: on Fashion-MNIST's files (a few written here), on a
+     * CSV file and on a CSV regression, the rates the help of --lr names.
+     */
+    @Test
+    void withoutLrTheRateIsTheChosenOptimizersOnEveryPathAsTheHelpSays() throws IOException {
+        Path fashion = Files.createDirectories(dir.resolve("fashion"));
+        dev.fastnn.network.data.IdxFiles.writeFashionMnistSet(fashion, "train", 20, false);
+        dev.fastnn.network.data.IdxFiles.writeFashionMnistSet(fashion, "t10k", 10, true);
+        java.util.Map<String, List<String>> paths = java.util.Map.of(
+                "dataset", List.of("--dataset", "fashion-mnist", "--data-dir", fashion.toString(), "--layers", "784,10"),
+                "csv", List.of("--csv", train.toString()),
+                "regression", List.of("--csv", train.toString(), "--task", "regression"));
+        java.util.Map<String, List<String>> rates = java.util.Map.of(
+                "dataset", List.of("sgd(lr=0.5)", "momentum(lr=0.05, momentum=0.9)", "adam(lr=0.001,"),
+                "csv", List.of("sgd(lr=0.5)", "momentum(lr=0.05, momentum=0.9)", "adam(lr=0.003,"),
+                "regression", List.of("sgd(lr=0.01)", "momentum(lr=0.001, momentum=0.9)", "adam(lr=0.01,"));
+        paths.forEach((path, options) -> {
+            for (String optimizer : rates.get(path)) {
+                List<String> args = new ArrayList<>(List.of("train", "--optimizer", optimizer.substring(0,
+                        optimizer.indexOf('(')), "--epochs", "1", "--batch", "10", "--backend", "naive", "--progress",
+                        "none"));
+                args.addAll(options);
+                CliRun r = CliRun.of(args.toArray(String[]::new));
+                assertEquals(0, r.status(), path + ": " + r.err());
+                String trainer = r.out().lines().filter(l -> l.startsWith("Trainer[")).findFirst().orElseThrow();
+                assertTrue(trainer.contains("optimizer=" + optimizer), path + ": " + trainer);
+            }
+        });
+        String help = CliRun.of("train", "--help").out().replaceAll("\\s+", " ");
+        assertTrue(help.contains("Learning rate (default: the optimizer's, sgd 0.5, momentum 0.05, adam 0.001; for --csv "
+                + "adam 0.003, and for --task regression sgd 0.01, momentum 0.001, adam 0.01)."), help);
+    }
+
     @Test
     void helpDescribesEveryTrainingOption() {
         CliRun help = CliRun.of("train", "--help");
