@@ -59,7 +59,8 @@ final class TrainCommand implements Callable<Integer> {
     private DataOptions data;
 
     @Option(names = "--test-csv", paramLabel = "FILE",
-            description = "A CSV file of test samples (same format as --csv): accuracy on it after each epoch.")
+            description = "A CSV file of test samples (same format as --csv), scored after each epoch: accuracy, or "
+                    + "for --task regression MAE, RMSE and R^2.")
     private Path testCsv;
 
     @Option(names = "--task", paramLabel = "NAME", defaultValue = "classification",
@@ -152,7 +153,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--metrics", paramLabel = "FILE.json",
             description = "Save one JSON entry per epoch: epoch, seconds, loss, trainingAccuracy, validationLoss, "
                     + "validationAccuracy, testAccuracy, and for regression validationMeanAbsoluteError, "
-                    + "validationRootMeanSquaredError, validationR2 (null where not measured).")
+                    + "validationRootMeanSquaredError, validationR2, testMeanAbsoluteError, testRootMeanSquaredError, "
+                    + "testR2 (null where not measured).")
     private Path metrics;
 
     @Option(names = "--plot", paramLabel = "FILE.png", description = "Draw the training curves as a PNG.")
@@ -397,6 +399,9 @@ final class TrainCommand implements Callable<Integer> {
             e.put("validationMeanAbsoluteError", m.validationMeanAbsoluteError());
             e.put("validationRootMeanSquaredError", m.validationRootMeanSquaredError());
             e.put("validationR2", m.validationR2());
+            e.put("testMeanAbsoluteError", m.testMeanAbsoluteError());
+            e.put("testRootMeanSquaredError", m.testRootMeanSquaredError());
+            e.put("testR2", m.testR2());
             entries.add(e);
         }
         return entries;

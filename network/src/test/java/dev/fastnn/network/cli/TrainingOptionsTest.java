@@ -185,6 +185,52 @@ class TrainingOptionsTest {
                 && e.out().contains("R^2: 0."), e.out());
     }
 
+    /**
+     * A test file of a regression is scored after every epoch: MAE, RMSE and R^2 on screen and in --metrics,
+     * those of the last epoch what the library's evaluation of the saved model on that file gives.
+     */
+    @Test
+    void aRegressionTestFileIsScoredEveryEpochAsTheModelEvaluatesIt() throws IOException {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(6);
+        StringBuilder trainRows = new StringBuilder("a,b,y\n");
+        StringBuilder testRows = new StringBuilder("a,b,y\n");
+        for (int i = 0; i < 200; i++) {
+            double a = r.nextDouble(-1, 1);
+            double b = r.nextDouble(-1, 1);
+            (i < 150 ? trainRows : testRows).append((float) a).append(',').append((float) b).append(',')
+                    .append((float) (3 * a - b * b + 1)).append('\n');
+        }
+        Path trainFile = Files.writeString(dir.resolve("reg-train.csv"), trainRows.toString());
+        Path testFile = Files.writeString(dir.resolve("reg-test.csv"), testRows.toString());
+        Path model = dir.resolve("reg.fnn");
+        Path metrics = dir.resolve("reg.json");
+
+        CliRun t = CliRun.of("train", "--csv", trainFile.toString(), "--test-csv", testFile.toString(), "--label-column",
+                "last", "--task", "regression", "--epochs", "8", "--backend", "naive", "--out", model.toString(),
+                "--metrics", metrics.toString());
+
+        assertEquals(0, t.status(), t.err());
+        assertEquals(8, t.out().lines().filter(l -> l.matches("epoch \\d+/8 .* test MAE \\S+ RMSE \\S+ R\\^2 \\S+ .*"))
+                .count(), t.out());
+        assertFalse(t.out().contains("accuracy"), t.out());
+        com.google.gson.JsonObject last = com.google.gson.JsonParser.parseString(Files.readString(metrics))
+                .getAsJsonArray().get(7).getAsJsonObject();
+        dev.fastnn.network.train.Evaluation e;
+        try (dev.fastnn.network.train.Model m = dev.fastnn.network.train.Model.of(new dev.fastnn.kernels.naive.NaiveBackend(),
+                dev.fastnn.network.io.ModelFile.load(model))) {
+            e = m.evaluate(dev.fastnn.network.train.Samples.of(dev.fastnn.network.data.CsvReader.defaults()
+                    .withLabelColumn(dev.fastnn.network.data.CsvReader.LAST_COLUMN)
+                    .withTask(dev.fastnn.network.model.Task.REGRESSION).read(testFile)));
+        }
+        // The saved model has the standardization folded into its first layer: the same function, other roundings.
+        assertEquals(e.meanAbsoluteError(), last.get("testMeanAbsoluteError").getAsDouble(), 1e-4 * e.meanAbsoluteError());
+        assertEquals(e.rootMeanSquaredError(), last.get("testRootMeanSquaredError").getAsDouble(),
+                1e-4 * e.rootMeanSquaredError());
+        assertEquals(e.r2(), last.get("testR2").getAsDouble(), 1e-4);
+        assertTrue(last.get("testAccuracy").isJsonNull() && last.get("validationR2").isJsonNull(), last.toString());
+        assertTrue(e.r2() > 0.5, "eight epochs explain most of the targets: R^2 " + e.r2());
+    }
+
     /** The README's Fashion-MNIST recipe, word for word but on 600 images for 3 epochs: every option of it runs. */
     @Test
     void theReadmeRecipeRunsOnAFewImages() throws IOException {
