@@ -272,6 +272,8 @@ final class TrainCommand implements Callable<Integer> {
                 .seed(seed)
                 .backend(backend)
                 .build();
+        CheckpointFile.Checkpoint checkpoint = checkpoints.resume == null ? null
+                : resumable(checkpoints.resume, trainer);
         // Printed once every option has been checked, so that a usage error is all a mistyped command prints.
         if (defaults != null) {
             out.println("defaults for this data: " + defaults);
@@ -282,7 +284,7 @@ final class TrainCommand implements Callable<Integer> {
                         + (validation.isClassification() ? ", stratified)" : ")"))
                 + (test == null ? "" : ", " + test.rows() + " test samples")
                 + (train.isClassification() ? ", classes " + train.classLabels().values() : ""));
-        TrainingState resumed = checkpoints.resume == null ? null : resume(checkpoints.resume, trainer, out);
+        TrainingState resumed = checkpoint == null ? null : resume(checkpoints.resume, checkpoint, trainer, out);
         ProgressReporter reporter = new ProgressReporter(out, progress, root.writesToTerminal(), trainer.epochs(),
                 trainer.loss().isMean());
         TrainingListener listener = checkpointEvery == 0 ? reporter
@@ -314,9 +316,20 @@ final class TrainCommand implements Callable<Integer> {
         return files.status();
     }
 
-    /** The checkpoint's state, after saying where the run stands and whether its settings were the same. */
-    private static TrainingState resume(Path file, Trainer trainer, PrintWriter out) throws IOException {
+    /** The checkpoint in {@code file}, which must hold a run {@code trainer} can continue. */
+    private static CheckpointFile.Checkpoint resumable(Path file, Trainer trainer) throws IOException, UsageException {
         CheckpointFile.Checkpoint checkpoint = CheckpointFile.load(file);
+        try {
+            trainer.checkContinues(checkpoint.state());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("cannot resume from " + file + ": " + e.getMessage());
+        }
+        return checkpoint;
+    }
+
+    /** The checkpoint's state, after saying where the run stands and whether its settings were the same. */
+    private static TrainingState resume(Path file, CheckpointFile.Checkpoint checkpoint, Trainer trainer,
+                                        PrintWriter out) {
         TrainingState state = checkpoint.state();
         out.println("resuming " + file + ": " + state.epochsCompleted() + " of " + trainer.epochs() + " epochs done");
         String now = withoutEpochs(trainer.toString());

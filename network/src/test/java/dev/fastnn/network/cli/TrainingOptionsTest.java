@@ -100,6 +100,29 @@ class TrainingOptionsTest {
         assertTrue(missing.err().contains("none.fnnc"), missing.err());
     }
 
+    /** A checkpoint of another network or optimizer: one line naming the file, what it holds and what was asked. */
+    @Test
+    void resumingACheckpointOfAnotherRunSaysWhatItHoldsAndWhatWasAsked() throws IOException {
+        Path checkpoint = dir.resolve("run.fnnc");
+        assertEquals(0, CliRun.of(train("--epochs", "2", "--checkpoint", checkpoint.toString())).status());
+        List<String> wider = new ArrayList<>(List.of(train("--epochs", "3", "--resume", checkpoint.toString())));
+        wider.set(wider.indexOf("4,8,3"), "4,16,3");
+        List<String> sgd = new ArrayList<>(List.of(train("--epochs", "3", "--resume", checkpoint.toString())));
+        sgd.set(sgd.indexOf("adam"), "sgd");
+
+        CliRun otherLayers = CliRun.of(wider.toArray(String[]::new));
+        CliRun otherOptimizer = CliRun.of(sgd.toArray(String[]::new));
+
+        assertEquals(2, otherLayers.status(), otherLayers.err());
+        assertEquals(List.of("fastnn: cannot resume from " + checkpoint + ": the training state holds a 4-8-3 "
+                + "relu/softmax network, not the 4-16-3 relu/softmax this trainer trains", "try 'fastnn train --help'"),
+                otherLayers.errLines(), "a usage error: its line and the hint");
+        assertEquals("", otherLayers.out(), "nothing is announced before the mismatch is found");
+        assertEquals(2, otherOptimizer.status(), otherOptimizer.err());
+        assertEquals("fastnn: cannot resume from " + checkpoint + ": the training state is of optimizer adam but this "
+                + "trainer uses sgd", otherOptimizer.errLines().get(0));
+    }
+
     @Test
     void dropoutAndClassWeightsReachTheTrainerAndTheModelFile() throws IOException {
         Path model = dir.resolve("m.fnn");
