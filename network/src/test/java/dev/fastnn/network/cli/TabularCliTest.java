@@ -354,6 +354,21 @@ class TabularCliTest {
     }
 
     @Test
+    void aOneLineFileIsARowWhenItCanBeAndElseOneErrorNamingTheFile() throws IOException {
+        Path file = Files.writeString(dir.resolve("one.csv"), "1,2,x\n");
+
+        CliRun row = CliRun.of("train", "--csv", file.toString(), "--label-column", "last", "--epochs", "1", "--backend",
+                "naive");
+
+        assertEquals(0, row.status(), row.err());
+        assertTrue(row.out().contains(": 1 training samples, classes [x]"), row.out());
+        assertFails(1, new String[] {"train", "--csv", file.toString(), "--backend", "naive"}, file.toString(),
+                "no data rows", "line 1 is a header", "header 'no'");
+        assertFails(1, new String[] {"train", "--csv", file.toString(), "--label-column", "last", "--task",
+                "regression", "--backend", "naive"}, file.toString(), "no data rows");
+    }
+
+    @Test
     void badLabelsNameTheFileLineAndValue() throws IOException {
         Path train = wineLike("train.csv", 90, 7, "1", "2", "3");
         Path test = Files.writeString(dir.resolve("test.csv"), Files.readString(wineLike("t.csv", 30, 8, "1", "2", "4")));
