@@ -4,6 +4,7 @@ import dev.fastnn.kernels.Activation;
 import dev.fastnn.kernels.Backend;
 import dev.fastnn.kernels.CrossEntropy;
 import dev.fastnn.kernels.ErrorBounds;
+import dev.fastnn.kernels.Float64Reference;
 import dev.fastnn.kernels.Matrix;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -88,16 +89,16 @@ final class ElementwiseCheck {
         float[] x = Inputs.withSpecials(size, seed);
         for (Activation f : new Activation[] {Activation.IDENTITY, Activation.SIGMOID, Activation.TANH, Activation.RELU}) {
             check(name(f), where, b -> unary(b, x, rows, cols, (k, in, out) -> k.activation(f, in, out)),
-                    i -> ErrorBounds.activation(exact(f, x[i])));
+                    i -> ErrorBounds.activation(Float64Reference.activation(f, x[i])));
             check(name(f) + " in place", where, b -> inPlace(b, x, rows, cols, (k, in, out) -> k.activation(f, in, out)),
-                    i -> ErrorBounds.activation(exact(f, x[i])));
+                    i -> ErrorBounds.activation(Float64Reference.activation(f, x[i])));
         }
         check("sigmoid", where, b -> unary(b, x, rows, cols, Backend::sigmoid),
-                i -> ErrorBounds.activation(exact(Activation.SIGMOID, x[i])));
+                i -> ErrorBounds.activation(Float64Reference.activation(Activation.SIGMOID, x[i])));
         float[] logits = Inputs.mixed(size, seed + 1);
         logits[0] = 1e4f;
         logits[size - 1] = -1e4f;
-        double[] softmax = softmax(logits, rows, cols);
+        double[] softmax = Float64Reference.softmax(logits, rows, cols);
         check("softmax", where, b -> unary(b, logits, rows, cols, (k, in, out) -> k.activation(Activation.SOFTMAX, in, out)),
                 i -> ErrorBounds.softmax(softmax[i], cols));
 
@@ -113,7 +114,8 @@ final class ElementwiseCheck {
                 case TANH -> Inputs.signedUnitInterval(size, seed + 6);
                 case SOFTMAX -> Inputs.probabilityRows(rows, cols, seed + 7);
             };
-            IntToDoubleFunction bound = gradientBounds(f, y, g, rows, cols);
+            double[] bounds = Float64Reference.activationGradient(f, y, g, rows, cols).bounds();
+            IntToDoubleFunction bound = i -> bounds[i];
             check(name(f) + " gradient", where, b -> gradient(b, f, y, g, rows, cols, false), bound);
             check(name(f) + " gradient in place", where, b -> gradient(b, f, y, g, rows, cols, true), bound);
         }
@@ -253,19 +255,10 @@ final class ElementwiseCheck {
         float beta2 = 0.999f;
         float epsilon = 1e-8f;
         int t = 3;
-        double c1 = (float) (1 / (1 - Math.pow(beta1, t)));
-        double c2 = (float) (1 / (1 - Math.pow(beta2, t)));
-        double[] wBound = new double[size];
-        double[] mBound = new double[size];
-        double[] vBound = new double[size];
-        for (int i = 0; i < size; i++) {
-            double mExact = beta1 * (double) m[i] + (1 - (double) beta1) * g[i];
-            double vExact = beta2 * (double) v[i] + (1 - (double) beta2) * g[i] * (double) g[i];
-            mBound[i] = ErrorBounds.adamMoment(Math.abs(beta1 * (double) m[i]) + Math.abs((1 - (double) beta1) * g[i]));
-            vBound[i] = ErrorBounds.adamMoment(vExact);
-            double step = lr * (mExact * c1) / (Math.sqrt(vExact * c2) + epsilon);
-            wBound[i] = ErrorBounds.adamWeight(w[i], step, mBound[i] / Math.abs(mExact), vBound[i] / vExact);
-        }
+        Float64Reference.AdamStep exact = Float64Reference.adamUpdate(w, g, m, v, lr, beta1, beta2, epsilon, t);
+        double[] wBound = exact.weights().bounds();
+        double[] mBound = exact.firstMoments().bounds();
+        double[] vBound = exact.secondMoments().bounds();
         float[][] got = adam(device, w, g, m, v, rows, cols, lr, beta1, beta2, epsilon, t);
         String stray = offDevice.get();
         for (String part : new String[] {"w", "m", "v"}) {
@@ -346,60 +339,5 @@ final class ElementwiseCheck {
             v[r * cols + (r % 3 == 0 ? 0 : cols / 2)] = Float.NaN;
         }
         return v;
-    }
-
-    private static double exact(Activation f, float x) {
-        return switch (f) {
-            case IDENTITY -> x;
-            case SIGMOID -> 1 / (1 + Math.exp(-(double) x));
-            case TANH -> Math.tanh(x);
-            case RELU -> Float.isNaN(x) ? x : Math.max(0, x);
-            case SOFTMAX -> throw new IllegalArgumentException("softmax is row-wise");
-        };
-    }
-
-    private static double[] softmax(float[] x, int rows, int cols) {
-        double[] y = new double[x.length];
-        for (int r = 0; r < rows; r++) {
-            double max = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < cols; j++) {
-                max = Math.max(max, x[r * cols + j]);
-            }
-            double sum = 0;
-            for (int j = 0; j < cols; j++) {
-                sum += Math.exp(x[r * cols + j] - max);
-            }
-            for (int j = 0; j < cols; j++) {
-                y[r * cols + j] = Math.exp(x[r * cols + j] - max) / sum;
-            }
-        }
-        return y;
-    }
-
-    private static IntToDoubleFunction gradientBounds(Activation f, float[] y, float[] g, int rows, int cols) {
-        double[] bound = new double[y.length];
-        for (int r = 0; r < rows; r++) {
-            double dot = 0;
-            double absDot = 0;
-            for (int j = 0; j < cols; j++) {
-                double term = (double) g[r * cols + j] * y[r * cols + j];
-                dot += term;
-                absDot += Math.abs(term);
-            }
-            for (int j = 0; j < cols; j++) {
-                int at = r * cols + j;
-                double gj = g[at];
-                double yj = y[at];
-                double exact = switch (f) {
-                    case IDENTITY -> gj;
-                    case SIGMOID -> gj * yj * (1 - yj);
-                    case TANH -> gj * (1 - yj * yj);
-                    case RELU -> yj > 0 ? gj : 0;
-                    case SOFTMAX -> yj * (gj - dot);
-                };
-                bound[at] = ErrorBounds.activationGradient(f, exact, yj, gj, cols, absDot);
-            }
-        }
-        return i -> bound[i];
     }
 }

@@ -48,9 +48,7 @@ class ActivationTest {
         return x;
     }
 
-    static double sigmoid(double x) {
-        return 1 / (1 + Math.exp(-x));
-    }
+    private static final DoubleUnaryOperator SIGMOID = x -> Float64Reference.activation(Activation.SIGMOID, x);
 
     @ParameterizedTest
     @MethodSource("dev.fastnn.kernels.TestBackends#names")
@@ -58,7 +56,7 @@ class ActivationTest {
         Backend backend = TestBackends.get(name);
         float[] x = sigmoidInputs();
         float[] got = run(backend, x, 61, 397, (b, in, out) -> b.sigmoid(in, out));
-        checkElementwise(backend, "sigmoid", x, got, ActivationTest::sigmoid);
+        checkElementwise(backend, "sigmoid", x, got, SIGMOID);
         assertEquals(0.5f, got[0]);
         assertEquals(0.5f, got[1]);
         assertEquals(1f, got[2]);
@@ -75,7 +73,7 @@ class ActivationTest {
         float[] x = sigmoidInputs();
         try (Matrix m = backend.upload(x, 397, 61)) {
             backend.sigmoid(m, m);
-            checkElementwise(backend, "sigmoid in place", x, backend.download(m), ActivationTest::sigmoid);
+            checkElementwise(backend, "sigmoid in place", x, backend.download(m), SIGMOID);
         }
     }
 
@@ -102,13 +100,7 @@ class ActivationTest {
             int size = shape[0] * shape[1];
             float[] x = mixed(size, size + shape[0]);
             for (Activation f : new Activation[] {Activation.IDENTITY, Activation.SIGMOID, Activation.TANH, Activation.RELU}) {
-                DoubleUnaryOperator reference = switch (f) {
-                    case IDENTITY -> v -> v;
-                    case SIGMOID -> ActivationTest::sigmoid;
-                    case TANH -> Math::tanh;
-                    case RELU -> v -> Double.isNaN(v) ? v : Math.max(0, v);
-                    default -> throw new AssertionError(f);
-                };
+                DoubleUnaryOperator reference = v -> Float64Reference.activation(f, v);
                 float[] got = run(backend, x, shape[0], shape[1], (b, in, out) -> b.activation(f, in, out));
                 checkElementwise(backend, f + " " + shape[0] + "x" + shape[1], x, got, reference);
                 try (Matrix m = backend.upload(x, shape[0], shape[1])) {
@@ -154,22 +146,11 @@ class ActivationTest {
                 backend.activation(Activation.SOFTMAX, m, m);
                 inPlace = backend.download(m);
             }
-            for (int r = 0; r < rows; r++) {
-                double max = Double.NEGATIVE_INFINITY;
-                for (int j = 0; j < cols; j++) {
-                    max = Math.max(max, x[r * cols + j]);
-                }
-                double sum = 0;
-                for (int j = 0; j < cols; j++) {
-                    sum += Math.exp(x[r * cols + j] - max);
-                }
-                for (int j = 0; j < cols; j++) {
-                    int at = r * cols + j;
-                    double ref = Math.exp(x[at] - max) / sum;
-                    double bound = ErrorBounds.softmax(ref, cols);
-                    within(backend, "softmax " + rows + "x" + cols + " at " + at, x[at], got[at], ref, bound);
-                    within(backend, "softmax in place " + rows + "x" + cols + " at " + at, x[at], inPlace[at], ref, bound);
-                }
+            double[] ref = Float64Reference.softmax(x, rows, cols);
+            for (int at = 0; at < ref.length; at++) {
+                double bound = ErrorBounds.softmax(ref[at], cols);
+                within(backend, "softmax " + rows + "x" + cols + " at " + at, x[at], got[at], ref[at], bound);
+                within(backend, "softmax in place " + rows + "x" + cols + " at " + at, x[at], inPlace[at], ref[at], bound);
             }
         }
     }
@@ -190,39 +171,17 @@ class ActivationTest {
                     case TANH -> signedUnitInterval(size, size + 4);
                     case SOFTMAX -> softmaxRows(mixed(size, size + 5), rows, cols);
                 };
-                double[] ref = new double[size];
-                double[] bound = new double[size];
-                for (int r = 0; r < rows; r++) {
-                    double dot = 0;
-                    double absDot = 0;
-                    for (int j = 0; j < cols; j++) {
-                        dot += (double) g[r * cols + j] * y[r * cols + j];
-                        absDot += Math.abs((double) g[r * cols + j] * y[r * cols + j]);
-                    }
-                    for (int j = 0; j < cols; j++) {
-                        int at = r * cols + j;
-                        double gj = g[at];
-                        double yj = y[at];
-                        ref[at] = switch (f) {
-                            case IDENTITY -> gj;
-                            case SIGMOID -> gj * yj * (1 - yj);
-                            case TANH -> gj * (1 - yj * yj);
-                            case RELU -> yj > 0 ? gj : 0;
-                            case SOFTMAX -> yj * (gj - dot);
-                        };
-                        bound[at] = ErrorBounds.activationGradient(f, ref[at], yj, gj, cols, absDot);
-                    }
-                }
+                Float64Reference.Bounded exact = Float64Reference.activationGradient(f, y, g, rows, cols);
                 String what = f + " gradient " + rows + "x" + cols;
                 try (Matrix ym = backend.upload(y, rows, cols); Matrix gm = backend.upload(g, rows, cols);
                      Matrix out = backend.allocate(rows, cols)) {
                     backend.activationGradient(f, ym, gm, out);
-                    checkAgainst(backend, what, backend.download(out), ref, bound);
+                    checkAgainst(backend, what, backend.download(out), exact);
                     backend.activationGradient(f, ym, gm, gm);
-                    checkAgainst(backend, what + " in place (out = grad)", backend.download(gm), ref, bound);
+                    checkAgainst(backend, what + " in place (out = grad)", backend.download(gm), exact);
                     backend.write(gm, g, 0);
                     backend.activationGradient(f, ym, gm, ym);
-                    checkAgainst(backend, what + " in place (out = y)", backend.download(ym), ref, bound);
+                    checkAgainst(backend, what + " in place (out = y)", backend.download(ym), exact);
                 }
             }
         }
@@ -246,6 +205,10 @@ class ActivationTest {
             double ref = f.applyAsDouble(x[i]);
             within(backend, what + " at " + i, x[i], got[i], ref, ErrorBounds.activation(ref));
         }
+    }
+
+    static void checkAgainst(Backend backend, String what, float[] got, Float64Reference.Bounded exact) {
+        checkAgainst(backend, what, got, exact.values(), exact.bounds());
     }
 
     static void checkAgainst(Backend backend, String what, float[] got, double[] ref, double[] bound) {
@@ -303,20 +266,12 @@ class ActivationTest {
         return x;
     }
 
+    /** Softmax outputs in float32, as a forward pass keeps them. */
     static float[] softmaxRows(float[] x, int rows, int cols) {
-        float[] y = new float[x.length];
-        for (int r = 0; r < rows; r++) {
-            double max = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < cols; j++) {
-                max = Math.max(max, x[r * cols + j]);
-            }
-            double sum = 0;
-            for (int j = 0; j < cols; j++) {
-                sum += Math.exp(x[r * cols + j] - max);
-            }
-            for (int j = 0; j < cols; j++) {
-                y[r * cols + j] = (float) (Math.exp(x[r * cols + j] - max) / sum);
-            }
+        double[] exact = Float64Reference.softmax(x, rows, cols);
+        float[] y = new float[exact.length];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = (float) exact[i];
         }
         return y;
     }

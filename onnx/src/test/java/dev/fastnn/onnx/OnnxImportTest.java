@@ -289,7 +289,7 @@ class OnnxImportTest {
     }
 
     /** The imported model's {@code Model.predict} against ONNX Runtime running the original graph. */
-    private static void assertImportedMatchesRuntime(ModelProto onnx, String input, String output, long... featureShape)
+    static void assertImportedMatchesRuntime(ModelProto onnx, String input, String output, long... featureShape)
             throws Exception {
         OnnxRuntimeReference.require();
         ModelParameters model = OnnxModelFile.fromOnnx(onnx, Path.of("in-memory.onnx"));

@@ -161,7 +161,8 @@ final class ModelAveraging {
             ValidationResult v = validate ? validate(state.parameters()) : new ValidationResult();
             boolean meanLoss = settings.loss.isMean();
             EpochMetrics metrics = new EpochMetrics(state.epochsCompleted(), seconds, result.loss(meanLoss), Double.NaN,
-                    v.loss(meanLoss), v.accuracy(), Double.NaN, v.meanAbsoluteError(), v.rootMeanSquaredError(), v.r2());
+                    v.loss(meanLoss), v.accuracy(), Double.NaN, v.meanAbsoluteError(), v.rootMeanSquaredError(), v.r2(),
+                    Double.NaN, Double.NaN, Double.NaN);
             history.add(metrics);
             LOG.log(System.Logger.Level.DEBUG, () -> String.format(Locale.ROOT,
                     "round %d: %d epoch(s) done, %.2f s, loss %.5f, validation loss %.5f, validation accuracy %.4f",

@@ -126,14 +126,23 @@ final class ProgressReporter implements TrainingListener {
             scores.append(String.format(" accuracy %.2f%%", 100 * m.validationAccuracy()));
         }
         if (!Double.isNaN(m.validationRootMeanSquaredError())) {
-            scores.append(String.format(" MAE %.4g RMSE %.4g R^2 %.4f", m.validationMeanAbsoluteError(),
-                    m.validationRootMeanSquaredError(), m.validationR2()));
+            scores.append(regression(m.validationMeanAbsoluteError(), m.validationRootMeanSquaredError(),
+                    m.validationR2()));
         }
         if (!Double.isNaN(m.testAccuracy())) {
             scores.append(String.format("  test accuracy %.2f%%", 100 * m.testAccuracy()));
         }
+        if (!Double.isNaN(m.testRootMeanSquaredError())) {
+            scores.append("  test").append(regression(m.testMeanAbsoluteError(), m.testRootMeanSquaredError(),
+                    m.testR2()));
+        }
         out.printf("epoch %d/%d  loss %.4f%s  %.3f s%n", m.epoch(), epochs, m.loss(), scores, m.seconds());
         out.flush();
+    }
+
+    /** A regression's scores, as the validation and the test sets print them. */
+    private static String regression(double meanAbsoluteError, double rootMeanSquaredError, double r2) {
+        return String.format(" MAE %.4g RMSE %.4g R^2 %.4f", meanAbsoluteError, rootMeanSquaredError, r2);
     }
 
     /** Takes a bar drawn so far off its line, so that what follows (the epoch line, an error) starts clean. */

@@ -43,7 +43,8 @@ import picocli.CommandLine.Spec;
                 + "the metrics per epoch and the training curves.",
         "For --csv, every training option not given comes from the data and is printed first: layer sizes from "
                 + "its columns and classes, standardized features, one ReLU hidden layer, Adam, and epochs for about "
-                + "1000 steps. The defaults shown below are those of --dataset.",
+                + TabularDefaults.STEPS + " steps at the batch size used. The defaults shown below are those of "
+                + "--dataset.",
         "Example: fastnn train --csv wine.csv --label-column last --validation-split 0.2 --out wine.fnn",
         "Example: fastnn train --dataset fashion-mnist --layers 784,256,10 --activation relu --initializer he "
                 + "--optimizer adam --lr 0.001 --standardize --out model.fnn"})
@@ -58,7 +59,8 @@ final class TrainCommand implements Callable<Integer> {
     private DataOptions data;
 
     @Option(names = "--test-csv", paramLabel = "FILE",
-            description = "A CSV file of test samples (same format as --csv): accuracy on it after each epoch.")
+            description = "A CSV file of test samples (same format as --csv), scored after each epoch: accuracy, or "
+                    + "for --task regression MAE, RMSE and R^2.")
     private Path testCsv;
 
     @Option(names = "--task", paramLabel = "NAME", defaultValue = "classification",
@@ -105,10 +107,16 @@ final class TrainCommand implements Callable<Integer> {
             description = "How the parameters move: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     private String optimizer;
 
-    @Option(names = "--lr", paramLabel = "RATE", defaultValue = "0.5",
-            converter = OptionConverters.PositiveFloat.class,
-            description = "Learning rate (default: ${DEFAULT-VALUE}).")
-    private float learningRate;
+    @Option(names = "--lr", paramLabel = "RATE", converter = OptionConverters.PositiveFloat.class,
+            description = "Learning rate (default: the optimizer's, " + Optimizer.Sgd.ID + " "
+                    + Optimizer.Sgd.DEFAULT_LEARNING_RATE + ", " + Optimizer.Momentum.ID + " "
+                    + Optimizer.Momentum.DEFAULT_LEARNING_RATE + ", " + Optimizer.Adam.ID + " "
+                    + Optimizer.Adam.DEFAULT_LEARNING_RATE + "; for --csv " + Optimizer.Adam.ID + " "
+                    + TabularDefaults.ADAM_CLASSIFICATION_RATE + ", and for --task regression " + Optimizer.Sgd.ID + " "
+                    + TabularDefaults.SGD_REGRESSION_RATE + ", " + Optimizer.Momentum.ID + " "
+                    + TabularDefaults.MOMENTUM_REGRESSION_RATE + ", " + Optimizer.Adam.ID + " "
+                    + TabularDefaults.ADAM_REGRESSION_RATE + ").")
+    private Float learningRate;
 
     @Mixin
     private ScheduleOptions schedule;
@@ -145,7 +153,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--metrics", paramLabel = "FILE.json",
             description = "Save one JSON entry per epoch: epoch, seconds, loss, trainingAccuracy, validationLoss, "
                     + "validationAccuracy, testAccuracy, and for regression validationMeanAbsoluteError, "
-                    + "validationRootMeanSquaredError, validationR2 (null where not measured).")
+                    + "validationRootMeanSquaredError, validationR2, testMeanAbsoluteError, testRootMeanSquaredError, "
+                    + "testR2 (null where not measured).")
     private Path metrics;
 
     @Option(names = "--plot", paramLabel = "FILE.png", description = "Draw the training curves as a PNG.")
@@ -227,6 +236,12 @@ final class TrainCommand implements Callable<Integer> {
         TabularDefaults defaults = null;
         if (data.isCsv()) {
             defaults = TabularDefaults.of(train);
+            if (data.given("--optimizer")) {
+                defaults = defaults.withOptimizer(optimizer);
+            }
+            if (data.given("--batch")) {
+                defaults = defaults.withBatchSize(batch);
+            }
             builder = defaults.builder();
             overrideGiven(builder, defaults);
             trainerEpochs = data.given("--epochs") ? epochs : defaults.epochs();
@@ -237,7 +252,8 @@ final class TrainCommand implements Callable<Integer> {
                     .hiddenActivation(activation)
                     .loss(loss)
                     .initializer(initializer)
-                    .optimizer(Optimizer.parse(optimizer, learningRate))
+                    .optimizer(learningRate == null ? Optimizer.parse(optimizer)
+                            : Optimizer.parse(optimizer, learningRate))
                     .standardize(standardize)
                     .batchSize(batch)
                     .epochs(epochs);
@@ -256,6 +272,8 @@ final class TrainCommand implements Callable<Integer> {
                 .seed(seed)
                 .backend(backend)
                 .build();
+        CheckpointFile.Checkpoint checkpoint = checkpoints.resume == null ? null
+                : resumable(checkpoints.resume, trainer);
         // Printed once every option has been checked, so that a usage error is all a mistyped command prints.
         if (defaults != null) {
             out.println("defaults for this data: " + defaults);
@@ -266,7 +284,7 @@ final class TrainCommand implements Callable<Integer> {
                         + (validation.isClassification() ? ", stratified)" : ")"))
                 + (test == null ? "" : ", " + test.rows() + " test samples")
                 + (train.isClassification() ? ", classes " + train.classLabels().values() : ""));
-        TrainingState resumed = checkpoints.resume == null ? null : resume(checkpoints.resume, trainer, out);
+        TrainingState resumed = checkpoint == null ? null : resume(checkpoints.resume, checkpoint, trainer, out);
         ProgressReporter reporter = new ProgressReporter(out, progress, root.writesToTerminal(), trainer.epochs(),
                 trainer.loss().isMean());
         TrainingListener listener = checkpointEvery == 0 ? reporter
@@ -298,9 +316,20 @@ final class TrainCommand implements Callable<Integer> {
         return files.status();
     }
 
-    /** The checkpoint's state, after saying where the run stands and whether its settings were the same. */
-    private static TrainingState resume(Path file, Trainer trainer, PrintWriter out) throws IOException {
+    /** The checkpoint in {@code file}, which must hold a run {@code trainer} can continue. */
+    private static CheckpointFile.Checkpoint resumable(Path file, Trainer trainer) throws IOException, UsageException {
         CheckpointFile.Checkpoint checkpoint = CheckpointFile.load(file);
+        try {
+            trainer.checkContinues(checkpoint.state());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("cannot resume from " + file + ": " + e.getMessage());
+        }
+        return checkpoint;
+    }
+
+    /** The checkpoint's state, after saying where the run stands and whether its settings were the same. */
+    private static TrainingState resume(Path file, CheckpointFile.Checkpoint checkpoint, Trainer trainer,
+                                        PrintWriter out) {
         TrainingState state = checkpoint.state();
         out.println("resuming " + file + ": " + state.epochsCompleted() + " of " + trainer.epochs() + " epochs done");
         String now = withoutEpochs(trainer.toString());
@@ -355,17 +384,14 @@ final class TrainCommand implements Callable<Integer> {
         if (data.given("--initializer")) {
             builder.initializer(initializer);
         }
-        if (data.given("--optimizer") || data.given("--lr")) {
-            builder.optimizer(Optimizer.parse(data.given("--optimizer") ? optimizer : "adam",
-                    data.given("--lr") ? learningRate : (float) defaults.learningRate()));
+        if (learningRate != null) {
+            builder.optimizer(Optimizer.parse(defaults.optimizer(), learningRate));
         }
         if (data.given("--standardize") || data.given("--no-standardize")) {
             builder.standardize(standardize);
         }
-        int batchSize = data.given("--batch") ? batch : defaults.batchSize();
-        builder.batchSize(batchSize);
         if (layers != null) {
-            layers.checkBatch(batchSize);
+            layers.checkBatch(defaults.batchSize());
         }
         if (data.given("--epochs")) {
             builder.epochs(epochs);
@@ -386,6 +412,9 @@ final class TrainCommand implements Callable<Integer> {
             e.put("validationMeanAbsoluteError", m.validationMeanAbsoluteError());
             e.put("validationRootMeanSquaredError", m.validationRootMeanSquaredError());
             e.put("validationR2", m.validationR2());
+            e.put("testMeanAbsoluteError", m.testMeanAbsoluteError());
+            e.put("testRootMeanSquaredError", m.testRootMeanSquaredError());
+            e.put("testR2", m.testR2());
             entries.add(e);
         }
         return entries;

@@ -48,7 +48,9 @@ public final class CsvReader {
          * and a data line mostly numbers. Header lines are skipped, so several are fine (sklearn's files start
          * with a count line and a names line); a line that is half and half is an error that asks which it is.
          * A data line with a typo ({@code O.3}) is therefore read as data and its cell reported, never
-         * silently dropped as a header.
+         * silently dropped as a header. A line with nothing below to compare with (the only line of the file,
+         * or the last after headers) is data when it could be a row: a number in every feature column, a name
+         * allowed only for a class label. A file that is all headers is an error, never an empty dataset.
          */
         AUTO
     }
@@ -170,7 +172,8 @@ public final class CsvReader {
             throw new DataFileException(file, "no data rows" + (lookahead.isEmpty() ? " (the file is empty)"
                     : " (" + (headerLines == 1 ? "line " + lookahead.get(0).line() + " is a header"
                     : "lines " + lookahead.get(0).line() + "-" + lookahead.get(headerLines - 1).line() + " are headers")
-                    + ")"));
+                    + (header == Header.AUTO ? "; if " + (headerLines == 1 ? "it is" : "they are")
+                    + " data, read the file with header 'no'" : "") + ")"));
         }
         Columns columns = new Columns(file, lookahead.get(headerLines));
         String[] names = headerLines > 0 ? lookahead.get(headerLines - 1).cells() : null;
@@ -198,7 +201,7 @@ public final class CsvReader {
         Columns(Path file, Row first) throws DataFileException {
             width = first.cells().length;
             line = first.line();
-            labelAt = labelMode == LabelMode.NONE ? -1 : labelColumn == LAST_COLUMN ? width - 1 : labelColumn;
+            labelAt = labelAt(width);
             if (labelAt >= width) {
                 throw new DataFileException(file, "line " + first.line() + ": label column " + labelAt
                         + " does not exist, the line has " + width + " columns (0.." + (width - 1) + ")");
@@ -330,7 +333,11 @@ public final class CsvReader {
             Row row = rows.get(headers);
             List<Row> below = rows.subList(headers + 1, rows.size());
             boolean header;
-            if (below.isEmpty() || row.cells().length != width) {
+            if (below.isEmpty()) {
+                // Nothing to compare with (a file of one line, or the last line after headers): the line is data
+                // when it could be a row, numbers wherever a row must have them.
+                header = !numbersWhereARowNeedsThem(row.cells());
+            } else if (row.cells().length != width) {
                 header = !allNumbers(row.cells());
             } else {
                 int votes = 0;
@@ -378,6 +385,23 @@ public final class CsvReader {
             }
         }
         return total > 0 && 2 * numbers > total;
+    }
+
+    /** The label column of a record of {@code width} cells, or -1 when there is none. */
+    private int labelAt(int width) {
+        return labelMode == LabelMode.NONE ? -1 : labelColumn == LAST_COLUMN ? width - 1 : labelColumn;
+    }
+
+    /** Whether every feature cell, and a regression target, is a number: a class label may be a name. */
+    private boolean numbersWhereARowNeedsThem(String[] cells) {
+        int label = labelAt(cells.length);
+        boolean labelMayBeAName = labelMode == LabelMode.IGNORE || task == Task.CLASSIFICATION;
+        for (int c = 0; c < cells.length; c++) {
+            if (!(c == label && labelMayBeAName) && !isNumber(cells[c])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean allNumbers(String[] cells) {

@@ -3,6 +3,7 @@ package dev.fastnn.network.model;
 import dev.fastnn.kernels.Activation;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /** The shape of one dense layer before it has weights: {@code f(X W + b)} with {@code W} inputs x outputs. */
@@ -29,5 +30,38 @@ public record LayerSpec(int inputs, int outputs, Activation activation, boolean 
             specs.add(new LayerSpec(sizes[i], sizes[i + 1], last ? output : hidden, biases));
         }
         return specs;
+    }
+
+    /**
+     * The network in words, for a message: {@code 784-256-10 sigmoid/softmax} (sizes, then the hidden layers'
+     * activation and the output's; each layer's when the hidden layers differ), with {@code without biases}
+     * or which layers have them where not every layer does.
+     */
+    public static String describe(List<LayerSpec> layers) {
+        if (layers.isEmpty()) {
+            return "no layers";
+        }
+        StringBuilder sb = new StringBuilder().append(layers.get(0).inputs());
+        List<String> activations = new ArrayList<>();
+        List<String> withBiases = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            LayerSpec layer = layers.get(i);
+            sb.append('-').append(layer.outputs());
+            activations.add(layer.activation().name().toLowerCase(Locale.ROOT));
+            if (layer.biases()) {
+                withBiases.add(Integer.toString(i + 1));
+            }
+        }
+        List<String> hidden = activations.subList(0, activations.size() - 1);
+        boolean oneHidden = hidden.stream().distinct().count() <= 1;
+        List<String> shown = oneHidden && !hidden.isEmpty()
+                ? List.of(hidden.get(0), activations.get(activations.size() - 1)) : activations;
+        sb.append(' ').append(String.join("/", shown));
+        if (withBiases.isEmpty()) {
+            sb.append(" without biases");
+        } else if (withBiases.size() < layers.size()) {
+            sb.append(" with biases on layer ").append(String.join(", ", withBiases)).append(" only");
+        }
+        return sb.toString();
     }
 }

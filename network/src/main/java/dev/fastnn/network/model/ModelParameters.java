@@ -85,6 +85,11 @@ public record ModelParameters(List<LayerParameters> layers, ClassLabels classLab
         return layers.get(layers.size() - 1).outputs();
     }
 
+    /** The layers' shapes, activations and biases, without their values ({@link LayerSpec#describe} says them). */
+    public List<LayerSpec> architecture() {
+        return layers.stream().map(l -> new LayerSpec(l.inputs(), l.outputs(), l.activation(), l.hasBiases())).toList();
+    }
+
     /** The same model with other layers (same sizes at both ends), e.g. with preprocessing folded in. */
     public ModelParameters withLayers(List<LayerParameters> layers) {
         return new ModelParameters(layers, classLabels, featureNames, preprocessing, metadata);

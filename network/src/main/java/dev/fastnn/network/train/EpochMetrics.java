@@ -13,15 +13,19 @@ package dev.fastnn.network.train;
  *       also for regression);</li>
  *   <li>{@code testAccuracy}: on labelled test data after the epoch;</li>
  *   <li>{@code validationMeanAbsoluteError}, {@code validationRootMeanSquaredError}, {@code validationR2}: for
- *       regression, on the validation set after the epoch, as {@link Evaluation} defines them.</li>
+ *       regression, on the validation set after the epoch, as {@link Evaluation} defines them;</li>
+ *   <li>{@code testMeanAbsoluteError}, {@code testRootMeanSquaredError}, {@code testR2}: the same on test data
+ *       with real targets.</li>
  * </ul>
  */
 public record EpochMetrics(int epoch, double seconds, double loss, double trainingAccuracy, double validationLoss,
                            double validationAccuracy, double testAccuracy, double validationMeanAbsoluteError,
-                           double validationRootMeanSquaredError, double validationR2) {
+                           double validationRootMeanSquaredError, double validationR2, double testMeanAbsoluteError,
+                           double testRootMeanSquaredError, double testR2) {
 
-    /** An epoch measured on training and test data only. */
+    /** An epoch measured on training and labelled test data only. */
     public EpochMetrics(int epoch, double seconds, double loss, double testAccuracy) {
-        this(epoch, seconds, loss, Double.NaN, Double.NaN, Double.NaN, testAccuracy, Double.NaN, Double.NaN, Double.NaN);
+        this(epoch, seconds, loss, Double.NaN, Double.NaN, Double.NaN, testAccuracy, Double.NaN, Double.NaN, Double.NaN,
+                Double.NaN, Double.NaN, Double.NaN);
     }
 }

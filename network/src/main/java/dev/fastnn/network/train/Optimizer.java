@@ -61,6 +61,11 @@ public sealed interface Optimizer {
     /** Plain gradient descent, {@code w -= learningRate * g}; the article's update with rate 1. */
     record Sgd(float learningRate) implements Optimizer {
         public static final String ID = "sgd";
+        /**
+         * The rate of {@link #parse(String)}: the article-style Fashion-MNIST recipe's (a sigmoid hidden layer,
+         * batch 128), which also trains a standardized tabular classifier well.
+         */
+        public static final float DEFAULT_LEARNING_RATE = 0.5f;
 
         public Sgd {
             requirePositive("learning rate", learningRate);
@@ -122,6 +127,13 @@ public sealed interface Optimizer {
     /** Heavy-ball momentum: {@code v = momentum v + g; w -= learningRate v}. */
     record Momentum(float learningRate, float momentum) implements Optimizer {
         public static final String ID = "momentum";
+        /**
+         * The rate of {@link #parse(String)}: under momentum 0.9 the velocity settles at ten gradients, so this
+         * takes the steps of {@link Sgd#DEFAULT_LEARNING_RATE}.
+         */
+        public static final float DEFAULT_LEARNING_RATE = 0.05f;
+        /** The momentum of {@link #parse}. */
+        public static final float DEFAULT_MOMENTUM = 0.9f;
 
         public Momentum {
             requirePositive("learning rate", learningRate);
@@ -193,6 +205,8 @@ public sealed interface Optimizer {
     /** Adam (Kingma and Ba) with bias correction, through {@link Backend#adamUpdate}. */
     record Adam(float learningRate, float beta1, float beta2, float epsilon) implements Optimizer {
         public static final String ID = "adam";
+        /** The rate of {@link #parse(String)}: the paper's. */
+        public static final float DEFAULT_LEARNING_RATE = 0.001f;
 
         public Adam {
             requirePositive("learning rate", learningRate);
@@ -282,17 +296,34 @@ public sealed interface Optimizer {
     }
 
     /**
-     * The optimizer a command line names: {@code sgd}, {@code momentum} (momentum 0.9) or {@code adam}
-     * (the paper's betas), with learning rate {@code learningRate}.
+     * The optimizer a command line names: {@code sgd}, {@code momentum} (momentum
+     * {@value Momentum#DEFAULT_MOMENTUM}) or {@code adam} (the paper's betas), with learning rate
+     * {@code learningRate}.
      */
     static Optimizer parse(String name, float learningRate) {
-        return switch (name.trim().toLowerCase(java.util.Locale.ROOT)) {
+        return switch (id(name)) {
             case Sgd.ID -> new Sgd(learningRate);
-            case Momentum.ID -> new Momentum(learningRate, 0.9f);
-            case Adam.ID -> new Adam(learningRate);
-            default -> throw new IllegalArgumentException("unknown optimizer '" + name + "'; valid: "
-                    + String.join(", ", NAMES));
+            case Momentum.ID -> new Momentum(learningRate, Momentum.DEFAULT_MOMENTUM);
+            default -> new Adam(learningRate);
         };
+    }
+
+    /** {@link #parse(String, float)} at the optimizer's own default rate ({@code DEFAULT_LEARNING_RATE}). */
+    static Optimizer parse(String name) {
+        return parse(name, switch (id(name)) {
+            case Sgd.ID -> Sgd.DEFAULT_LEARNING_RATE;
+            case Momentum.ID -> Momentum.DEFAULT_LEARNING_RATE;
+            default -> Adam.DEFAULT_LEARNING_RATE;
+        });
+    }
+
+    /** The {@link #id} {@code name} spells, in any case; an unknown name is an error listing the valid ones. */
+    static String id(String name) {
+        String id = name.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!NAMES.contains(id)) {
+            throw new IllegalArgumentException("unknown optimizer '" + name + "'; valid: " + String.join(", ", NAMES));
+        }
+        return id;
     }
 
     private static void requirePositive(String what, float value) {

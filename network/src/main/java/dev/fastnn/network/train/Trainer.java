@@ -356,14 +356,16 @@ public final class Trainer {
         return samples.withInputs(preprocessing.apply(samples.inputs(), samples.rows(), samples.features()));
     }
 
-    /** Throws, naming the difference, unless {@code state} is a run of this trainer's network and optimizer. */
-    private void checkContinues(TrainingState state) {
-        List<LayerParameters> got = state.parameters().layers();
-        List<LayerSpec> specs = got.stream()
-                .map(p -> new LayerSpec(p.inputs(), p.outputs(), p.activation(), p.hasBiases())).toList();
+    /**
+     * Throws {@link IllegalArgumentException}, naming the difference in one line, unless {@code state} can
+     * continue with this trainer: the same network and optimizer, standardized or not alike, and no more epochs
+     * done than this trainer trains. Every fit from a state checks this; a caller may check first.
+     */
+    public void checkContinues(TrainingState state) {
+        List<LayerSpec> specs = state.parameters().architecture();
         if (!specs.equals(architecture())) {
-            throw new IllegalArgumentException("the training state's network " + specs
-                    + " is not this trainer's " + architecture());
+            throw new IllegalArgumentException("the training state holds a " + LayerSpec.describe(specs)
+                    + " network, not the " + LayerSpec.describe(architecture()) + " this trainer trains");
         }
         if (!state.optimizer().optimizer().equals(optimizer.id())) {
             throw new IllegalArgumentException("the training state is of optimizer " + state.optimizer().optimizer()
@@ -385,8 +387,9 @@ public final class Trainer {
             }
         }
         if (standardize != (state.standardization() != null)) {
-            throw new IllegalArgumentException("the training state " + (standardize ? "has no standardization but"
-                    : "is standardized but not") + " this trainer standardizes");
+            throw new IllegalArgumentException("the training state " + (standardize
+                    ? "has no standardization but this trainer standardizes"
+                    : "is standardized but this trainer does not standardize"));
         }
         if (state.epochsCompleted() > epochs) {
             throw new IllegalArgumentException("the training state has " + state.epochsCompleted()
@@ -448,7 +451,7 @@ public final class Trainer {
         private boolean biases = true;
         private Loss loss = Loss.SOFTMAX_CROSS_ENTROPY;
         private Initializer initializer = Initializer.XAVIER;
-        private Optimizer optimizer = new Optimizer.Sgd(0.5f);
+        private Optimizer optimizer = new Optimizer.Sgd(Optimizer.Sgd.DEFAULT_LEARNING_RATE);
         private LearningRateSchedule schedule = new LearningRateSchedule.Constant(0);
         private Regularization regularization = Regularization.NONE;
         private EarlyStopping earlyStopping;
@@ -509,7 +512,7 @@ public final class Trainer {
             return this;
         }
 
-        /** Default plain steps with learning rate 0.5. */
+        /** Default: plain steps at their default rate, {@value Optimizer.Sgd#DEFAULT_LEARNING_RATE}. */
         public Builder optimizer(Optimizer optimizer) {
             this.optimizer = Objects.requireNonNull(optimizer);
             return this;

@@ -109,7 +109,7 @@ final class TrainingRun implements AutoCloseable {
             tailStep = tailRows == 0 ? null : new TrainingStep(network, tailRows, dropout, classWeights != null);
             validationEval = validation == null ? null : new Evaluator(network, validation.rows(),
                     validation.isClassification() ? classWeights : null);
-            testEval = test != null && test.isClassification() ? new Evaluator(network, test.rows()) : null;
+            testEval = test == null ? null : new Evaluator(network, test.rows());
             if (trainer.earlyStopping() != null && validation != null) {
                 early = new EarlyStopper(trainer.earlyStopping(), network,
                         from.earlyStopping() == null ? EarlyStopping.Progress.START : from.earlyStopping());
@@ -182,12 +182,14 @@ final class TrainingRun implements AutoCloseable {
             double seconds = (System.nanoTime() - started) / 1e9;
             double trainingAccuracy = correct == null ? Double.NaN : (double) correct.takeTotal() / samples;
             Evaluation v = validationEvaluator == null ? null : validationEvaluator.evaluate(validation);
-            double testAccuracy = testEvaluator == null ? Double.NaN : testEvaluator.evaluate(test).accuracy();
+            Evaluation t = testEvaluator == null ? null : testEvaluator.evaluate(test);
             boolean patienceOut = stopper != null && stopper.afterEpoch(epoch, v);
             EpochMetrics metrics = new EpochMetrics(epoch, seconds, loss.isMean() ? lossSum / samples : lossSum,
                     trainingAccuracy, v == null ? Double.NaN : v.loss(), v == null ? Double.NaN : v.accuracy(),
-                    testAccuracy, v == null ? Double.NaN : v.meanAbsoluteError(),
-                    v == null ? Double.NaN : v.rootMeanSquaredError(), v == null ? Double.NaN : v.r2());
+                    t == null ? Double.NaN : t.accuracy(), v == null ? Double.NaN : v.meanAbsoluteError(),
+                    v == null ? Double.NaN : v.rootMeanSquaredError(), v == null ? Double.NaN : v.r2(),
+                    t == null ? Double.NaN : t.meanAbsoluteError(), t == null ? Double.NaN : t.rootMeanSquaredError(),
+                    t == null ? Double.NaN : t.r2());
             history.add(metrics);
             listener.epochFinished(metrics);
             boolean listenerStop = listener.shouldStop(metrics);

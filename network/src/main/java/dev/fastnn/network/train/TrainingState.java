@@ -99,12 +99,6 @@ public record TrainingState(ModelParameters parameters, Standardization standard
                 epochsCompleted, globalStep, runSeed, earlyStopping);
     }
 
-    /** This state with another run seed. */
-    public TrainingState withRunSeed(long runSeed) {
-        return new TrainingState(parameters, standardization, optimizer, epochsCompleted, globalStep, runSeed,
-                earlyStopping);
-    }
-
     /**
      * The weighted mean of states that continue one run (model averaging): parameters and optimizer buffers
      * are averaged elementwise in double with weights {@code weights} (for example each partition's sample

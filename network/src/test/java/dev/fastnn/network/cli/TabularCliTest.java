@@ -134,6 +134,18 @@ class TabularCliTest {
     }
 
     @Test
+    void aBatchGivenWithoutEpochsAimsTheEpochsAtTheStepsOfThatBatch() throws IOException {
+        CliRun r = CliRun.of("train", "--csv", wineLike().toString(), "--label-column", "last", "--batch", "64",
+                "--backend", "naive", "--progress", "none");
+
+        assertEquals(0, r.status(), r.err());
+        String recipe = r.out().lines().findFirst().orElseThrow();
+        assertTrue(recipe.contains(", batch 64, 334 epochs,"), "180 rows in 3 batches: 334 epochs for 1000 steps, "
+                + recipe);
+        assertTrue(trainerLine(r).contains("batchSize=64,") && trainerLine(r).contains("epochs=334,"), trainerLine(r));
+    }
+
+    @Test
     void fashionMnistKeepsItsDefaultsAndStillNeedsLayers() {
         CliRun r = CliRun.of("train", "--dataset", "fashion-mnist", "--data-dir", dir.toString());
 
@@ -339,6 +351,21 @@ class TabularCliTest {
 
         assertFails(1, new String[] {"train", "--csv", file.toString(), "--label-column", "last", "--backend", "naive"},
                 file.toString(), "line 1, column 1", "'O.3' is not a number", "header 'yes'");
+    }
+
+    @Test
+    void aOneLineFileIsARowWhenItCanBeAndElseOneErrorNamingTheFile() throws IOException {
+        Path file = Files.writeString(dir.resolve("one.csv"), "1,2,x\n");
+
+        CliRun row = CliRun.of("train", "--csv", file.toString(), "--label-column", "last", "--epochs", "1", "--backend",
+                "naive");
+
+        assertEquals(0, row.status(), row.err());
+        assertTrue(row.out().contains(": 1 training samples, classes [x]"), row.out());
+        assertFails(1, new String[] {"train", "--csv", file.toString(), "--backend", "naive"}, file.toString(),
+                "no data rows", "line 1 is a header", "header 'no'");
+        assertFails(1, new String[] {"train", "--csv", file.toString(), "--label-column", "last", "--task",
+                "regression", "--backend", "naive"}, file.toString(), "no data rows");
     }
 
     @Test

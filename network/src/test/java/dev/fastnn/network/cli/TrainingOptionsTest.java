@@ -100,6 +100,29 @@ class TrainingOptionsTest {
         assertTrue(missing.err().contains("none.fnnc"), missing.err());
     }
 
+    /** A checkpoint of another network or optimizer: one line naming the file, what it holds and what was asked. */
+    @Test
+    void resumingACheckpointOfAnotherRunSaysWhatItHoldsAndWhatWasAsked() throws IOException {
+        Path checkpoint = dir.resolve("run.fnnc");
+        assertEquals(0, CliRun.of(train("--epochs", "2", "--checkpoint", checkpoint.toString())).status());
+        List<String> wider = new ArrayList<>(List.of(train("--epochs", "3", "--resume", checkpoint.toString())));
+        wider.set(wider.indexOf("4,8,3"), "4,16,3");
+        List<String> sgd = new ArrayList<>(List.of(train("--epochs", "3", "--resume", checkpoint.toString())));
+        sgd.set(sgd.indexOf("adam"), "sgd");
+
+        CliRun otherLayers = CliRun.of(wider.toArray(String[]::new));
+        CliRun otherOptimizer = CliRun.of(sgd.toArray(String[]::new));
+
+        assertEquals(2, otherLayers.status(), otherLayers.err());
+        assertEquals(List.of("fastnn: cannot resume from " + checkpoint + ": the training state holds a 4-8-3 "
+                + "relu/softmax network, not the 4-16-3 relu/softmax this trainer trains", "try 'fastnn train --help'"),
+                otherLayers.errLines(), "a usage error: its line and the hint");
+        assertEquals("", otherLayers.out(), "nothing is announced before the mismatch is found");
+        assertEquals(2, otherOptimizer.status(), otherOptimizer.err());
+        assertEquals("fastnn: cannot resume from " + checkpoint + ": the training state is of optimizer adam but this "
+                + "trainer uses sgd", otherOptimizer.errLines().get(0));
+    }
+
     @Test
     void dropoutAndClassWeightsReachTheTrainerAndTheModelFile() throws IOException {
         Path model = dir.resolve("m.fnn");
@@ -185,6 +208,52 @@ class TrainingOptionsTest {
                 && e.out().contains("R^2: 0."), e.out());
     }
 
+    /**
+     * A test file of a regression is scored after every epoch: MAE, RMSE and R^2 on screen and in --metrics,
+     * those of the last epoch what the library's evaluation of the saved model on that file gives.
+     */
+    @Test
+    void aRegressionTestFileIsScoredEveryEpochAsTheModelEvaluatesIt() throws IOException {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(6);
+        StringBuilder trainRows = new StringBuilder("a,b,y\n");
+        StringBuilder testRows = new StringBuilder("a,b,y\n");
+        for (int i = 0; i < 200; i++) {
+            double a = r.nextDouble(-1, 1);
+            double b = r.nextDouble(-1, 1);
+            (i < 150 ? trainRows : testRows).append((float) a).append(',').append((float) b).append(',')
+                    .append((float) (3 * a - b * b + 1)).append('\n');
+        }
+        Path trainFile = Files.writeString(dir.resolve("reg-train.csv"), trainRows.toString());
+        Path testFile = Files.writeString(dir.resolve("reg-test.csv"), testRows.toString());
+        Path model = dir.resolve("reg.fnn");
+        Path metrics = dir.resolve("reg.json");
+
+        CliRun t = CliRun.of("train", "--csv", trainFile.toString(), "--test-csv", testFile.toString(), "--label-column",
+                "last", "--task", "regression", "--epochs", "8", "--backend", "naive", "--out", model.toString(),
+                "--metrics", metrics.toString());
+
+        assertEquals(0, t.status(), t.err());
+        assertEquals(8, t.out().lines().filter(l -> l.matches("epoch \\d+/8 .* test MAE \\S+ RMSE \\S+ R\\^2 \\S+ .*"))
+                .count(), t.out());
+        assertFalse(t.out().contains("accuracy"), t.out());
+        com.google.gson.JsonObject last = com.google.gson.JsonParser.parseString(Files.readString(metrics))
+                .getAsJsonArray().get(7).getAsJsonObject();
+        dev.fastnn.network.train.Evaluation e;
+        try (dev.fastnn.network.train.Model m = dev.fastnn.network.train.Model.of(new dev.fastnn.kernels.naive.NaiveBackend(),
+                dev.fastnn.network.io.ModelFile.load(model))) {
+            e = m.evaluate(dev.fastnn.network.train.Samples.of(dev.fastnn.network.data.CsvReader.defaults()
+                    .withLabelColumn(dev.fastnn.network.data.CsvReader.LAST_COLUMN)
+                    .withTask(dev.fastnn.network.model.Task.REGRESSION).read(testFile)));
+        }
+        // The saved model has the standardization folded into its first layer: the same function, other roundings.
+        assertEquals(e.meanAbsoluteError(), last.get("testMeanAbsoluteError").getAsDouble(), 1e-4 * e.meanAbsoluteError());
+        assertEquals(e.rootMeanSquaredError(), last.get("testRootMeanSquaredError").getAsDouble(),
+                1e-4 * e.rootMeanSquaredError());
+        assertEquals(e.r2(), last.get("testR2").getAsDouble(), 1e-4);
+        assertTrue(last.get("testAccuracy").isJsonNull() && last.get("validationR2").isJsonNull(), last.toString());
+        assertTrue(e.r2() > 0.5, "eight epochs explain most of the targets: R^2 " + e.r2());
+    }
+
     /** The README's Fashion-MNIST recipe, word for word but on 600 images for 3 epochs: every option of it runs. */
     @Test
     void theReadmeRecipeRunsOnAFewImages() throws IOException {
@@ -239,6 +308,40 @@ class TrainingOptionsTest {
         assertEquals(2, beforeData.status(), "the options are checked before the data is looked at: " + beforeData.err());
         CliRun unknown = CliRun.of("train", "--csv", train.toString(), "--layers", "4,8,3", "--schedule", "fancy");
         assertTrue(unknown.err().contains("constant, step, exponential, cosine"), unknown.err());
+    }
+
+    /**
+     * Without --lr each optimizer trains at its own rate: on Fashion-MNIST's files (a few written here), on a
+     * CSV file and on a CSV regression, the rates the help of --lr names.
+     */
+    @Test
+    void withoutLrTheRateIsTheChosenOptimizersOnEveryPathAsTheHelpSays() throws IOException {
+        Path fashion = Files.createDirectories(dir.resolve("fashion"));
+        dev.fastnn.network.data.IdxFiles.writeFashionMnistSet(fashion, "train", 20, false);
+        dev.fastnn.network.data.IdxFiles.writeFashionMnistSet(fashion, "t10k", 10, true);
+        java.util.Map<String, List<String>> paths = java.util.Map.of(
+                "dataset", List.of("--dataset", "fashion-mnist", "--data-dir", fashion.toString(), "--layers", "784,10"),
+                "csv", List.of("--csv", train.toString()),
+                "regression", List.of("--csv", train.toString(), "--task", "regression"));
+        java.util.Map<String, List<String>> rates = java.util.Map.of(
+                "dataset", List.of("sgd(lr=0.5)", "momentum(lr=0.05, momentum=0.9)", "adam(lr=0.001,"),
+                "csv", List.of("sgd(lr=0.5)", "momentum(lr=0.05, momentum=0.9)", "adam(lr=0.003,"),
+                "regression", List.of("sgd(lr=0.01)", "momentum(lr=0.001, momentum=0.9)", "adam(lr=0.01,"));
+        paths.forEach((path, options) -> {
+            for (String optimizer : rates.get(path)) {
+                List<String> args = new ArrayList<>(List.of("train", "--optimizer", optimizer.substring(0,
+                        optimizer.indexOf('(')), "--epochs", "1", "--batch", "10", "--backend", "naive", "--progress",
+                        "none"));
+                args.addAll(options);
+                CliRun r = CliRun.of(args.toArray(String[]::new));
+                assertEquals(0, r.status(), path + ": " + r.err());
+                String trainer = r.out().lines().filter(l -> l.startsWith("Trainer[")).findFirst().orElseThrow();
+                assertTrue(trainer.contains("optimizer=" + optimizer), path + ": " + trainer);
+            }
+        });
+        String help = CliRun.of("train", "--help").out().replaceAll("\\s+", " ");
+        assertTrue(help.contains("Learning rate (default: the optimizer's, sgd 0.5, momentum 0.05, adam 0.001; for --csv "
+                + "adam 0.003, and for --task regression sgd 0.01, momentum 0.001, adam 0.01)."), help);
     }
 
     @Test

@@ -100,6 +100,35 @@ class CsvReaderTest {
         assertArrayEquals(new float[] {24f, 21.6f}, b.targets());
     }
 
+    /**
+     * A line with nothing below to judge it by is data when it could be a row (numbers in the feature columns, a
+     * class label may be a name), else a header; a file of headers only is an error, never an empty dataset.
+     */
+    @Test
+    void aLineWithNothingBelowIsDataWhenItCouldBeARow() throws IOException {
+        Path one = csv("one.csv", "1,2,x\n");
+        Path afterHeader = csv("after-header.csv", "a,b,class\n1,2,x\n");
+
+        Dataset d = last().read(one);
+        Dataset h = last().read(afterHeader);
+
+        assertEquals(1, d.rows());
+        assertArrayEquals(new float[] {1, 2}, d.features());
+        assertEquals(ClassLabels.ofStrings("x"), d.classLabels());
+        assertEquals(1, h.rows());
+        assertEquals(List.of("a", "b"), h.featureNames());
+        assertArrayEquals(new float[] {1, 2}, h.features());
+        // Where x is a feature (label first) or a regression target, the line cannot be a row.
+        assertMessage(assertThrows(DataFileException.class, () -> CsvReader.defaults().read(one)), one.toString(),
+                "no data rows", "line 1 is a header", "if it is data, read the file with header 'no'");
+        assertMessage(assertThrows(DataFileException.class, () -> last().withTask(Task.REGRESSION).read(one)),
+                one.toString(), "no data rows", "line 1 is a header");
+        assertMessage(assertThrows(DataFileException.class, () -> last().withTask(Task.REGRESSION).read(afterHeader)),
+                afterHeader.toString(), "no data rows", "lines 1-2 are headers", "if they are data");
+        assertEquals(1, CsvReader.defaults().withHeader(CsvReader.Header.NO).withLabelColumn(2).read(one).rows(),
+                "said to be data, it is");
+    }
+
     @Test
     void aLineThatIsHalfNamesHalfNumbersAsksWhatItIs() throws IOException {
         Path file = csv("a,b,3,4\n1,2,3,0\n5,6,7,1\n");

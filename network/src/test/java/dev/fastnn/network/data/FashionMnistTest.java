@@ -77,7 +77,7 @@ class FashionMnistTest {
     @Test
     void missingFilesSayHowToInstallThem() throws IOException {
         // A directory holding only the training set: the test files are named as missing, with the remedy.
-        writeSet(dir, "train", 3, false);
+        IdxFiles.writeFashionMnistSet(dir, "train", 3, false);
 
         DatasetNotFoundException e = assertThrows(DatasetNotFoundException.class, () -> FashionMnist.load(dir));
 
@@ -90,8 +90,8 @@ class FashionMnistTest {
 
     @Test
     void aDirectoryOfGunzippedOrGzippedFilesLoadsLikeThePackage() throws IOException {
-        writeSet(dir, "train", 5, false);
-        writeSet(dir, "t10k", 2, true);
+        IdxFiles.writeFashionMnistSet(dir, "train", 5, false);
+        IdxFiles.writeFashionMnistSet(dir, "t10k", 2, true);
 
         assertTrue(FashionMnist.isPresent(dir));
         FashionMnist data = FashionMnist.load(dir);
@@ -105,7 +105,7 @@ class FashionMnistTest {
 
     @Test
     void imageAndLabelCountMismatchIsAnError() throws IOException {
-        writeSet(dir, "train", 4, true);
+        IdxFiles.writeFashionMnistSet(dir, "train", 4, true);
         Files.write(dir.resolve("train-labels-idx1-ubyte.gz"), IdxFiles.gzip(IdxFiles.labels(new byte[] {1, 2, 3})));
 
         DataFileException e = assertThrows(DataFileException.class, () -> FashionMnist.loadTrain(dir));
@@ -115,25 +115,12 @@ class FashionMnistTest {
 
     @Test
     void testImagesOfAnotherSizeThanTrainingImagesAreAnError() throws IOException {
-        writeSet(dir, "train", 2, true);
-        writeSet(dir, "t10k", 2, false);
+        IdxFiles.writeFashionMnistSet(dir, "train", 2, true);
+        IdxFiles.writeFashionMnistSet(dir, "t10k", 2, false);
         Files.write(dir.resolve("t10k-images-idx3-ubyte"), IdxFiles.images(2, 14, 14, new byte[2 * 196]));
 
         DataFileException e = assertThrows(DataFileException.class, () -> FashionMnist.load(dir));
 
         IdxReaderTest.assertMessage(e, "t10k-images-idx3-ubyte", "196 pixels", "784");
-    }
-
-    private static void writeSet(Path dir, String prefix, int count, boolean gzipped) throws IOException {
-        byte[] images = IdxFiles.images(count, 28, 28, IdxFiles.pixelPattern(count * 784));
-        byte[] labels = new byte[count];
-        for (int i = 0; i < count; i++) {
-            labels[i] = (byte) (i % 10);
-        }
-        byte[] labelFile = IdxFiles.labels(labels);
-        String suffix = gzipped ? ".gz" : "";
-        Files.write(dir.resolve(prefix + "-images-idx3-ubyte" + suffix), gzipped ? IdxFiles.gzip(images) : images);
-        Files.write(dir.resolve(prefix + "-labels-idx1-ubyte" + suffix),
-                gzipped ? IdxFiles.gzip(labelFile) : labelFile);
     }
 }

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.zip.GZIPOutputStream;
 
 /** Writes small IDX files for tests, byte by byte after the published layout, independently of the reader. */
-final class IdxFiles {
+public final class IdxFiles {
     private IdxFiles() {
     }
 
@@ -60,5 +60,21 @@ final class IdxFiles {
             b[i] = (byte) (i == 1 ? 255 : i * 37);
         }
         return b;
+    }
+
+    /**
+     * One set of Fashion-MNIST's files in {@code dir} as its package names them ({@code prefix} {@code train} or
+     * {@code t10k}): {@code count} 28x28 images of {@link #pixelPattern}, labelled 0, 1, ..., 9, 0, ...
+     */
+    public static void writeFashionMnistSet(Path dir, String prefix, int count, boolean gzipped) throws IOException {
+        byte[] images = images(count, 28, 28, pixelPattern(count * 784));
+        byte[] labels = new byte[count];
+        for (int i = 0; i < count; i++) {
+            labels[i] = (byte) (i % 10);
+        }
+        byte[] labelFile = labels(labels);
+        String suffix = gzipped ? ".gz" : "";
+        Files.write(dir.resolve(prefix + "-images-idx3-ubyte" + suffix), gzipped ? gzip(images) : images);
+        Files.write(dir.resolve(prefix + "-labels-idx1-ubyte" + suffix), gzipped ? gzip(labelFile) : labelFile);
     }
 }

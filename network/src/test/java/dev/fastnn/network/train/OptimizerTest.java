@@ -142,4 +142,13 @@ class OptimizerTest {
         assertEquals(new Optimizer.Adam(0.01f, 0.8f, 0.99f, 1e-7f), new Optimizer.Adam(0.01, 0.8, 0.99, 1e-7));
         assertThrows(IllegalArgumentException.class, () -> new Optimizer.Sgd(1e-60), "0 as a float");
     }
+
+    @Test
+    void aNameAloneGivesThatOptimizersOwnDefaultRate() {
+        assertEquals(new Optimizer.Sgd(0.5), Optimizer.parse("sgd"));
+        assertEquals(new Optimizer.Momentum(0.05, 0.9), Optimizer.parse("Momentum"));
+        assertEquals(new Optimizer.Adam(0.001), Optimizer.parse(" adam "));
+        String unknown = assertThrows(IllegalArgumentException.class, () -> Optimizer.parse("lbfgs")).getMessage();
+        assertEquals("unknown optimizer 'lbfgs'; valid: sgd, momentum, adam", unknown);
+    }
 }

@@ -106,4 +106,33 @@ class TabularDefaultsTest {
                 && t.toString().contains("adam(lr=0.003"), t.toString());
         assertTrue(small.toString().contains("layers 4,64,3") && small.toString().contains("200 epochs"), small.toString());
     }
+
+    @Test
+    void theLearningRateFollowsTheOptimizerAndTheTask() {
+        TabularDefaults classes = TabularDefaults.of(Samples.classification(new float[150 * 4], 150, 4, new int[150], 3));
+        TabularDefaults regression = TabularDefaults.of(Samples.regression(new float[150], 150, 1, new float[150], 1));
+
+        assertEquals(new Optimizer.Adam(0.003), classes.builder().build().optimizer());
+        assertEquals(new Optimizer.Sgd(0.5), classes.withOptimizer("sgd").builder().build().optimizer());
+        assertEquals(new Optimizer.Momentum(0.05, 0.9), classes.withOptimizer("momentum").builder().build().optimizer());
+        assertEquals(new Optimizer.Adam(0.01), regression.builder().build().optimizer());
+        assertEquals(new Optimizer.Sgd(0.01), regression.withOptimizer("sgd").builder().build().optimizer());
+        assertEquals(new Optimizer.Momentum(0.001, 0.9),
+                regression.withOptimizer("momentum").builder().build().optimizer());
+        assertTrue(classes.withOptimizer("sgd").toString().contains("sgd lr 0.5,"), classes.withOptimizer("sgd").toString());
+    }
+
+    @Test
+    void aBatchSizeGivenCountsTheEpochsForItself() {
+        TabularDefaults small = TabularDefaults.of(Samples.classification(new float[150 * 4], 150, 4, new int[150], 3));
+
+        TabularDefaults larger = small.withBatchSize(50);
+        TabularDefaults whole = small.withBatchSize(1000);
+
+        assertEquals(50, larger.batchSize());
+        assertEquals(334, larger.epochs(), "3 batches per epoch, 1000 steps");
+        assertEquals(TabularDefaults.MAX_EPOCHS, whole.epochs(), "1 batch per epoch, capped");
+        assertEquals(TabularDefaults.MIN_EPOCHS, small.withBatchSize(1).epochs(), "150 steps per epoch, at least 10 epochs");
+        assertEquals(334, larger.builder().build().epochs());
+    }
 }

@@ -184,10 +184,11 @@ class WarmStartTest {
         assertTrue(e.getMessage().contains("adam") && e.getMessage().contains("momentum"), e.getMessage());
         Trainer wider = builder(new NaiveBackend(), new Optimizer.Adam(0.01f)).layers(6, 10, 7, 3).build();
         e = assertThrows(IllegalArgumentException.class, () -> wider.fit(data, null, TrainingListener.NONE, state));
-        assertTrue(e.getMessage().contains("not this trainer's"), e.getMessage());
+        assertEquals("the training state holds a 6-9-7-3 tanh/softmax network, not the 6-10-7-3 tanh/softmax this "
+                + "trainer trains", e.getMessage());
         Trainer raw = builder(new NaiveBackend(), new Optimizer.Adam(0.01f)).standardize(false).build();
         e = assertThrows(IllegalArgumentException.class, () -> raw.fit(data, null, TrainingListener.NONE, state));
-        assertTrue(e.getMessage().contains("standardiz"), e.getMessage());
+        assertEquals("the training state is standardized but this trainer does not standardize", e.getMessage());
         assertThrows(IllegalArgumentException.class,
                 () -> adam.trainEpochs(data, state, 5, state.runSeed(), TrainingListener.NONE));
     }

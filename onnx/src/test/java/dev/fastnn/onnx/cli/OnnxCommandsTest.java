@@ -74,8 +74,8 @@ class OnnxCommandsTest {
         Path back = dir.resolve("back.fnn");
         Run export = Run.of("export", "--model", model.toString(), "--onnx", onnx.toString());
         assertEquals(0, export.status, export.err);
-        assertEquals("exported " + model + " to " + onnx + ": classifier of 2 classes (3->4 tanh, 4->2 softmax)\n",
-                export.out);
+        assertEquals("exported " + model + " to " + onnx + ": classifier of 2 classes (3-4-2 tanh/softmax with biases "
+                + "on layer 1 only)\n", export.out);
         ModelProto written = ModelProto.parseFrom(Files.readAllBytes(onnx));
         assertEquals(List.of("Gemm", "Tanh", "Gemm", "Softmax", "ArgMax", "Gather"),
                 written.getGraph().getNodeList().stream().map(NodeProto::getOpType).toList());
