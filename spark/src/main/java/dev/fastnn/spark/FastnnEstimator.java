@@ -7,10 +7,12 @@ import dev.fastnn.network.model.Initializer;
 import dev.fastnn.network.model.Loss;
 import dev.fastnn.network.model.ModelParameters;
 import dev.fastnn.network.train.EarlyStopping;
+import dev.fastnn.network.train.Optimizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.attribute.Attribute;
 import org.apache.spark.ml.attribute.AttributeGroup;
@@ -105,7 +107,10 @@ public abstract class FastnnEstimator<E extends FastnnEstimator<E, M>, M extends
                 ParamValidators.inArray(List.of("uniform", "xavier", "he")));
         optimizer = new Param<>(this, "optimizer", "how parameters move: " + String.join(", ", TrainingSettings.OPTIMIZERS),
                 ParamValidators.inArray(TrainingSettings.OPTIMIZERS));
-        learningRate = new DoubleParam(this, "learningRate", "the optimizer's learning rate (> 0)", ParamValidators.gt(0));
+        learningRate = new DoubleParam(this, "learningRate", "the optimizer's learning rate (> 0); unset, the optimizer's"
+                + " own default: " + TrainingSettings.OPTIMIZERS.stream()
+                        .map(o -> o + " " + Optimizer.defaultLearningRate(o)).collect(Collectors.joining(", ")),
+                ParamValidators.gt(0));
         momentum = new DoubleParam(this, "momentum", "momentum of the momentum optimizer, in [0, 1)",
                 ParamValidators.inRange(0, 1, true, false));
         schedule = new Param<>(this, "schedule", "learning-rate schedule, applied per batch: "
@@ -152,7 +157,6 @@ public abstract class FastnnEstimator<E extends FastnnEstimator<E, M>, M extends
         setDefault(loss, losses.get(0));
         setDefault(initializer, "he");
         setDefault(optimizer, "adam");
-        setDefault(learningRate, 0.001);
         setDefault(momentum, 0.9);
         setDefault(schedule, "constant");
         setDefault(scheduleFactor, 0.5);
@@ -360,8 +364,9 @@ public abstract class FastnnEstimator<E extends FastnnEstimator<E, M>, M extends
         return $(optimizer);
     }
 
+    /** The rate set, or else the chosen optimizer's own default (so that sgd does not step at Adam's rate). */
     public double getLearningRate() {
-        return (Double) $(learningRate);
+        return isDefined(learningRate) ? (Double) $(learningRate) : Optimizer.defaultLearningRate(getOptimizer());
     }
 
     public double getMomentum() {

@@ -310,11 +310,16 @@ public sealed interface Optimizer {
 
     /** {@link #parse(String, float)} at the optimizer's own default rate ({@code DEFAULT_LEARNING_RATE}). */
     static Optimizer parse(String name) {
-        return parse(name, switch (id(name)) {
+        return parse(name, defaultLearningRate(name));
+    }
+
+    /** The {@code DEFAULT_LEARNING_RATE} of the optimizer {@code name} spells, in any case. */
+    public static float defaultLearningRate(String name) {
+        return switch (id(name)) {
             case Sgd.ID -> Sgd.DEFAULT_LEARNING_RATE;
             case Momentum.ID -> Momentum.DEFAULT_LEARNING_RATE;
             default -> Adam.DEFAULT_LEARNING_RATE;
-        });
+        };
     }
 
     /** The {@link #id} {@code name} spells, in any case; an unknown name is an error listing the valid ones. */
