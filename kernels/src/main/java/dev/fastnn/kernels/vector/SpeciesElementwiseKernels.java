@@ -44,7 +44,8 @@ final class SpeciesElementwiseKernels implements ElementwiseKernels {
      * in the same compile, a JVM that had run many shapes (the test suite) sometimes compiled sigmoid and tanh past
      * C2's inlining budget ({@code LiveNodeCountInliningCutoff}, 40000 nodes): the calls left over were not
      * intrinsified and every step boxed vectors (SteadyStateAllocationTest: 3 to 170 KB a batch). Apart, the
-     * loops stay clean with a budget of 5000.
+     * loops stay clean with a budget of 5000. Not every history is cured: after the whole network suite without
+     * OpenCL, C2 still left tanhLanes' store a call (see SteadyStateAllocationTest).
      */
     @Override
     public void sigmoid(float[] x, float[] out, int offset, int ld, int rows, int cols) {
