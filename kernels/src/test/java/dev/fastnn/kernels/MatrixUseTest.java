@@ -165,6 +165,15 @@ class MatrixUseTest {
                 return b.download(m.get(1));
             }
         }));
+        // The targets are the scores, so every row matches: a count read in the wrong order falls short.
+        cases.add(new Case("addArgmaxMatches", 2, (b, m) -> {
+            try (Matrix count = b.allocate(1, 1)) {
+                b.copy(m.get(0), m.get(1));
+                b.fill(count, 0f);
+                b.addArgmaxMatches(m.get(0), m.get(1), count);
+                return b.download(count);
+            }
+        }));
         cases.add(new Case("fill and copy", 2, (b, m) -> {
             b.fill(m.get(1), 0.25f);
             b.copy(m.get(0), m.get(1));

@@ -363,7 +363,7 @@ public final class VectorBackend extends HostBackend {
     /** A compare per element and a branch per row, once per batch: the scalar loop. */
     @Override
     protected void addArgmaxMatchesKernel(Matrix scores, Matrix targets, Matrix count) {
-        ScalarKernels.addArgmaxMatches(data(scores), data(targets), scores.rows(), scores.cols(), data(count));
+        ScalarKernels.addArgmaxMatches(rowMajor(scores), rowMajor(targets), scores.rows(), scores.cols(), data(count));
     }
 
     // ---------------------------------------------------------------- configuration
