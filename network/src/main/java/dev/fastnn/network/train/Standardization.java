@@ -73,45 +73,7 @@ public record Standardization(float[] mean, float[] scale) {
         for (int j = 0; j < d; j++) {
             variance[j] /= n;
         }
-        return fromVariances(mean, variance, largest, RELATIVE_NOISE);
-    }
-
-    /**
-     * The statistics of {@code rows} samples from each feature's sum, sum of squares (in double), smallest and
-     * largest value, for data that is summed where it lives, such as the partitions of a distributed data set.
-     * {@code sumSquares / rows - mean^2} cancels, with an error that grows with {@code sqrt(rows)} relative to
-     * {@code mean^2}; a deviation below that error counts as none.
-     */
-    public static Standardization fromMoments(double[] sum, double[] sumSquares, double[] min, double[] max,
-                                              long rows) {
-        int d = sum.length;
-        if (sumSquares.length != d || min.length != d || max.length != d || rows < 1) {
-            throw new IllegalArgumentException("standardization needs as many sums, sums of squares, minima and maxima"
-                    + " and rows >= 1, got " + d + ", " + sumSquares.length + ", " + min.length + ", " + max.length
-                    + " and " + rows + " rows");
-        }
-        double[] mean = new double[d];
-        double[] variance = new double[d];
-        double[] largest = new double[d];
-        for (int j = 0; j < d; j++) {
-            mean[j] = sum[j] / rows;
-            variance[j] = Math.max(sumSquares[j] / rows - mean[j] * mean[j], 0);
-            largest[j] = Math.max(max[j] - mean[j], mean[j] - min[j]);
-        }
-        return fromVariances(mean, variance, largest, Math.max(RELATIVE_NOISE, 4 * Math.sqrt(rows * Math.ulp(1.0))));
-    }
-
-    /**
-     * {@link #fromMoments(double[], double[], double[], double[], long)} without the extremes, so without the
-     * bound on standardized values: what a fit computes only for data without outlying rows. Give the minima
-     * and maxima to standardize as {@link Trainer#fit} does.
-     */
-    public static Standardization fromMoments(double[] sum, double[] sumSquares, long rows) {
-        double[] none = new double[sum.length];
-        for (int j = 0; j < none.length; j++) {
-            none[j] = rows < 1 ? 0 : sum[j] / rows;
-        }
-        return fromMoments(sum, sumSquares, none, none, rows);
+        return scales(mean, variance, largest);
     }
 
     /**
@@ -125,17 +87,17 @@ public record Standardization(float[] mean, float[] scale) {
             throw new IllegalArgumentException("standardization needs as many means, variances and largest deviations,"
                     + " got " + mean.length + ", " + variance.length + " and " + largest.length);
         }
-        return fromVariances(mean, variance, largest, RELATIVE_NOISE);
+        return scales(mean, variance, largest);
     }
 
-    private static Standardization fromVariances(double[] mean, double[] variance, double[] largest, double noise) {
+    private static Standardization scales(double[] mean, double[] variance, double[] largest) {
         int d = mean.length;
         float[] m = new float[d];
         float[] scale = new float[d];
         for (int j = 0; j < d; j++) {
             double std = Math.sqrt(variance[j]);
             m[j] = (float) mean[j];
-            scale[j] = std > noise * Math.abs(mean[j]) ? (float) (1 / Math.max(std, largest[j] / MAX_STANDARDIZED)) : 1f;
+            scale[j] = std > RELATIVE_NOISE * Math.abs(mean[j]) ? (float) (1 / Math.max(std, largest[j] / MAX_STANDARDIZED)) : 1f;
         }
         return new Standardization(m, scale);
     }
