@@ -1,5 +1,7 @@
 package dev.fastnn.network.model;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
@@ -48,6 +50,17 @@ public enum Initializer {
             w[i] = this == UNIFORM ? u : (2f * u - 1f) * limit;
         }
         return w;
+    }
+
+    /** The parameters of {@code specs}: weights drawn layer by layer from {@code random} by {@link #weights}, biases 0. */
+    public List<LayerParameters> layers(List<LayerSpec> specs, SplittableRandom random) {
+        List<LayerParameters> layers = new ArrayList<>();
+        for (LayerSpec spec : specs) {
+            float[] w = weights(spec.inputs(), spec.outputs(), random);
+            float[] b = spec.biases() ? new float[spec.outputs()] : null;
+            layers.add(new LayerParameters(spec.inputs(), spec.outputs(), spec.activation(), w, b));
+        }
+        return layers;
     }
 
     /** Uniform in [0, 1) with 24 random bits: {@code (float) nextDouble()} could round up to exactly 1. */

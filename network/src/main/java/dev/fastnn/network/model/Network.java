@@ -39,13 +39,7 @@ public final class Network implements AutoCloseable {
     public static Network initialize(Backend backend, List<LayerSpec> specs, Loss loss, Initializer initializer,
                                      SplittableRandom random) {
         Objects.requireNonNull(backend, "backend");
-        List<LayerParameters> layers = new ArrayList<>();
-        for (LayerSpec spec : specs) {
-            float[] w = initializer.weights(spec.inputs(), spec.outputs(), random);
-            float[] b = spec.biases() ? new float[spec.outputs()] : null;
-            layers.add(new LayerParameters(spec.inputs(), spec.outputs(), spec.activation(), w, b));
-        }
-        return fromParameters(backend, new ModelParameters(layers, Map.of(LOSS_KEY, loss.id())));
+        return fromParameters(backend, new ModelParameters(initializer.layers(specs, random), Map.of(LOSS_KEY, loss.id())));
     }
 
     /**

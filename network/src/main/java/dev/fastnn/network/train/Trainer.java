@@ -279,14 +279,8 @@ public final class Trainer {
         synchronized (random) {
             runSeed = Seeds.freshRunSeed(random);
         }
-        SplittableRandom init = Seeds.initialization(runSeed);
-        List<LayerParameters> layers = new ArrayList<>();
-        for (LayerSpec spec : architecture()) {
-            float[] w = initializer.weights(spec.inputs(), spec.outputs(), init);
-            float[] b = spec.biases() ? new float[spec.outputs()] : null;
-            layers.add(new LayerParameters(spec.inputs(), spec.outputs(), spec.activation(), w, b));
-        }
-        ModelParameters parameters = withLoss(new ModelParameters(layers, Map.of()));
+        ModelParameters parameters = withLoss(new ModelParameters(
+                initializer.layers(architecture(), Seeds.initialization(runSeed)), Map.of()));
         List<float[]> buffers = new ArrayList<>();
         for (LayerSpec spec : architecture()) {
             for (int[] shape : optimizer.stateShapes(spec)) {
