@@ -107,12 +107,7 @@ final class RoundResult implements Serializable {
 
     /** The averaged state: {@code start}'s structure with the weighted means, after {@code epochsCompleted} epochs. */
     TrainingState mean(TrainingState start, int epochsCompleted) {
-        float[] mean = new float[values.length];
-        for (int i = 0; i < mean.length; i++) {
-            mean[i] = (float) (values[i] / weight);
-        }
-        return start.withValues(mean).withProgress(epochsCompleted, Math.round(globalSteps / weight),
-                Math.round(optimizerSteps / weight));
+        return TrainingState.fromWeightedSums(start, values, weight, globalSteps, optimizerSteps, epochsCompleted);
     }
 
     /** The round's training loss: the sample-weighted mean of the partitions' (a sum for a summed loss). */

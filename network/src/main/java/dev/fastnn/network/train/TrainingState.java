@@ -71,7 +71,7 @@ public record TrainingState(ModelParameters parameters, Standardization standard
     }
 
     /** This state with parameters and optimizer buffers taken from {@code values} (the layout of {@link #values()}). */
-    public TrainingState withValues(float[] values) {
+    private TrainingState withValues(float[] values) {
         if (values.length != valueCount()) {
             throw new IllegalArgumentException(values.length + " values do not fit a training state of "
                     + valueCount());
@@ -93,7 +93,7 @@ public record TrainingState(ModelParameters parameters, Standardization standard
     }
 
     /** This state with other progress counters (for example after an averaging round of a data-parallel job). */
-    public TrainingState withProgress(int epochsCompleted, long globalStep, long optimizerSteps) {
+    private TrainingState withProgress(int epochsCompleted, long globalStep, long optimizerSteps) {
         return new TrainingState(parameters, standardization,
                 new OptimizerState(optimizer.optimizer(), optimizerSteps, optimizer.buffers()),
                 epochsCompleted, globalStep, runSeed, earlyStopping);
@@ -136,11 +136,22 @@ public record TrainingState(ModelParameters parameters, Standardization standard
             globalSteps += w * state.globalStep;
             optimizerSteps += w * state.optimizer.steps();
         }
-        float[] mean = new float[n];
-        for (int i = 0; i < n; i++) {
-            mean[i] = (float) (sum[i] / total);
+        return fromWeightedSums(first, sum, total, globalSteps, optimizerSteps, first.epochsCompleted);
+    }
+
+    /**
+     * What {@link #average} gives, from the weighted sums of the states instead of the states (a data-parallel
+     * job adds them up where they are): values {@code sums / total} in {@code start}'s structure, step counts the
+     * rounded {@code globalSteps / total} and {@code optimizerSteps / total}, after {@code epochsCompleted}
+     * epochs.
+     */
+    public static TrainingState fromWeightedSums(TrainingState start, double[] sums, double total, double globalSteps,
+                                                 double optimizerSteps, int epochsCompleted) {
+        float[] mean = new float[sums.length];
+        for (int i = 0; i < mean.length; i++) {
+            mean[i] = (float) (sums[i] / total);
         }
-        return first.withValues(mean).withProgress(first.epochsCompleted, Math.round(globalSteps / total),
+        return start.withValues(mean).withProgress(epochsCompleted, Math.round(globalSteps / total),
                 Math.round(optimizerSteps / total));
     }
 
