@@ -1,21 +1,17 @@
 package dev.fastnn.network.train;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.fastnn.kernels.Activation;
 import dev.fastnn.kernels.Backend;
 import dev.fastnn.kernels.Backends;
 import dev.fastnn.network.model.Loss;
+import dev.fastnn.network.testing.ChildProcess;
 import dev.fastnn.network.testing.NetworkBackends;
 import java.io.IOException;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
@@ -106,14 +102,7 @@ class SteadyStateAllocationTest {
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), SteadyStateAllocationTest.class.getName(),
                 Integer.toString(run)));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().remove("JDK_JAVA_OPTIONS");
-        builder.environment().remove("JAVA_TOOL_OPTIONS");
-        Process child = builder.start();
-        child.getOutputStream().close();
-        String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(child.waitFor(PERSISTENT_SECONDS * 4L, TimeUnit.SECONDS), name + ": did not finish");
-        assertEquals(0, child.exitValue(), name + ": " + output);
+        ChildProcess.run(name, command, PERSISTENT_SECONDS * 4L);
     }
 
     /** The child: trains run {@code args[0]} until the watch has a verdict, prints it, exits 0 when clean. */
