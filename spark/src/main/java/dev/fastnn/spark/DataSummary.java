@@ -1,18 +1,17 @@
 package dev.fastnn.spark;
 
+import dev.fastnn.network.train.FeatureMoments;
 import dev.fastnn.network.train.Standardization;
 import java.io.Serializable;
-import java.util.Arrays;
 
 /**
  * What one aggregation over the packed partitions learns before training: how many rows there are to train
  * on and to validate with, how many of each class, the first bad row, and, when features are standardized,
  * each feature's mean, variance and extremes over the training rows (after the divisor).
  *
- * <p>Each partition's moments are taken in two passes over its rows, in row order and in double, exactly as
- * {@link Standardization} takes a single machine's; partitions are then merged with the pairwise update of
- * Chan, Golub and LeVeque (means and sums of squared deviations, no cancelling sums of squares). So one
- * partition gives bit for bit what a single-machine fit computes, and many give it to rounding.
+ * <p>Each partition's moments are the {@link FeatureMoments} a single machine takes; partitions merge by its
+ * pairwise update. So one partition gives bit for bit what a single-machine fit computes, and many give it to
+ * rounding.
  */
 final class DataSummary implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -25,11 +24,8 @@ final class DataSummary implements Serializable {
 
     /** Whether to take moments, and the divisor the features are taken after; 0 for no moments. */
     private final float divisor;
-    /** Per feature over the training rows merged so far; null before the first. */
-    private double[] mean;
-    private double[] squaredDeviations;
-    private double[] min;
-    private double[] max;
+    /** Of the training rows merged so far; null before the first. */
+    private FeatureMoments moments;
     /** Training rows of each class; null for regression. */
     private final long[] classCounts;
 
@@ -51,7 +47,6 @@ final class DataSummary implements Serializable {
             }
             return this;
         }
-        long before = trainRows;
         trainRows += p.train.rows;
         validationRows += p.validation == null ? 0 : p.validation.rows;
         if (classCounts != null) {
@@ -60,40 +55,13 @@ final class DataSummary implements Serializable {
             }
         }
         if (divisor != 0 && p.train.rows > 0) {
-            int n = p.train.rows;
-            int d = p.train.cols;
-            float[] x = p.train.features;
-            double[] m = new double[d];
-            for (int i = 0; i < n; i++) {
-                for (int j = 0; j < d; j++) {
-                    m[j] += x[i * d + j] / divisor;
-                }
-            }
-            for (int j = 0; j < d; j++) {
-                m[j] /= n;
-            }
-            double[] q = new double[d];
-            double[] lo = new double[d];
-            double[] hi = new double[d];
-            Arrays.fill(lo, Double.POSITIVE_INFINITY);
-            Arrays.fill(hi, Double.NEGATIVE_INFINITY);
-            for (int i = 0; i < n; i++) {
-                for (int j = 0; j < d; j++) {
-                    float v = x[i * d + j] / divisor;
-                    double deviation = v - m[j];
-                    q[j] += deviation * deviation;
-                    lo[j] = Math.min(lo[j], v);
-                    hi[j] = Math.max(hi[j], v);
-                }
-            }
-            mergeMoments(before, m, q, lo, hi, n);
+            add(FeatureMoments.of(p.train.features, p.train.rows, p.train.cols, divisor));
         }
         return this;
     }
 
     /** Merges another summary into this one (the combOp). */
     DataSummary merge(DataSummary other) {
-        long before = trainRows;
         trainRows += other.trainRows;
         validationRows += other.validationRows;
         if (other.problem != null && other.problemPartition < problemPartition) {
@@ -105,44 +73,19 @@ final class DataSummary implements Serializable {
                 classCounts[c] += other.classCounts[c];
             }
         }
-        if (other.mean != null) {
-            mergeMoments(before, other.mean, other.squaredDeviations, other.min, other.max, other.trainRows);
+        if (other.moments != null) {
+            add(other.moments);
         }
         return this;
     }
 
-    /** Merges the moments and extremes of {@code nb} rows into those of the {@code na} rows here. */
-    private void mergeMoments(long na, double[] mb, double[] qb, double[] lo, double[] hi, long nb) {
-        if (mean == null) {
-            mean = mb.clone();
-            squaredDeviations = qb.clone();
-            min = lo.clone();
-            max = hi.clone();
-            return;
-        }
-        double n = (double) na + nb;
-        for (int j = 0; j < mb.length; j++) {
-            double delta = mb[j] - mean[j];
-            mean[j] += delta * (nb / n);
-            squaredDeviations[j] += qb[j] + delta * delta * ((double) na * nb / n);
-            min[j] = Math.min(min[j], lo[j]);
-            max[j] = Math.max(max[j], hi[j]);
-        }
+    private void add(FeatureMoments more) {
+        moments = moments == null ? more : moments.merge(more);
     }
 
-    /**
-     * The standardization of the training rows; needs moments and at least one row. A feature's largest
-     * deviation from the mean is at one of its extremes, and {@code max - mean} is the very subtraction a
-     * single machine makes for that row.
-     */
+    /** The standardization of the training rows; needs moments and at least one row. */
     Standardization standardization() {
-        double[] variance = new double[mean.length];
-        double[] largest = new double[mean.length];
-        for (int j = 0; j < variance.length; j++) {
-            variance[j] = squaredDeviations[j] / trainRows;
-            largest[j] = Math.max(max[j] - mean[j], mean[j] - min[j]);
-        }
-        return Standardization.fromVariances(mean.clone(), variance, largest);
+        return moments.standardization();
     }
 
     /** Training rows of each class; null for regression. */

@@ -44,53 +44,13 @@ public record Standardization(float[] mean, float[] scale) {
         return of(samples, 1f);
     }
 
-    /**
-     * Means and standard deviations of each feature of {@code samples} divided by {@code divisor}, in two
-     * passes in double, so that a constant feature has deviation exactly 0.
-     */
+    /** Means and standard deviations of each feature of {@code samples} divided by {@code divisor} ({@link FeatureMoments}). */
     static Standardization of(Samples samples, float divisor) {
-        int d = samples.features();
-        int n = samples.rows();
-        float[] x = samples.inputs();
-        double[] mean = new double[d];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < d; j++) {
-                mean[j] += x[i * d + j] / divisor;
-            }
-        }
-        for (int j = 0; j < d; j++) {
-            mean[j] /= n;
-        }
-        double[] variance = new double[d];
-        double[] largest = new double[d];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < d; j++) {
-                double deviation = x[i * d + j] / divisor - mean[j];
-                variance[j] += deviation * deviation;
-                largest[j] = Math.max(largest[j], Math.abs(deviation));
-            }
-        }
-        for (int j = 0; j < d; j++) {
-            variance[j] /= n;
-        }
-        return scales(mean, variance, largest);
+        return FeatureMoments.of(samples.inputs(), samples.rows(), samples.features(), divisor).standardization();
     }
 
-    /**
-     * The statistics from each feature's mean, population variance and largest absolute deviation from the
-     * mean (in double), for data whose moments are merged from parts, such as the partitions of a distributed
-     * data set (each part's by two passes, then combined): one part's two-pass moments give exactly what
-     * {@link #of(Samples, float)} gives.
-     */
-    public static Standardization fromVariances(double[] mean, double[] variance, double[] largest) {
-        if (variance.length != mean.length || largest.length != mean.length) {
-            throw new IllegalArgumentException("standardization needs as many means, variances and largest deviations,"
-                    + " got " + mean.length + ", " + variance.length + " and " + largest.length);
-        }
-        return scales(mean, variance, largest);
-    }
-
-    private static Standardization scales(double[] mean, double[] variance, double[] largest) {
+    /** The statistics from each feature's mean, population variance and largest absolute deviation from the mean. */
+    static Standardization fromVariances(double[] mean, double[] variance, double[] largest) {
         int d = mean.length;
         float[] m = new float[d];
         float[] scale = new float[d];
