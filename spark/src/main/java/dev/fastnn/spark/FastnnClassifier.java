@@ -43,11 +43,11 @@ public final class FastnnClassifier extends FastnnEstimator<FastnnClassifier, Fa
     }
 
     private static boolean validClassWeights(String text) {
-        if (text.equals(TrainingSettings.CLASS_WEIGHTS_NONE) || text.equals(TrainingSettings.CLASS_WEIGHTS_BALANCED)) {
+        if (text.equals(TrainingSettings.CLASS_WEIGHTS_NONE)) {
             return true;
         }
         try {
-            ClassWeights.of(TrainingSettings.explicitClassWeights(text));
+            ClassWeights.parse(text);
             return true;
         } catch (IllegalArgumentException e) {
             return false;

@@ -25,7 +25,6 @@ final class TrainingSettings implements Serializable {
     static final List<String> OPTIMIZERS = Optimizer.NAMES;
     static final List<String> SCHEDULES = LearningRateSchedule.NAMES;
     static final String CLASS_WEIGHTS_NONE = "none";
-    static final String CLASS_WEIGHTS_BALANCED = "balanced";
 
     final int[] layers;
     final Activation hiddenActivation;
@@ -122,10 +121,9 @@ final class TrainingSettings implements Serializable {
      */
     Trainer trainer(Backend backend) {
         Trainer.Builder b = builder().divisor(divisor).standardize(standardize).backend(backend);
-        if (classWeights.equals(CLASS_WEIGHTS_BALANCED)) {
-            b.classWeights(ClassWeights.balanced());
-        } else if (!classWeights.equals(CLASS_WEIGHTS_NONE)) {
-            b.classWeights(ClassWeights.of(explicitClassWeights(classWeights)));
+        ClassWeights weights = weighting();
+        if (weights != null) {
+            b.classWeights(weights);
         }
         return b.build();
     }
@@ -146,43 +144,18 @@ final class TrainingSettings implements Serializable {
     }
 
     /**
-     * The weight of each class given the training rows of each, {@code counts}, or null for none. Balanced
-     * weights are {@code n / (k n_c)} (1 for a class without rows), as {@code ClassWeights.balanced()}
-     * resolves them on one machine, so that one partition weighs exactly as a single-machine fit.
+     * The weight of each class given the training rows of each, {@code counts}, or null for none: balanced
+     * weights by {@link ClassWeights#resolve(long[])}, the single machine's rule, so that one partition weighs
+     * exactly as a single-machine fit.
      */
     float[] classWeights(long[] counts) {
-        if (classWeights.equals(CLASS_WEIGHTS_NONE)) {
-            return null;
-        }
-        if (!classWeights.equals(CLASS_WEIGHTS_BALANCED)) {
-            float[] w = explicitClassWeights(classWeights);
-            ClassWeights.of(w).checkClasses(outputs());
-            return w;
-        }
-        long n = 0;
-        for (long c : counts) {
-            n += c;
-        }
-        float[] w = new float[counts.length];
-        for (int c = 0; c < w.length; c++) {
-            w[c] = counts[c] == 0 ? 1f : (float) (n / ((double) counts.length * counts[c]));
-        }
-        return w;
+        ClassWeights weights = weighting();
+        return weights == null ? null : weights.resolve(counts);
     }
 
-    /** The weights of {@code text}, comma-separated numbers; throws naming the param otherwise. */
-    static float[] explicitClassWeights(String text) {
-        String[] parts = text.split(",", -1);
-        float[] w = new float[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            try {
-                w[i] = Float.parseFloat(parts[i].trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("classWeights must be none, balanced or one number per class"
-                        + " (e.g. 1,2.5,1), got '" + text + "'");
-            }
-        }
-        return w;
+    /** The class weights the param names; null for none. */
+    private ClassWeights weighting() {
+        return classWeights.equals(CLASS_WEIGHTS_NONE) ? null : ClassWeights.parse(classWeights);
     }
 
     private Trainer.Builder builder() {

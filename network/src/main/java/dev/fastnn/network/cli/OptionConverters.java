@@ -114,20 +114,7 @@ final class OptionConverters {
     static final class ClassWeightList implements ITypeConverter<ClassWeights> {
         @Override
         public ClassWeights convert(String value) {
-            if (value.trim().equalsIgnoreCase("balanced")) {
-                return ClassWeights.balanced();
-            }
-            String[] parts = value.split(",", -1);
-            float[] weights = new float[parts.length];
-            for (int i = 0; i < parts.length; i++) {
-                try {
-                    weights[i] = Float.parseFloat(parts[i].trim());
-                } catch (NumberFormatException e) {
-                    throw new TypeConversionException("needs 'balanced' or one number per class such as 1,2.5,1, got '"
-                            + value + "'");
-                }
-            }
-            return parsed(value, v -> ClassWeights.of(weights));
+            return parsed(value, ClassWeights::parse);
         }
     }
 

@@ -36,6 +36,27 @@ public final class ClassWeights {
         return new ClassWeights(weights.clone());
     }
 
+    /**
+     * {@code balanced} (in any case) or one weight per class, {@code 1,2.5,1}, as the command line and the Spark
+     * param take them; anything else is an {@code IllegalArgumentException} that says what is expected.
+     */
+    public static ClassWeights parse(String text) {
+        if (text.trim().equalsIgnoreCase("balanced")) {
+            return balanced();
+        }
+        String[] parts = text.split(",", -1);
+        float[] weights = new float[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                weights[i] = Float.parseFloat(parts[i].trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("needs 'balanced' or one number per class such as 1,2.5,1, got '"
+                        + text + "'");
+            }
+        }
+        return of(weights);
+    }
+
     /** Throws unless these weights can weigh {@code classes} classes (explicit ones: exactly one each). */
     public void checkClasses(int classes) {
         if (explicit != null && explicit.length != classes) {
@@ -45,17 +66,29 @@ public final class ClassWeights {
 
     /** The weight of each of {@code classes} classes for training on {@code labels}. */
     float[] resolve(int[] labels, int classes) {
-        checkClasses(classes);
-        if (explicit != null) {
-            return explicit.clone();
-        }
         long[] counts = new long[classes];
         for (int label : labels) {
             counts[label]++;
         }
-        float[] w = new float[classes];
-        for (int c = 0; c < classes; c++) {
-            w[c] = counts[c] == 0 ? 1f : (float) (labels.length / ((double) classes * counts[c]));
+        return resolve(counts);
+    }
+
+    /**
+     * The weight of each class given the training samples of each, {@code counts[c]} (summed where the data is,
+     * for a distributed fit): the same weights as from the labels themselves.
+     */
+    public float[] resolve(long[] counts) {
+        checkClasses(counts.length);
+        if (explicit != null) {
+            return explicit.clone();
+        }
+        long n = 0;
+        for (long c : counts) {
+            n += c;
+        }
+        float[] w = new float[counts.length];
+        for (int c = 0; c < w.length; c++) {
+            w[c] = counts[c] == 0 ? 1f : (float) (n / ((double) counts.length * counts[c]));
         }
         return w;
     }
