@@ -15,8 +15,13 @@ package dev.fastnn.kernels.vector;
  */
 final class LaneMath {
     // exp(t) for t <= 0: t = n ln2 + r with |r| <= ln2 / 2, ln2 split in two (Cody and Waite) so that n ln2 is
-    // exact in float, then e^r by a degree-6 polynomial (Cephes expf's minimax coefficients, relative error
-    // about 1e-7 on that interval) and 2^n built in the exponent bits.
+    // exact in float, then e^r = 1 + r + r^2 (P5 + P4 r + ... + P0 r^5) (Cephes expf's minimax coefficients,
+    // relative error about 1e-7 on that interval) and 2^n built in the exponent bits. The polynomial is
+    // evaluated in Estrin's order (pairs, then r^2), a chain of four multiply-adds where Horner's has seven.
+    // That, and the sigmoid's floor and numerator chosen without masks (FLOOR_SHIFT), took the vector sigmoid
+    // from 3.9 to 5.4 G elements/s at 64K on Zen 5, tanh and softmax 1.05-1.1x (ActivationBenchmark -prof gc,
+    // the two builds one after the other). Worst relative errors over every 13th float up to |x| = 104, as
+    // with Horner's order: exp 1.4 x 2^-24 (1.2 before), sigmoid 2.9 x 2^-24, tanh 2.5 x 2^-24.
     static final float LOG2E = 1.44269504088896341f;
     static final float LN2_HI = 0.693359375f;
     static final float LN2_LO = -2.12194440e-4f;
@@ -32,6 +37,14 @@ final class LaneMath {
     static final int EXPONENT_BIAS = 127 - 0x4B400000;
     /** Below this, e^t < 2^-126 is flushed to zero: 2^n's exponent field would underflow. */
     static final float EXP_FLOOR = -88f;
+    /**
+     * Subtracted from the bits of a float with its sign set, it puts the NaNs below every number in signed int
+     * order and keeps -0 ... -infinity ascending, so one signed int min floors at {@link #EXP_FLOOR} and lets NaN
+     * through: no compare, and so no mask, which C2 builds in three instructions for every use on JDK 17.
+     */
+    static final int FLOOR_SHIFT = 0x7F800001;
+    /** {@link #EXP_FLOOR}'s bits as {@link #FLOOR_SHIFT} moves them. */
+    static final int SHIFTED_FLOOR = Float.floatToRawIntBits(EXP_FLOOR) - FLOOR_SHIFT;
 
     // tanh for |x| < 0.625: x + x^3 q(x^2) (Cephes tanhf); above, (1 - e) / (1 + e) with e = exp(-2|x|).
     static final float TANH_SMALL = 0.625f;
@@ -46,18 +59,25 @@ final class LaneMath {
 
     /** {@code e^t} for {@code t <= 0} (NaN stays NaN), within about 2 float ulps; results below 2^-126 are 0. */
     static float expNonPositive(float t) {
-        t = t < EXP_FLOOR ? EXP_FLOOR : t;
+        return expFloored(t < EXP_FLOOR ? EXP_FLOOR : t);
+    }
+
+    /** {@code -|x|} floored at {@link #EXP_FLOOR}, NaN kept, by the int min of {@link #FLOOR_SHIFT}. */
+    static float negativeMagnitudeFloored(float x) {
+        int negative = Float.floatToRawIntBits(x) | Integer.MIN_VALUE;
+        return Float.intBitsToFloat(Math.min(negative - FLOOR_SHIFT, SHIFTED_FLOOR) + FLOOR_SHIFT);
+    }
+
+    /** {@link #expNonPositive} for {@code t} already in {@code [EXP_FLOOR, 0]} (or NaN). */
+    private static float expFloored(float t) {
         float shifted = Math.fma(t, LOG2E, ROUND);
         float n = shifted - ROUND;
         float r = Math.fma(n, -LN2_HI, t);
         r = Math.fma(n, -LN2_LO, r);
-        float p = Math.fma(r, P0, P1);
-        p = Math.fma(p, r, P2);
-        p = Math.fma(p, r, P3);
-        p = Math.fma(p, r, P4);
-        p = Math.fma(p, r, P5);
-        p = Math.fma(p, r, 1f);
-        p = Math.fma(p, r, 1f);
+        float r2 = r * r;
+        float high = Math.fma(r2, Math.fma(r, P0, P1), Math.fma(r, P2, P3));
+        // 1 added last, to r + r^2 (...): adding it to r first would round twice near 1.
+        float p = Math.fma(r2, Math.fma(r2, high, Math.fma(r, P4, P5)), r) + 1f;
         int scale = (Float.floatToRawIntBits(shifted) + EXPONENT_BIAS) << 23;
         return p * Float.intBitsToFloat(scale);
     }
@@ -68,8 +88,10 @@ final class LaneMath {
      * Measured worst case over a sweep of float inputs: 3 x 2^-24 relative (see VectorBackendTest).
      */
     static float sigmoid(float x) {
-        float e = expNonPositive(Float.intBitsToFloat(Float.floatToRawIntBits(x) | Integer.MIN_VALUE));
-        return (x < 0f ? e : 1f) / (1f + e);
+        float e = expFloored(negativeMagnitudeFloored(x));
+        // The numerator by x's sign bit (a bitwise blend in the lanes): e for -0 and negative NaNs too, where it is
+        // the same value.
+        return (Float.floatToRawIntBits(x) < 0 ? e : 1f) / (1f + e);
     }
 
     /** tanh by the two formulas above; the sign of the large branch is copied over as a bit. */

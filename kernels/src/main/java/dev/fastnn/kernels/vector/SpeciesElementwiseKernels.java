@@ -63,8 +63,7 @@ final class SpeciesElementwiseKernels implements ElementwiseKernels {
     /** The vector loop of {@link #sigmoid} over {@code x[from, to)}, whole vectors (why apart: {@link #sigmoid}). */
     private static void sigmoidLanes(float[] x, float[] out, int from, int to) {
         FloatVector one = FloatVector.broadcast(SPECIES, 1f);
-        // The floor by compare and blend: max() follows Math.max on NaN and -0, which costs C2 six instructions.
-        FloatVector floor = FloatVector.broadcast(SPECIES, LaneMath.EXP_FLOOR);
+        IntVector oneBits = one.reinterpretAsInts();
         FloatVector log2e = FloatVector.broadcast(SPECIES, LaneMath.LOG2E);
         FloatVector round = FloatVector.broadcast(SPECIES, LaneMath.ROUND);
         FloatVector ln2Hi = FloatVector.broadcast(SPECIES, -LaneMath.LN2_HI);
@@ -76,17 +75,21 @@ final class SpeciesElementwiseKernels implements ElementwiseKernels {
         FloatVector p4 = FloatVector.broadcast(SPECIES, LaneMath.P4);
         FloatVector p5 = FloatVector.broadcast(SPECIES, LaneMath.P5);
         for (int i = from; i < to; i += L) {
-            FloatVector v = FloatVector.fromArray(SPECIES, x, i);
-            // e = e^-|x|, LaneMath.expNonPositive lane by lane
-            FloatVector t = v.reinterpretAsInts().or(Integer.MIN_VALUE).reinterpretAsFloats();
-            t = t.blend(floor, t.lt(LaneMath.EXP_FLOOR));
+            IntVector bits = FloatVector.fromArray(SPECIES, x, i).reinterpretAsInts();
+            // e = e^-|x|, LaneMath.sigmoid lane by lane: the floor by an int min (see LaneMath.FLOOR_SHIFT)
+            FloatVector t = bits.or(Integer.MIN_VALUE).sub(LaneMath.FLOOR_SHIFT).min(LaneMath.SHIFTED_FLOOR)
+                    .add(LaneMath.FLOOR_SHIFT).reinterpretAsFloats();
             FloatVector shifted = t.fma(log2e, round);
             FloatVector n = shifted.sub(round);
             FloatVector r = n.fma(ln2Lo, n.fma(ln2Hi, t));
-            FloatVector p = r.fma(p0, p1).fma(r, p2).fma(r, p3).fma(r, p4).fma(r, p5).fma(r, one).fma(r, one);
+            FloatVector r2 = r.mul(r);
+            FloatVector high = r2.fma(r.fma(p0, p1), r.fma(p2, p3));
+            FloatVector p = r2.fma(r2.fma(high, r.fma(p4, p5)), r).add(one);
             FloatVector e = p.mul(shifted.reinterpretAsInts().add(LaneMath.EXPONENT_BIAS)
                     .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
-            one.blend(e, v.lt(0f)).div(one.add(e)).intoArray(out, i);
+            // The numerator e where x's sign bit is set, else 1: a bitwise blend by the sign spread over the lane.
+            oneBits.lanewise(VectorOperators.BITWISE_BLEND, e.reinterpretAsInts(), bits.lanewise(VectorOperators.ASHR, 31))
+                    .reinterpretAsFloats().div(one.add(e)).intoArray(out, i);
         }
     }
 
@@ -136,7 +139,9 @@ final class SpeciesElementwiseKernels implements ElementwiseKernels {
             FloatVector shifted = t.fma(log2e, round);
             FloatVector n = shifted.sub(round);
             FloatVector r = n.fma(ln2Lo, n.fma(ln2Hi, t));
-            FloatVector p = r.fma(p0, p1).fma(r, p2).fma(r, p3).fma(r, p4).fma(r, p5).fma(r, one).fma(r, one);
+            FloatVector r2 = r.mul(r);
+            FloatVector high = r2.fma(r.fma(p0, p1), r.fma(p2, p3));
+            FloatVector p = r2.fma(r2.fma(high, r.fma(p4, p5)), r).add(one);
             FloatVector e = p.mul(shifted.reinterpretAsInts().add(LaneMath.EXPONENT_BIAS)
                     .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
             IntVector magnitude = one.sub(e).div(one.add(e)).reinterpretAsInts();
@@ -266,7 +271,9 @@ final class SpeciesElementwiseKernels implements ElementwiseKernels {
                 FloatVector shifted = t.fma(log2e, round);
                 FloatVector n = shifted.sub(round);
                 FloatVector r = n.fma(ln2Lo, n.fma(ln2Hi, t));
-                FloatVector p = r.fma(p0, p1).fma(r, p2).fma(r, p3).fma(r, p4).fma(r, p5).fma(r, one).fma(r, one);
+                FloatVector r2 = r.mul(r);
+                FloatVector high = r2.fma(r.fma(p0, p1), r.fma(p2, p3));
+                FloatVector p = r2.fma(r2.fma(high, r.fma(p4, p5)), r).add(one);
                 FloatVector e = p.mul(shifted.reinterpretAsInts().add(LaneMath.EXPONENT_BIAS)
                         .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
                 e.intoArray(out, base + j);
