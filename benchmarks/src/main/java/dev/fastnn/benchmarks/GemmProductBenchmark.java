@@ -32,6 +32,7 @@ public abstract class GemmProductBenchmark extends FastnnBenchmark {
 
     @Setup
     public void setUp() {
+        GemmContender.requireMeasurable(backend);
         contender = GemmContender.create(backend, threads, shape(), 42);
         contender.verify();
         System.out.println("# measuring " + contender.description());

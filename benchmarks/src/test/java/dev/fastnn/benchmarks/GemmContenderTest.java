@@ -57,6 +57,20 @@ class GemmContenderTest {
         assertTrue(reason.contains("env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE") && reason.contains("./fastnn bench"), reason);
     }
 
+    /** Timing is what a tuned environment spoils, not the products, which the test above checks in any environment. */
+    @Test
+    void onlyTimingOpenBlasIsRefusedInATunedEnvironment() {
+        GemmContender.requireMeasurable("vector");
+        GemmContender.requireMeasurable("netlib");
+        String reason = GemmContender.openBlasTuned(System.getenv());
+        if (reason == null) {
+            GemmContender.requireMeasurable("openblas");
+        } else {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> GemmContender.requireMeasurable("openblas"));
+            assertEquals("the openblas contender refuses to run with " + reason, e.getMessage());
+        }
+    }
+
     @Test
     void theContendersAreFastnnsBackendsThenTheReferenceLibraries() {
         assertEquals(List.of("naive", "vector", "aparapi", "openblas", "netlib"), BenchmarkBackends.gemmContenders());
