@@ -17,7 +17,8 @@ final class LaneMath {
     // exp(t) for t <= 0: t = n ln2 + r with |r| <= ln2 / 2, ln2 split in two (Cody and Waite) so that n ln2 is
     // exact in float, then e^r = 1 + r + r^2 (P5 + P4 r + ... + P0 r^5) (Cephes expf's minimax coefficients,
     // relative error about 1e-7 on that interval) and 2^n built in the exponent bits. The polynomial is
-    // evaluated in Estrin's order (pairs, then r^2), a chain of four multiply-adds where Horner's has seven.
+    // evaluated in Estrin's order (pairs, then r^2): five dependent operations (r^2, three multiply-adds, the
+    // final add of 1) where Horner's chain has seven multiply-adds.
     // That, and the sigmoid's floor and numerator chosen without masks (FLOOR_SHIFT), took the vector sigmoid
     // from 3.9 to 5.4 G elements/s at 64K on Zen 5, tanh and softmax 1.05-1.1x (ActivationBenchmark -prof gc,
     // the two builds one after the other). Worst relative errors over every 13th float up to |x| = 104, as
