@@ -59,10 +59,11 @@ class VectorBackendTest {
         VectorBackend backend = (VectorBackend) TestBackends.get(name);
         int mr = GemmDriver.MR;
         int nr = backend.tileColumns();
-        // n above 2 nr packs A; n at or below reads A in place, with a one-vector tile up to nr / 2:
-        // every path sees every m and k boundary.
+        // n above 2 nr packs A; n at or below reads A in place, with a one-vector tile up to nr / 2 (transposed A:
+        // C^T, whose tile is MT columns of C, B read in place when exactly MT wide): every path sees every m and k
+        // boundary.
         int[] packedN = {2 * nr + 3};
-        int[] inPlaceN = {nr / 2 - 1, nr - 1, 2 * nr};
+        int[] inPlaceN = {nr / 2 - 1, GemmDriver.MT, nr - 1, 2 * nr};
         List<int[]> shapes = new ArrayList<>();
         for (int m : around(mr, 2 * mr, GemmDriver.MC, 2 * GemmDriver.MC)) {
             for (int n : IntStream.concat(IntStream.of(packedN), IntStream.of(inPlaceN)).toArray()) {
@@ -74,7 +75,7 @@ class VectorBackendTest {
                 shapes.add(new int[] {2 * mr + 1, n, k});
             }
         }
-        for (int n : around(nr / 2, nr, 2 * nr, 3 * nr, GemmDriver.NC, 2 * GemmDriver.NC)) {
+        for (int n : around(GemmDriver.MT, nr / 2, nr, 2 * nr, 3 * nr, GemmDriver.NC, 2 * GemmDriver.NC)) {
             shapes.add(new int[] {mr + 1, n, 9});
         }
         shapes.add(new int[] {GemmDriver.MC + 1, GemmDriver.NC + 1, GemmDriver.KC + 1});

@@ -38,6 +38,8 @@ public final class GemmDriver implements AutoCloseable {
     public static final int NC = 1024;
     /** Rows of the register tile: the micro-kernels' {@link MicroKernels#MR}. */
     public static final int MR = MicroKernels.MR;
+    /** Rows of the transposed-output tile ({@link Path#TRANSPOSED}): the micro-kernels' {@link MicroKernels#MT}. */
+    public static final int MT = MicroKernels.MT;
     /**
      * Inner dimension from which the epilogue runs tile by tile, as each tile is finished; below, on each block
      * of MC rows at once. FusedLayerBenchmark, the step's two fused products, one thread: with k = 784 tile by
@@ -63,8 +65,12 @@ public final class GemmDriver implements AutoCloseable {
         IN_PLACE,
         /** {@code n <= nr / 2}: a one-vector tile (an output layer of 10 classes) wastes fewer lanes than two vectors. */
         NARROW,
-        /** As {@link #NARROW} with A row-major and transposed, read in place where a tile has all its rows. */
-        NARROW_TRANSPOSED,
+        /**
+         * {@code n <= nr / 2} with A row-major and transposed (a thin weight gradient, {@code H^T dY}): computed
+         * as {@code C^T = op(B)^T A}, A's rows read where they lie as the vectors, so that every lane is used
+         * (see {@link #transposedBlocks}).
+         */
+        TRANSPOSED,
         /** As {@link #NARROW} with A packed (or in slivers). */
         NARROW_PACKED;
 
@@ -74,13 +80,13 @@ public final class GemmDriver implements AutoCloseable {
          */
         static Path of(int n, int nr, boolean rowMajor, boolean transA, boolean narrowTile) {
             if (n <= nr / 2 && narrowTile) {
-                return !rowMajor ? NARROW_PACKED : transA ? NARROW_TRANSPOSED : NARROW;
+                return !rowMajor ? NARROW_PACKED : transA ? TRANSPOSED : NARROW;
             }
             return n <= 2 * nr && rowMajor && !transA ? IN_PLACE : PACKED;
         }
 
         boolean narrow() {
-            return this != PACKED && this != IN_PLACE;
+            return this == NARROW || this == NARROW_PACKED;
         }
 
         boolean packsA() {
@@ -195,13 +201,17 @@ public final class GemmDriver implements AutoCloseable {
      */
     private void blocks(Call p, Workspace ws, int i0, int i1, int j0, int j1) {
         Path path = p.path;
+        if (path == Path.TRANSPOSED) {
+            // At most nr / 2 columns: one panel, so a split call is always split by rows.
+            transposedBlocks(p, ws, i0, i1);
+            return;
+        }
         int panel = p.panel;
         boolean packedB = !(p.bPanels && !p.transB);
         boolean packedA = path.packsA() && !(p.aSlivers && !p.transA);
         int kcMax = kcBlock(p.k);
         float[] bBlock = packedB ? ws.packedB(kcMax * roundUp(Math.min(NC, j1 - j0), panel)) : p.b;
-        // The transposed narrow path packs A only for a last, partial sliver.
-        float[] aBlock = packedA || path == Path.NARROW_TRANSPOSED ? ws.packedA(MC * kcMax) : p.a;
+        float[] aBlock = packedA ? ws.packedA(MC * kcMax) : p.a;
         float[] tile = ws.tile(MR * nr);
         int ldc = p.cPanels ? nr : p.n;
         boolean tileEpilogue = p.epilogue != Epilogue.NONE && p.k >= TILE_EPILOGUE_MIN_K;
@@ -240,16 +250,6 @@ public final class GemmDriver implements AutoCloseable {
                             } else if (path == Path.NARROW) {
                                 kernels.multiplyNarrow(kc, p.a, i * p.lda + pc, p.lda,
                                         bBlock, bo, p.c, co, ldc, rows, cols, p.alpha, beta, tile);
-                            } else if (path == Path.NARROW_TRANSPOSED) {
-                                if (rows == MR) {
-                                    kernels.multiplyNarrowTransposed(kc, p.a, pc * p.lda + i, p.lda,
-                                            bBlock, bo, p.c, co, ldc, cols, p.alpha, beta, tile);
-                                } else {
-                                    // The last rows: packed, so that no read goes past the matrix.
-                                    GemmPacking.packA(p, i, rows, pc, kc, aBlock);
-                                    kernels.multiplyNarrowPacked(kc, aBlock, 0, bBlock, bo,
-                                            p.c, co, ldc, rows, cols, p.alpha, beta, tile);
-                                }
                             } else {
                                 kernels.multiplyStrided(kc, p.a, i * p.lda + pc, p.lda,
                                         bBlock, bo, p.c, co, ldc, rows, cols, p.alpha, beta, tile);
@@ -263,6 +263,64 @@ public final class GemmDriver implements AutoCloseable {
                         finishBlock(p, ic, mc, jc, nc);
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * Rows {@code i0..i1} of C on the {@link Path#TRANSPOSED} path: C's rows are the columns of A, so each
+     * {@code nr} of them are one tile of {@code C^T} per {@link #MT} columns of C, written back transposed. op(B)
+     * (at most nr / 2 columns, k x n) is packed block by block of k into panels of MT columns; A is read where it
+     * lies but for a last, partial run of rows, which is copied so that no vector reads past the matrix. C is
+     * row-major here: panels are never narrower than 2 nr.
+     */
+    private void transposedBlocks(Call p, Workspace ws, int i0, int i1) {
+        int kcMax = kcBlock(p.k);
+        // A row-major op(B) exactly MT wide is its own packed panel.
+        boolean packB = p.n != MT || p.transB || p.bPanels;
+        float[] bBlock = packB ? ws.packedB(kcMax * roundUp(p.n, MT)) : p.b;
+        float[] edge = ws.packedA(kcMax * nr);
+        float[] tile = ws.tile(MT * nr);
+        for (int pc = 0; pc < p.k; pc += kcMax) {
+            int kc = Math.min(kcMax, p.k - pc);
+            float beta = pc == 0 ? p.beta : 1f;
+            int bo = packB ? 0 : pc * MT;
+            if (packB) {
+                packing.packB(p, MT, pc, kc, 0, p.n, bBlock);
+            }
+            for (int i = i0; i < i1; i += nr) {
+                int rows = Math.min(nr, i1 - i);
+                float[] a = p.a;
+                int ao = pc * p.lda + i;
+                int lda = p.lda;
+                if (rows < nr) {
+                    GemmPacking.packRows(p.a, p.lda, pc, kc, i, rows, nr, edge);
+                    a = edge;
+                    ao = 0;
+                    lda = nr;
+                }
+                for (int j = 0; j < p.n; j += MT) {
+                    kernels.multiplyTransposed(kc, bBlock, bo + j * kc, a, ao, lda, tile);
+                    storeTransposed(tile, p.c, i * p.n + j, p.n, rows, Math.min(MT, p.n - j), p.alpha, beta);
+                }
+            }
+        }
+        if (p.epilogue != Epilogue.NONE) {
+            finishBlock(p, i0, i1 - i0, 0, p.n);
+        }
+    }
+
+    /**
+     * {@code C = alpha tile^T + beta C} for the {@code rows x cols} corner of C at {@code co}, tile row r
+     * ({@code nr} floats) holding C's column r, as the micro-kernels finish their tiles ({@code beta = 0} does not
+     * read C, which may hold NaN).
+     */
+    private void storeTransposed(float[] tile, float[] c, int co, int ldc, int rows, int cols, float alpha, float beta) {
+        // Down each column of C: the tile is read in order, which measured faster than reading it across.
+        for (int r = 0; r < cols; r++) {
+            for (int q = 0, t = r * nr, at = co + r; q < rows; q++, t++, at += ldc) {
+                float acc = tile[t];
+                c[at] = beta == 0f ? acc * alpha : Math.fma(acc, alpha, c[at] * beta);
             }
         }
     }

@@ -1,5 +1,7 @@
 package dev.fastnn.kernels.vector;
 
+import java.util.Arrays;
+
 /**
  * Packing for {@link GemmDriver}: copies blocks of {@code op(A)} and {@code op(B)} into the layouts the
  * micro-kernels read, absorbing the transposes and padding the edges with zeros, so that the micro-kernels
@@ -136,6 +138,18 @@ final class GemmPacking {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * Rows {@code pc..pc+kc} of the row-major {@code a} ({@code lda} columns), {@code cols} of them from column
+     * {@code j}, as rows of {@code width} floats from {@code out[0]}, zero-padded.
+     */
+    static void packRows(float[] a, int lda, int pc, int kc, int j, int cols, int width, float[] out) {
+        for (int q = 0; q < kc; q++) {
+            int o = q * width;
+            System.arraycopy(a, (pc + q) * lda + j, out, o, cols);
+            Arrays.fill(out, o + cols, o + width, 0f);
         }
     }
 

@@ -231,37 +231,82 @@ final class SpeciesMicroKernels implements MicroKernels {
     }
 
     @Override
-    public void multiplyNarrowTransposed(int kc, float[] a, int ao, int lda, float[] b, int bo,
-                                         float[] c, int co, int ldc, int cols, float alpha, float beta, float[] tile) {
-        FloatVector c0 = FloatVector.zero(SPECIES);
-        FloatVector c1 = c0;
-        FloatVector c2 = c0;
-        FloatVector c3 = c0;
-        FloatVector c4 = c0;
-        FloatVector c5 = c0;
-        FloatVector c6 = c0;
-        FloatVector c7 = c0;
-        // Eight loads at constant offsets from one index: C2 checks their bounds once per step, not eight times.
-        for (int p = 0, ai = ao; p < kc; p++, ai += lda) {
-            FloatVector b0 = FloatVector.fromArray(SPECIES, b, bo + p * L);
-            c0 = FloatVector.broadcast(SPECIES, a[ai]).fma(b0, c0);
-            c1 = FloatVector.broadcast(SPECIES, a[ai + 1]).fma(b0, c1);
-            c2 = FloatVector.broadcast(SPECIES, a[ai + 2]).fma(b0, c2);
-            c3 = FloatVector.broadcast(SPECIES, a[ai + 3]).fma(b0, c3);
-            c4 = FloatVector.broadcast(SPECIES, a[ai + 4]).fma(b0, c4);
-            c5 = FloatVector.broadcast(SPECIES, a[ai + 5]).fma(b0, c5);
-            c6 = FloatVector.broadcast(SPECIES, a[ai + 6]).fma(b0, c6);
-            c7 = FloatVector.broadcast(SPECIES, a[ai + 7]).fma(b0, c7);
+    public void multiplyTransposed(int kc, float[] b, int bo, float[] a, int ao, int lda, float[] tile) {
+        FloatVector c00 = FloatVector.zero(SPECIES);
+        FloatVector c01 = c00;
+        FloatVector c10 = c00;
+        FloatVector c11 = c00;
+        FloatVector c20 = c00;
+        FloatVector c21 = c00;
+        FloatVector c30 = c00;
+        FloatVector c31 = c00;
+        FloatVector c40 = c00;
+        FloatVector c41 = c00;
+        FloatVector c50 = c00;
+        FloatVector c51 = c00;
+        FloatVector c60 = c00;
+        FloatVector c61 = c00;
+        FloatVector c70 = c00;
+        FloatVector c71 = c00;
+        FloatVector c80 = c00;
+        FloatVector c81 = c00;
+        FloatVector c90 = c00;
+        FloatVector c91 = c00;
+        // Ten broadcasts at constant offsets from one index, two loads from another: no per-row address arithmetic.
+        for (int p = 0, bi = bo, ai = ao; p < kc; p++, bi += MT, ai += lda) {
+            FloatVector a0 = FloatVector.fromArray(SPECIES, a, ai);
+            FloatVector a1 = FloatVector.fromArray(SPECIES, a, ai + L);
+            FloatVector x = FloatVector.broadcast(SPECIES, b[bi]);
+            c00 = x.fma(a0, c00);
+            c01 = x.fma(a1, c01);
+            x = FloatVector.broadcast(SPECIES, b[bi + 1]);
+            c10 = x.fma(a0, c10);
+            c11 = x.fma(a1, c11);
+            x = FloatVector.broadcast(SPECIES, b[bi + 2]);
+            c20 = x.fma(a0, c20);
+            c21 = x.fma(a1, c21);
+            x = FloatVector.broadcast(SPECIES, b[bi + 3]);
+            c30 = x.fma(a0, c30);
+            c31 = x.fma(a1, c31);
+            x = FloatVector.broadcast(SPECIES, b[bi + 4]);
+            c40 = x.fma(a0, c40);
+            c41 = x.fma(a1, c41);
+            x = FloatVector.broadcast(SPECIES, b[bi + 5]);
+            c50 = x.fma(a0, c50);
+            c51 = x.fma(a1, c51);
+            x = FloatVector.broadcast(SPECIES, b[bi + 6]);
+            c60 = x.fma(a0, c60);
+            c61 = x.fma(a1, c61);
+            x = FloatVector.broadcast(SPECIES, b[bi + 7]);
+            c70 = x.fma(a0, c70);
+            c71 = x.fma(a1, c71);
+            x = FloatVector.broadcast(SPECIES, b[bi + 8]);
+            c80 = x.fma(a0, c80);
+            c81 = x.fma(a1, c81);
+            x = FloatVector.broadcast(SPECIES, b[bi + 9]);
+            c90 = x.fma(a0, c90);
+            c91 = x.fma(a1, c91);
         }
-        c0.intoArray(tile, 0);
-        c1.intoArray(tile, NR);
-        c2.intoArray(tile, 2 * NR);
-        c3.intoArray(tile, 3 * NR);
-        c4.intoArray(tile, 4 * NR);
-        c5.intoArray(tile, 5 * NR);
-        c6.intoArray(tile, 6 * NR);
-        c7.intoArray(tile, 7 * NR);
-        finish(tile, c, co, ldc, MR, cols, alpha, beta);
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + L);
+        c60.intoArray(tile, 6 * NR);
+        c61.intoArray(tile, 6 * NR + L);
+        c70.intoArray(tile, 7 * NR);
+        c71.intoArray(tile, 7 * NR + L);
+        c80.intoArray(tile, 8 * NR);
+        c81.intoArray(tile, 8 * NR + L);
+        c90.intoArray(tile, 9 * NR);
+        c91.intoArray(tile, 9 * NR + L);
     }
 
     @Override
