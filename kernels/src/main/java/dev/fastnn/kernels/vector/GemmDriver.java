@@ -272,7 +272,7 @@ public final class GemmDriver implements AutoCloseable {
      * {@code nr} of them are one tile of {@code C^T} per {@link #MT} columns of C, written back transposed. op(B)
      * (at most nr / 2 columns, k x n) is packed block by block of k into panels of MT columns; A is read where it
      * lies but for a last, partial run of rows, which is copied so that no vector reads past the matrix. C is
-     * row-major here: panels are never narrower than 2 nr.
+     * row-major here: a matrix is stored in panels only when it is wider than nr.
      */
     private void transposedBlocks(Call p, Workspace ws, int i0, int i1) {
         int kcMax = kcBlock(p.k);
