@@ -4,10 +4,10 @@ package dev.fastnn.kernels.vector;
  * The register-blocked gemm micro-kernels of one vector width, over raw arrays, arguments already checked:
  * each but {@link #multiplyTransposed} computes one {@link #MR} x {@link #nr()} tile of {@code C} from a packed
  * {@code kc x nr} panel of {@code op(B)} (row p at {@code b[bo + p nr]}, zero-padded past the matrix) and
- * {@code kc} columns of {@link #MR} rows of {@code op(A)}, then writes {@code C = alpha acc + beta C} (or {@code alpha acc} when {@code beta = 0})
- * for the valid {@code rows x cols} corner. Every element's value is the same fused multiply-add chain over
- * {@code p = 0 .. kc-1} in all of them, so whether a tile ran packed or strided, on which thread, never changes
- * a result. {@link GemmDriver} does the blocking and packing around them.
+ * {@code kc} columns of {@link #MR} rows of {@code op(A)}, then writes {@code C = alpha acc + beta C} (or
+ * {@code alpha acc} when {@code beta = 0}) for the valid {@code rows x cols} corner. Every element's value is the
+ * same fused multiply-add chain over {@code p = 0 .. kc-1} in all of them, so whether a tile ran packed or
+ * strided, on which thread, never changes a result. {@link GemmDriver} does the blocking and packing around them.
  */
 interface MicroKernels {
     /**
@@ -56,7 +56,8 @@ interface MicroKernels {
      * One {@link #MT} x {@link #nr()} tile of {@code C^T} for a thin product of a transposed row-major A,
      * {@code C = A^T op(B)} with C at most {@link #lanes()} columns wide (a weight gradient {@code H^T dY}):
      * {@code C^T = op(B)^T A}, so that A's rows are the vectors, read where they lie, and op(B) is broadcast.
-     * Row r of step p of {@code op(B)^T} at {@code b[bo + p MT + r]} (packed, zero-padded past the matrix),
+     * Row r of step p of {@code op(B)^T} at {@code b[bo + p MT + r]} (packed and zero-padded past the matrix, or
+     * a row-major B exactly MT wide where it lies),
      * column q of step p of A at {@code a[ao + p lda + q]}, all nr readable. The accumulators go to
      * {@code tile}, row r at {@code r nr}; the caller writes them to C transposed. Each element is the same
      * chain of fused multiply-adds as in the other kernels, its two factors swapped, which a fused
