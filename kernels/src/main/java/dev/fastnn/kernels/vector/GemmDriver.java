@@ -319,8 +319,7 @@ public final class GemmDriver implements AutoCloseable {
         // Down each column of C: the tile is read in order, which measured faster than reading it across.
         for (int r = 0; r < cols; r++) {
             for (int q = 0, t = r * nr, at = co + r; q < rows; q++, t++, at += ldc) {
-                float acc = tile[t];
-                c[at] = beta == 0f ? acc * alpha : Math.fma(acc, alpha, c[at] * beta);
+                c[at] = MicroKernels.scaled(tile[t], alpha, beta, c[at]);
             }
         }
     }

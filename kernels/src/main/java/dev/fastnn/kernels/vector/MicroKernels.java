@@ -17,6 +17,14 @@ interface MicroKernels {
      */
     int MR = 8;
 
+    /**
+     * One element of {@code C = alpha acc + beta C}, as every tile's edge writes it: {@code beta = 0} leaves C's
+     * old value out, which may be NaN.
+     */
+    static float scaled(float acc, float alpha, float beta, float old) {
+        return beta == 0f ? acc * alpha : Math.fma(acc, alpha, old * beta);
+    }
+
     /** Float lanes per vector. */
     int lanes();
 

@@ -378,8 +378,7 @@ final class SpeciesMicroKernels implements MicroKernels {
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < cols; j++) {
                 int at = co + r * ldc + j;
-                float acc = tile[r * NR + j];
-                c[at] = beta == 0f ? acc * alpha : Math.fma(acc, alpha, c[at] * beta);
+                c[at] = MicroKernels.scaled(tile[r * NR + j], alpha, beta, c[at]);
             }
         }
     }
