@@ -17,7 +17,9 @@ import java.util.stream.Stream;
  * PoCL) a missing OpenCL device fails instead of skipping.
  *
  * <p>Vector backends are created at every width this CPU supports ({@code vector-128}, {@code vector-256},
- * {@code vector-512}) so the tails of each width are tested on one machine, plus one with two threads.
+ * {@code vector-512}) so the tails of each width are tested on one machine, plus one at the widest with its gemm
+ * tiles shaped for the other register file ({@code vector-512-16regs} with AVX-512, {@code vector-256-32regs} with
+ * AVX2: both shapes are tested on every machine), plus one with two threads.
  */
 public final class TestBackends {
     public static final String REQUIRE_OPENCL = "fastnn.requireOpenCL";
@@ -33,6 +35,7 @@ public final class TestBackends {
         for (int bits = 128; bits <= VectorBackend.maxBits(); bits *= 2) {
             names.add("vector-" + bits);
         }
+        names.add(otherRegisters());
         names.add("vector-2threads");
         names.add("aparapi");
         return names.stream();
@@ -69,12 +72,24 @@ public final class TestBackends {
         }
     }
 
+    /** The widest vector backend with tiles for the register file this CPU does not have (16 or 32). */
+    private static String otherRegisters() {
+        return "vector-" + VectorBackend.maxBits() + "-" + otherRegisterCount() + "regs";
+    }
+
+    private static int otherRegisterCount() {
+        return VectorBackend.vectorRegisters() == 32 ? 16 : 32;
+    }
+
     private static Backend create(String name) {
         if (name.equals("naive")) {
             return new NaiveBackend();
         }
         if (name.equals("aparapi")) {
             return Backends.get("aparapi");
+        }
+        if (name.equals(otherRegisters())) {
+            return new VectorBackend(VectorBackend.maxBits(), otherRegisterCount(), 1);
         }
         if (name.equals("vector-2threads")) {
             return new VectorBackend(VectorBackend.maxBits(), 2);

@@ -117,6 +117,42 @@ class VectorBackendTest {
         }
     }
 
+    /**
+     * The tiles for 16 registers (two passes of half the rows) against those for 32, at every width: m with a last
+     * tile of at most and of more than half its rows, n on the packed, in-place, narrow and transposed paths, k
+     * across a KC block.
+     */
+    @Test
+    void gemmGivesBitIdenticalResultsWithTilesForSixteenAndThirtyTwoRegisters() {
+        int seed = 300;
+        for (int bits = 128; bits <= VectorBackend.maxBits(); bits *= 2) {
+            try (VectorBackend sixteen = new VectorBackend(bits, 16, 1);
+                 VectorBackend thirtyTwo = new VectorBackend(bits, 32, 1)) {
+                int nr = sixteen.tileColumns();
+                for (int m : new int[] {3, GemmDriver.MR + 3, GemmDriver.MR + 6, 2 * GemmDriver.MC + 5}) {
+                    for (int n : new int[] {nr / 2 - 1, GemmDriver.MT, nr - 1, 2 * nr, 2 * nr + 3}) {
+                        for (int k : new int[] {7, GemmDriver.KC + 9}) {
+                            Problem p = GemmTest.problem(m, n, k, 1.5f, seed % 2 == 0 ? 0f : 0.75f, seed++);
+                            for (boolean transA : new boolean[] {false, true}) {
+                                for (boolean transB : new boolean[] {false, true}) {
+                                    assertArrayEquals(run(thirtyTwo, p, transA, transB), run(sixteen, p, transA, transB),
+                                            bits + "-bit " + m + "x" + n + "x" + k + " transA=" + transA + " transB=" + transB);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void constructorRejectsARegisterCountOtherThanSixteenOrThirtyTwo() {
+        String message = assertThrows(IllegalArgumentException.class,
+                () -> new VectorBackend(VectorBackend.maxBits(), 24, 1)).getMessage();
+        assertTrue(message.contains("24"), message);
+    }
+
     @Test
     void concurrentCallersOnOneBackendGetTheirOwnSingleThreadedResults() throws Exception {
         VectorBackend shared = new VectorBackend(VectorBackend.maxBits(), 2);

@@ -12,8 +12,9 @@ package dev.fastnn.kernels.vector;
 interface MicroKernels {
     /**
      * Rows of the register tile: 8 rows x 2 vectors are 16 accumulators plus two B vectors and a broadcast, which
-     * fit the 32 vector registers of AVX-512 (AVX2's 16 would spill). Batches of 128 and layers of 256 or 784 are
-     * multiples of 8, so no tile is wasted on a partial edge (with 6 rows, 128 = 21 x 6 + 2).
+     * fit the 32 vector registers of AVX-512 (with AVX2's 16 the kernels run each tile as two passes of 4 rows).
+     * Batches of 128 and layers of 256 or 784 are multiples of 8, so no tile is wasted on a partial edge (with 6
+     * rows, 128 = 21 x 6 + 2).
      */
     int MR = 8;
 
@@ -55,7 +56,7 @@ interface MicroKernels {
 
     /**
      * Rows of the {@link #multiplyTransposed} tile: 10 rows x 2 vectors are 20 accumulators plus two vectors of A
-     * and a broadcast, within AVX-512's 32 registers. A 10-class output layer (Fashion-MNIST's) fills the tile
+     * and a broadcast, within AVX-512's 32 registers (with 16, two passes of 5 rows). A 10-class output layer (Fashion-MNIST's) fills the tile
      * exactly; 12 rows ran the 256 x 10 x 128 weight gradient's tiles 1.2x slower, with 2 rows of 12 wasted.
      */
     int MT = 10;

@@ -30,6 +30,7 @@ public final class VectorBackend extends HostBackend {
     private static final AtomicInteger POOLS = new AtomicInteger();
 
     private final int bits;
+    private final int registers;
     private final int threads;
     private final GemmDriver gemm;
     private final ElementwiseKernels elementwise;
@@ -44,6 +45,17 @@ public final class VectorBackend extends HostBackend {
      * @param threads threads a large gemm is split over, at least 1 (the caller's thread counts as one)
      */
     public VectorBackend(int bits, int threads) {
+        this(bits, vectorRegisters(), threads);
+    }
+
+    /**
+     * As {@link #VectorBackend(int, int)} with the gemm tiles shaped for {@code registers} vector registers, 16 or
+     * 32, whatever this CPU has: every shape gives the same bits, only the speed differs.
+     */
+    public VectorBackend(int bits, int registers, int threads) {
+        if (registers != 16 && registers != 32) {
+            throw new IllegalArgumentException("vector registers must be 16 or 32, got " + registers);
+        }
         if (!supportedWidths().contains(bits)) {
             throw new IllegalArgumentException("vector width " + bits + " bits is not supported here; valid: "
                     + supportedWidths() + " (-D" + BITS_PROPERTY + ")");
@@ -52,15 +64,26 @@ public final class VectorBackend extends HostBackend {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads + " (-D" + THREADS_PROPERTY + ")");
         }
         this.bits = bits;
+        this.registers = registers;
         this.threads = threads;
         this.elementwise = KernelsByWidth.elementwise(bits);
-        this.gemm = new GemmDriver(KernelsByWidth.microKernels(bits), elementwise, threads,
+        this.gemm = new GemmDriver(KernelsByWidth.microKernels(bits, registers), elementwise, threads,
                 "fastnn-vector-" + POOLS.incrementAndGet());
     }
 
     /** The widest float vector this CPU runs natively (what the JIT calls the preferred species). */
     public static int maxBits() {
         return FloatVector.SPECIES_PREFERRED.vectorBitSize();
+    }
+
+    /**
+     * Vector registers the JIT has for the kernels: 16 on x86 below AVX-512 (AVX2), 32 with AVX-512 and on
+     * AArch64. {@link #maxBits()} tells AVX-512 from AVX2 as the JIT sees it ({@code -XX:UseAVX=2} included).
+     */
+    public static int vectorRegisters() {
+        String arch = System.getProperty("os.arch");
+        boolean x86 = arch.equals("amd64") || arch.equals("x86_64");
+        return x86 && maxBits() < 512 ? 16 : 32;
     }
 
     /** The width {@value #BITS_PROPERTY} asks for, else {@link #maxBits()}. */
@@ -74,7 +97,8 @@ public final class VectorBackend extends HostBackend {
         return List.of(
                 "preferred species: " + preferred + "-bit, " + FloatVector.SPECIES_PREFERRED.length() + " float lanes",
                 "widths available (-D" + BITS_PROPERTY + "): " + supportedWidths(),
-                "gemm: " + GemmDriver.MR + "x" + (2 * preferred / Float.SIZE) + " register tile, blocks KC=" + GemmDriver.KC
+                "gemm: " + GemmDriver.MR + "x" + (2 * preferred / Float.SIZE) + " register tile"
+                        + tilePasses(vectorRegisters()) + ", blocks KC=" + GemmDriver.KC
                         + " MC=" + GemmDriver.MC + " NC=" + GemmDriver.NC + "; threads (-D" + THREADS_PROPERTY + ") default "
                         + Runtime.getRuntime().availableProcessors());
     }
@@ -87,6 +111,10 @@ public final class VectorBackend extends HostBackend {
         return widths;
     }
 
+    private static String tilePasses(int registers) {
+        return registers < 32 ? " in two passes of " + GemmDriver.MR / 2 + " rows (" + registers + " vector registers)" : "";
+    }
+
     @Override
     public String name() {
         return Backends.VECTOR;
@@ -95,11 +123,17 @@ public final class VectorBackend extends HostBackend {
     @Override
     public String description() {
         return "vector (Vector API, " + bits + "-bit, " + gemm.nr() / 2 + " float lanes, "
+                + (registers == vectorRegisters() ? "" : "tiles for " + registers + " registers, ")
                 + threads + (threads == 1 ? " thread)" : " threads)");
     }
 
     public int bits() {
         return bits;
+    }
+
+    /** The register file the gemm tiles are shaped for, 16 or 32. */
+    public int registers() {
+        return registers;
     }
 
     public int threads() {
