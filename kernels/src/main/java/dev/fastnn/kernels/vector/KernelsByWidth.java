@@ -13,8 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The per-width copies of the two templates, {@link SpeciesMicroKernels} and {@link SpeciesElementwiseKernels}:
  * each defined from its class bytes as a hidden class whose class data is its species (see
- * {@link SpeciesMicroKernels} why), for the micro-kernels with the register file their tiles are shaped for.
- * Defined once per width (and register file) and JVM, shared by every backend that asks for the same.
+ * {@link SpeciesMicroKernels} why), for the micro-kernels with the register count their tiles are shaped for.
+ * Defined once per width (and register count) and JVM, shared by every backend that asks for the same.
  */
 final class KernelsByWidth {
     private static final Map<List<Integer>, MicroKernels> MICRO = new ConcurrentHashMap<>();

@@ -56,8 +56,9 @@ interface MicroKernels {
 
     /**
      * Rows of the {@link #multiplyTransposed} tile: 10 rows x 2 vectors are 20 accumulators plus two vectors of A
-     * and a broadcast, within AVX-512's 32 registers (with 16, two passes of 5 rows). A 10-class output layer (Fashion-MNIST's) fills the tile
-     * exactly; 12 rows ran the 256 x 10 x 128 weight gradient's tiles 1.2x slower, with 2 rows of 12 wasted.
+     * and a broadcast, within AVX-512's 32 registers (with 16, two passes of 5 rows). A 10-class output layer
+     * (Fashion-MNIST's) fills the tile exactly; 12 rows ran the 256 x 10 x 128 weight gradient's tiles 1.2x
+     * slower, with 2 rows of 12 wasted.
      */
     int MT = 10;
 

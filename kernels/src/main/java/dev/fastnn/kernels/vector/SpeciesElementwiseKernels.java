@@ -23,7 +23,7 @@ final class SpeciesElementwiseKernels implements ElementwiseKernels {
     /** Vectors summed in float lanes before the partial sum is added into a double. */
     private static final int SUM_CHUNK = 4;
 
-    /** Each template reads its own class data; the twin is in SpeciesMicroKernels. */
+    /** Each template reads its own class data (the twin is in SpeciesMicroKernels): here the species alone. */
     @SuppressWarnings("unchecked")
     private static VectorSpecies<Float> species() {
         try {

@@ -7,11 +7,12 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The gemm micro-kernels of {@link MicroKernels} for one vector width: the template {@link KernelsByWidth} defines
- * once per width as a hidden class whose class data is the species, never loaded by name. That makes
- * {@link #SPECIES} a {@code static final} constant in each copy: C2 turns Vector API calls into SIMD instructions
- * only where it can see the species as a constant, and otherwise leaves vectors as heap objects. One copy per
- * width is what lets the tests run the 128-, 256- and 512-bit loops in one JVM. Hence, too, no nested classes or
- * lambdas here: they would name this class and load the template itself.
+ * once per width and register file as a hidden class whose class data is the species and the register count,
+ * never loaded by name. That makes {@link #SPECIES} a {@code static final} constant in each copy: C2 turns Vector
+ * API calls into SIMD instructions only where it can see the species as a constant, and otherwise leaves vectors
+ * as heap objects; {@link #HALF_TILES} is one too, so each copy compiles only its own tile shape. One copy per
+ * width is what lets the tests run the 128-, 256- and 512-bit loops, and both tile shapes, in one JVM. Hence,
+ * too, no nested classes or lambdas here: they would name this class and load the template itself.
  *
  * <p>Accumulators live in locals, never in arrays or fields, and leave the k loop by unconditional stores
  * (see {@link #finish}).
@@ -38,7 +39,7 @@ final class SpeciesMicroKernels implements MicroKernels {
     private static final int HALF = MR / 2;
     private static final int HALF_T = MT / 2;
 
-    /** Each template reads its own class data: here the species and the register file, a list. */
+    /** Each template reads its own class data (the twin is in SpeciesElementwiseKernels): here a list. */
     private static <T> T classData(int index, Class<T> type) {
         try {
             return MethodHandles.classDataAt(MethodHandles.lookup(), ConstantDescs.DEFAULT_NAME, type, index);
