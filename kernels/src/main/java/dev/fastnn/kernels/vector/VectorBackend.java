@@ -112,7 +112,9 @@ public final class VectorBackend extends HostBackend {
     }
 
     private static String tilePasses(int registers) {
-        return registers < 32 ? " in two passes of " + GemmDriver.MR / 2 + " rows (" + registers + " vector registers)" : "";
+        return registers < 32
+                ? " in two passes of " + GemmDriver.MR / 2 + " rows (" + registers + " vector registers)"
+                : "";
     }
 
     @Override
