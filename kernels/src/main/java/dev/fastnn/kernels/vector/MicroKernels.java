@@ -18,6 +18,11 @@ interface MicroKernels {
      */
     int MR = 8;
 
+    /** Whether the tiles for {@code registers} vector registers run as two passes of half their rows: below 32. */
+    static boolean halfTiles(int registers) {
+        return registers < 32;
+    }
+
     /**
      * One element of {@code C = alpha acc + beta C}, as every tile's edge writes it: {@code beta = 0} leaves C's
      * old value out, which may be NaN.

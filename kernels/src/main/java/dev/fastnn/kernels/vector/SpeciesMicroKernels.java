@@ -35,7 +35,7 @@ final class SpeciesMicroKernels implements MicroKernels {
      * multiply-add pipes busy). Same chain per element, so the same bits. AMD EPYC Zen 3 (AVX2), kc = 256, panel
      * in L1: 8 rows at once 53, two 4-row passes 87 GFLOP/s, FMA peak 97 (a standalone copy of the kernels).
      */
-    private static final boolean HALF_TILES = classData(1, Integer.class) < 32;
+    private static final boolean HALF_TILES = MicroKernels.halfTiles(classData(1, Integer.class));
     private static final int HALF = MR / 2;
     private static final int HALF_T = MT / 2;
 

@@ -112,7 +112,7 @@ public final class VectorBackend extends HostBackend {
     }
 
     private static String tilePasses(int registers) {
-        return registers < 32
+        return MicroKernels.halfTiles(registers)
                 ? " in two passes of " + GemmDriver.MR / 2 + " rows (" + registers + " vector registers)"
                 : "";
     }
