@@ -59,11 +59,11 @@ class VectorBackendTest {
         VectorBackend backend = (VectorBackend) TestBackends.get(name);
         int mr = GemmDriver.MR;
         int nr = backend.tileColumns();
-        // n above 2 nr packs A; n at or below reads A in place, with a one-vector tile up to nr / 2 (transposed A:
-        // C^T, whose tile is MT columns of C, B read in place when exactly MT wide): every path sees every m and k
-        // boundary.
+        // n above 2 nr packs A; n at or below reads A in place, with a one-vector tile up to nr / 2 (transposed A up
+        // to 2 MT: C^T, whose tile is MT columns of C, B read in place when exactly MT wide): every path sees every
+        // m and k boundary.
         int[] packedN = {2 * nr + 3};
-        int[] inPlaceN = {nr / 2 - 1, GemmDriver.MT, nr - 1, 2 * nr};
+        int[] inPlaceN = {nr / 2 - 1, GemmDriver.MT, nr - 1, 2 * GemmDriver.MT, 2 * nr};
         List<int[]> shapes = new ArrayList<>();
         for (int m : around(mr, 2 * mr, GemmDriver.MC, 2 * GemmDriver.MC)) {
             for (int n : IntStream.concat(IntStream.of(packedN), IntStream.of(inPlaceN)).toArray()) {
@@ -75,7 +75,7 @@ class VectorBackendTest {
                 shapes.add(new int[] {2 * mr + 1, n, k});
             }
         }
-        for (int n : around(GemmDriver.MT, nr / 2, nr, 2 * nr, 3 * nr, GemmDriver.NC, 2 * GemmDriver.NC)) {
+        for (int n : around(GemmDriver.MT, 2 * GemmDriver.MT, nr / 2, nr, 2 * nr, 3 * nr, GemmDriver.NC, 2 * GemmDriver.NC)) {
             shapes.add(new int[] {mr + 1, n, 9});
         }
         shapes.add(new int[] {GemmDriver.MC + 1, GemmDriver.NC + 1, GemmDriver.KC + 1});
@@ -92,9 +92,13 @@ class VectorBackendTest {
         }
     }
 
-    /** Large enough to be split over threads, by columns, by rows, across the NC and KC blocks. */
+    /**
+     * Large enough to be split over threads, by columns, by rows, across the NC and KC blocks. With A transposed
+     * the last two take the transposed path, which splits by strips of nr rows: 16 x 20 is one strip, which it
+     * must not split by columns.
+     */
     private static final int[][] PARALLEL_SHAPES = {
-        {300, 200, 100}, {97, 1100, 33}, {1000, 40, 70}, {2000, 5, 300}, {130, 130, 300}};
+        {300, 200, 100}, {97, 1100, 33}, {1000, 40, 70}, {2000, 5, 300}, {130, 130, 300}, {40, 18, 3000}, {16, 20, 7000}};
 
     @Test
     void gemmGivesBitIdenticalResultsWithOneTwoAndThreeThreads() {
@@ -130,7 +134,7 @@ class VectorBackendTest {
                  VectorBackend thirtyTwo = new VectorBackend(bits, 32, 1)) {
                 int nr = sixteen.tileColumns();
                 for (int m : new int[] {3, GemmDriver.MR + 3, GemmDriver.MR + 6, 2 * GemmDriver.MC + 5}) {
-                    for (int n : new int[] {nr / 2 - 1, GemmDriver.MT, nr - 1, 2 * nr, 2 * nr + 3}) {
+                    for (int n : new int[] {nr / 2 - 1, GemmDriver.MT, nr - 1, 2 * GemmDriver.MT, 2 * nr, 2 * nr + 3}) {
                         for (int k : new int[] {7, GemmDriver.KC + 9}) {
                             Problem p = GemmTest.problem(m, n, k, 1.5f, seed % 2 == 0 ? 0f : 0.75f, seed++);
                             for (boolean transA : new boolean[] {false, true}) {

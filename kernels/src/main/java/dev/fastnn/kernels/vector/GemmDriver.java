@@ -13,8 +13,8 @@ import dev.fastnn.kernels.HostMatrix;
  *
  * <p>The path is chosen once per call, from C's width (see {@link Path}), and so are the threads: only products
  * above {@value #PARALLEL_MIN_MULTIPLY_ADDS} multiply-adds are split ({@link ThreadSplit}), by columns when
- * there are at least as many column panels as row slivers, else by rows; below that the hand-off costs more
- * than it saves. The tile loop then dispatches on the path with a branch that is the same for every tile of
+ * there are at least as many column panels as row slivers, else by rows (always by rows on the transposed
+ * path); below that the hand-off costs more than it saves. The tile loop then dispatches on the path with a branch that is the same for every tile of
  * the call, rather than through an interface call that would turn megamorphic once all the paths have run in
  * one JVM. Packing buffers belong to each thread and are reused, so a call allocates nothing.
  *
@@ -66,9 +66,12 @@ public final class GemmDriver implements AutoCloseable {
         /** {@code n <= nr / 2}: a one-vector tile (an output layer of 10 classes) wastes fewer lanes than two vectors. */
         NARROW,
         /**
-         * {@code n <= nr / 2} with A row-major and transposed (a thin weight gradient, {@code H^T dY}): computed
-         * as {@code C^T = op(B)^T A}, A's rows read where they lie as the vectors, so that every lane is used
-         * (see {@link #transposedBlocks}).
+         * {@code n <= 2 MT} with A row-major and transposed (a thin weight gradient, {@code H^T dY}): computed as
+         * {@code C^T = op(B)^T A}, A's rows read where they lie as the vectors, so that every lane is used (see
+         * {@link #transposedBlocks}), and at most two tiles of {@code C^T} per strip of C's rows. With 8 lanes
+         * (nr = 16), {@code H^T dY} of 256 x n x 128 through the backend, best of many calls, one thread, against
+         * A packed into a 16-column tile: n = 10: 60 against 25 GFLOP/s, n = 12: 37 against 29, n = 16: level (45),
+         * n = 20: 61 against 27, and n = 32 (four tiles of C^T): 49 against 58.
          */
         TRANSPOSED,
         /** As {@link #NARROW} with A packed (or in slivers). */
@@ -76,11 +79,15 @@ public final class GemmDriver implements AutoCloseable {
 
         /**
          * {@code rowMajor}: whether A is row-major (else in slivers); {@code narrowTile}: whether B may be packed
-         * into one-vector panels (not when read where it lies in panels).
+         * into one-vector panels (not when read where it lies in panels); {@code cRowMajor}: whether C is
+         * row-major (else in panels, which the transposed path does not write).
          */
-        static Path of(int n, int nr, boolean rowMajor, boolean transA, boolean narrowTile) {
+        static Path of(int n, int nr, boolean rowMajor, boolean transA, boolean narrowTile, boolean cRowMajor) {
+            if (n <= 2 * MT && rowMajor && transA && narrowTile && cRowMajor) {
+                return TRANSPOSED;
+            }
             if (n <= nr / 2 && narrowTile) {
-                return !rowMajor ? NARROW_PACKED : transA ? TRANSPOSED : NARROW;
+                return rowMajor ? NARROW : NARROW_PACKED;
             }
             return n <= 2 * nr && rowMajor && !transA ? IN_PLACE : PACKED;
         }
@@ -158,23 +165,27 @@ public final class GemmDriver implements AutoCloseable {
         boolean aSlivers = a.layout() == HostMatrix.Layout.ROW_SLIVERS;
         boolean bPanels = panels(b);
         // Panels nr wide are read where they lie by the two-vector tile, whose extra columns are dropped.
-        Path path = Path.of(n, nr, !aSlivers, transA, !(bPanels && !transB));
+        boolean cPanels = panels(c);
+        Path path = Path.of(n, nr, !aSlivers, transA, !(bPanels && !transB), !cPanels);
         Call p = ws.call.set(transA, transB, m, n, k, alpha, a.data(), a.cols(), aSlivers, b.data(), b.cols(), b.rows(),
-                bPanels, beta, c.data(), panels(c), path, nr);
+                bPanels, beta, c.data(), cPanels, path, nr);
         p.epilogue = epilogue;
         p.f = f;
         p.bias = bias;
         p.y = y == null ? null : y.data();
         int parts = split == null || (long) m * n * k < PARALLEL_MIN_MULTIPLY_ADDS ? 1 : split.threads();
+        boolean transposed = path == Path.TRANSPOSED;
         int panels = (n + nr - 1) / nr;
-        int slivers = (m + MR - 1) / MR;
+        // The transposed path computes whole strips of nr rows of C, for all of its columns.
+        int rowStep = transposed ? nr : MR;
+        int rowParts = (m + rowStep - 1) / rowStep;
         try {
-            if (parts > 1 && panels >= parts && panels >= slivers) {
+            if (parts > 1 && !transposed && panels >= parts && panels >= rowParts) {
                 p.share(this, true);
                 split.run(parts, panels, nr, n, p);
-            } else if (parts > 1 && slivers >= parts) {
+            } else if (parts > 1 && rowParts >= parts) {
                 p.share(this, false);
-                split.run(parts, slivers, MR, m, p);
+                split.run(parts, rowParts, rowStep, m, p);
             } else {
                 blocks(p, ws, 0, m, 0, n);
             }
@@ -202,7 +213,6 @@ public final class GemmDriver implements AutoCloseable {
     private void blocks(Call p, Workspace ws, int i0, int i1, int j0, int j1) {
         Path path = p.path;
         if (path == Path.TRANSPOSED) {
-            // At most nr / 2 columns: one panel, so a split call is always split by rows.
             transposedBlocks(p, ws, i0, i1);
             return;
         }
@@ -270,9 +280,9 @@ public final class GemmDriver implements AutoCloseable {
     /**
      * Rows {@code i0..i1} of C on the {@link Path#TRANSPOSED} path: C's rows are the columns of A, so each
      * {@code nr} of them are one tile of {@code C^T} per {@link #MT} columns of C, written back transposed. op(B)
-     * (at most nr / 2 columns, k x n) is packed block by block of k into panels of MT columns; A is read where it
+     * (at most 2 MT columns, k x n) is packed block by block of k into panels of MT columns; A is read where it
      * lies but for a last, partial run of rows, which is copied so that no vector reads past the matrix. C is
-     * row-major here: a matrix is stored in panels only when it is wider than nr.
+     * row-major here ({@link Path#of}).
      */
     private void transposedBlocks(Call p, Workspace ws, int i0, int i1) {
         int kcMax = kcBlock(p.k);

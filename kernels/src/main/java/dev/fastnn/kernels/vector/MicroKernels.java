@@ -69,7 +69,7 @@ interface MicroKernels {
 
     /**
      * One {@link #MT} x {@link #nr()} tile of {@code C^T} for a thin product of a transposed row-major A,
-     * {@code C = A^T op(B)} with C at most {@link #lanes()} columns wide (a weight gradient {@code H^T dY}):
+     * {@code C = A^T op(B)} with C at most {@code 2 MT} columns wide (a weight gradient {@code H^T dY}):
      * {@code C^T = op(B)^T A}, so that A's rows are the vectors, read where they lie, and op(B) is broadcast.
      * Row r of step p of {@code op(B)^T} at {@code b[bo + p MT + r]} (packed and zero-padded past the matrix, or
      * a row-major B exactly MT wide where it lies),
