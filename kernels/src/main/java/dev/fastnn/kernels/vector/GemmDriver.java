@@ -14,9 +14,10 @@ import dev.fastnn.kernels.HostMatrix;
  * <p>The path is chosen once per call, from C's width (see {@link Path}), and so are the threads: only products
  * above {@value #PARALLEL_MIN_MULTIPLY_ADDS} multiply-adds are split ({@link ThreadSplit}), by columns when
  * there are at least as many column panels as row slivers, else by rows (always by rows on the transposed
- * path); below that the hand-off costs more than it saves. The tile loop then dispatches on the path with a branch that is the same for every tile of
- * the call, rather than through an interface call that would turn megamorphic once all the paths have run in
- * one JVM. Packing buffers belong to each thread and are reused, so a call allocates nothing.
+ * path); below that the hand-off costs more than it saves. The tile loop then dispatches on the path with a
+ * branch that is the same for every tile of the call, rather than through an interface call that would turn
+ * megamorphic once all the paths have run in one JVM. Packing buffers belong to each thread and are reused,
+ * so a call allocates nothing.
  *
  * <p>An {@link Epilogue} finishes each tile of C right after its last block of k, while the tile is in L1
  * (for small k, each block of MC rows: see {@link #TILE_EPILOGUE_MIN_K}):
