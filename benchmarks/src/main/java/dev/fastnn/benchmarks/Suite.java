@@ -36,6 +36,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *   Suite [SUITE...] [JMH options]      SUITE: quick (default), gemm, mlp, activations, train, epoch, all
  *   Suite report                        only regenerate BENCHMARKS.md from benchmarks/results
  * </pre>
+ * With {@code -Dfastnn.bench.results=DIR} the results, BENCHMARKS.md and the chart are all read and written in DIR.
  * JMH options (-f, -wi, -i, -w, -r, -prof gc, ...) apply to every run. {@code -p name=v1,v2} narrows or
  * replaces a parameter's values; the rules below still drop the combinations that would measure nothing:
  * <ul>
@@ -58,6 +59,8 @@ public final class Suite {
     private static final String EPOCH = "dev\\.fastnn\\.benchmarks\\.EpochBenchmark\\.";
     private static final String FUSED = "dev\\.fastnn\\.benchmarks\\.FusedLayerBenchmark\\.";
     private static final int NAIVE_GEMM_MAX_N = 512;
+    /** Where the results go instead of {@code benchmarks/results}; the report and chart then go there too. */
+    static final String RESULTS_PROPERTY = "fastnn.bench.results";
 
     /** One benchmark class with the default values of its parameters; {@code brief} runs shorter iterations. */
     private record Plan(String include, Map<String, List<String>> params, boolean brief) {
@@ -78,9 +81,11 @@ public final class Suite {
         if (suites.isEmpty()) {
             suites.add("quick");
         }
-        Path resultsDir = Path.of(System.getProperty("fastnn.bench.results", "benchmarks/results"));
+        String elsewhere = System.getProperty(RESULTS_PROPERTY);
+        Path resultsDir = Path.of(elsewhere == null ? "benchmarks/results" : elsewhere);
+        String[] report = reportArguments(elsewhere);
         if (suites.equals(List.of("report"))) {
-            Report.main(new String[] {"--results", resultsDir.toString()});
+            Report.main(report);
             return;
         }
         suites.remove("report");
@@ -153,7 +158,21 @@ public final class Suite {
         }
         Machine.current(String.join(" ", args)).store(Report.machineFile(json));
         System.out.println("# results: " + json);
-        Report.main(new String[] {"--results", resultsDir.toString()});
+        Report.main(report);
+    }
+
+    /**
+     * {@link Report}'s arguments for results in {@code elsewhere} (the {@value #RESULTS_PROPERTY} property, or
+     * null for {@code benchmarks/results}): results kept elsewhere get their report and chart there too, so
+     * that a trial run leaves the committed BENCHMARKS.md alone.
+     */
+    static String[] reportArguments(String elsewhere) {
+        if (elsewhere == null) {
+            return new String[] {"--results", "benchmarks/results"};
+        }
+        Path dir = Path.of(elsewhere);
+        return new String[] {"--results", dir.toString(), "--out", dir.resolve("BENCHMARKS.md").toString(),
+                "--chart", dir.resolve("gemm-gflops.png").toString()};
     }
 
     private static List<Plan> plans(List<String> suites, Set<String> leftOut) {

@@ -1,11 +1,12 @@
 package dev.fastnn.benchmarks;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** The documented pruning rules of {@link Suite}. */
+/** The documented pruning rules of {@link Suite}, and where it writes its report. */
 class SuiteTest {
 
     @Test
@@ -24,5 +25,12 @@ class SuiteTest {
         assertFalse(Suite.meaningful("naive", "n", "1024"));
         assertTrue(Suite.meaningful("vector", "n", "2048"));
         assertTrue(Suite.meaningful("naive", "shape", "X.W1"));
+    }
+
+    @Test
+    void resultsKeptElsewhereGetTheirReportAndChartThereToo() {
+        assertArrayEquals(new String[] {"--results", "benchmarks/results"}, Suite.reportArguments(null));
+        assertArrayEquals(new String[] {"--results", "/tmp/r", "--out", "/tmp/r/BENCHMARKS.md", "--chart", "/tmp/r/gemm-gflops.png"},
+                Suite.reportArguments("/tmp/r"));
     }
 }
