@@ -61,6 +61,7 @@ public final class Suite {
     private static final int NAIVE_GEMM_MAX_N = 512;
     /** Where the results go instead of {@code benchmarks/results}; the report and chart then go there too. */
     static final String RESULTS_PROPERTY = "fastnn.bench.results";
+    private static final String DEFAULT_RESULTS = "benchmarks/results";
 
     /** One benchmark class with the default values of its parameters; {@code brief} runs shorter iterations. */
     private record Plan(String include, Map<String, List<String>> params, boolean brief) {
@@ -82,7 +83,7 @@ public final class Suite {
             suites.add("quick");
         }
         String elsewhere = System.getProperty(RESULTS_PROPERTY);
-        Path resultsDir = Path.of(elsewhere == null ? "benchmarks/results" : elsewhere);
+        Path resultsDir = Path.of(elsewhere == null ? DEFAULT_RESULTS : elsewhere);
         String[] report = reportArguments(elsewhere);
         if (suites.equals(List.of("report"))) {
             Report.main(report);
@@ -168,7 +169,7 @@ public final class Suite {
      */
     static String[] reportArguments(String elsewhere) {
         if (elsewhere == null) {
-            return new String[] {"--results", "benchmarks/results"};
+            return new String[] {"--results", DEFAULT_RESULTS};
         }
         Path dir = Path.of(elsewhere);
         return new String[] {"--results", dir.toString(), "--out", dir.resolve("BENCHMARKS.md").toString(),
