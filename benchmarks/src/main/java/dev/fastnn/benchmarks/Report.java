@@ -45,6 +45,12 @@ public final class Report {
     private static final String FMA_PEAK = "FmaPeakBenchmark.fma";
     private static final String EPOCH = "EpochBenchmark.epoch";
     private static final String FUSED = "FusedLayerBenchmark.";
+    /** Where the results are read from unless {@code --results} says otherwise. */
+    static final Path RESULTS = Path.of("benchmarks/results");
+    /** The report's file name (at the root unless {@code --out} says otherwise). */
+    static final String REPORT = "BENCHMARKS.md";
+    /** The chart's file name (in {@code benchmarks/} unless {@code --chart} says otherwise). */
+    static final String CHART = "gemm-gflops.png";
 
     private final List<Measurement> results;
     private final Goal.Data data = Goal.load();
@@ -60,9 +66,9 @@ public final class Report {
     }
 
     public static void main(String[] args) throws IOException {
-        Path dir = Path.of("benchmarks/results");
-        Path out = Path.of("BENCHMARKS.md");
-        Path chart = Path.of("benchmarks/gemm-gflops.png");
+        Path dir = RESULTS;
+        Path out = Path.of(REPORT);
+        Path chart = Path.of("benchmarks", CHART);
         List<Path> files = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {

@@ -61,7 +61,6 @@ public final class Suite {
     private static final int NAIVE_GEMM_MAX_N = 512;
     /** Where the results go instead of {@code benchmarks/results}; the report and chart then go there too. */
     static final String RESULTS_PROPERTY = "fastnn.bench.results";
-    private static final String DEFAULT_RESULTS = "benchmarks/results";
 
     /** One benchmark class with the default values of its parameters; {@code brief} runs shorter iterations. */
     private record Plan(String include, Map<String, List<String>> params, boolean brief) {
@@ -83,8 +82,8 @@ public final class Suite {
             suites.add("quick");
         }
         String elsewhere = System.getProperty(RESULTS_PROPERTY);
-        Path resultsDir = Path.of(elsewhere == null ? DEFAULT_RESULTS : elsewhere);
-        String[] report = reportArguments(elsewhere);
+        Path resultsDir = elsewhere == null ? Report.RESULTS : Path.of(elsewhere);
+        String[] report = reportArguments(resultsDir);
         if (suites.equals(List.of("report"))) {
             Report.main(report);
             return;
@@ -163,17 +162,15 @@ public final class Suite {
     }
 
     /**
-     * {@link Report}'s arguments for results in {@code elsewhere} (the {@value #RESULTS_PROPERTY} property, or
-     * null for {@code benchmarks/results}): results kept elsewhere get their report and chart there too, so
-     * that a trial run leaves the committed BENCHMARKS.md alone.
+     * {@link Report}'s arguments for results in {@code resultsDir}: results kept anywhere but {@link Report#RESULTS}
+     * get their report and chart there too, so that a trial run leaves the committed BENCHMARKS.md alone.
      */
-    static String[] reportArguments(String elsewhere) {
-        if (elsewhere == null) {
-            return new String[] {"--results", DEFAULT_RESULTS};
+    static String[] reportArguments(Path resultsDir) {
+        if (resultsDir.equals(Report.RESULTS)) {
+            return new String[] {"--results", resultsDir.toString()};
         }
-        Path dir = Path.of(elsewhere);
-        return new String[] {"--results", dir.toString(), "--out", dir.resolve("BENCHMARKS.md").toString(),
-                "--chart", dir.resolve("gemm-gflops.png").toString()};
+        return new String[] {"--results", resultsDir.toString(), "--out", resultsDir.resolve(Report.REPORT).toString(),
+                "--chart", resultsDir.resolve(Report.CHART).toString()};
     }
 
     private static List<Plan> plans(List<String> suites, Set<String> leftOut) {

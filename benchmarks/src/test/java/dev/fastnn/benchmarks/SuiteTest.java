@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /** The documented pruning rules of {@link Suite}, and where it writes its report. */
@@ -29,8 +30,8 @@ class SuiteTest {
 
     @Test
     void resultsKeptElsewhereGetTheirReportAndChartThereToo() {
-        assertArrayEquals(new String[] {"--results", "benchmarks/results"}, Suite.reportArguments(null));
+        assertArrayEquals(new String[] {"--results", "benchmarks/results"}, Suite.reportArguments(Report.RESULTS));
         assertArrayEquals(new String[] {"--results", "/tmp/r", "--out", "/tmp/r/BENCHMARKS.md", "--chart", "/tmp/r/gemm-gflops.png"},
-                Suite.reportArguments("/tmp/r"));
+                Suite.reportArguments(Path.of("/tmp/r")));
     }
 }
