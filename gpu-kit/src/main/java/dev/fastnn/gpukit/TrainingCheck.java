@@ -1,6 +1,7 @@
 package dev.fastnn.gpukit;
 
 import dev.fastnn.kernels.Backend;
+import dev.fastnn.kernels.ErrorBounds;
 import dev.fastnn.kernels.TransferCounter;
 import dev.fastnn.network.model.LayerParameters;
 import dev.fastnn.network.model.ModelParameters;
@@ -24,23 +25,32 @@ import java.util.function.Supplier;
  * held-out data after every epoch, as the README's embedding example trains (without held-out data the
  * trainer counts the training accuracy on the device instead, and reads it back once an epoch):
  * <ul>
- * <li>the two must agree: every epoch's loss within {@value #LOSS_RELATIVE} relative, and the trained
- *     weights and biases of each layer within {@value #PARAMETERS_RELATIVE} relative (2-norm of the
- *     difference over the 2-norm of the vector backend's). Two float32 trainings drift apart by rounding,
- *     batch after batch; the bounds are about 100 times the drift seen between PoCL, the naive and the
- *     vector backends (at most 1e-6 for the parameters and 2e-8 for the loss, also over six epochs of 60000
- *     samples at batch 128), while a wrong kernel or a lost transfer is off by far more within one epoch;</li>
+ * <li>the two must agree: every epoch's loss within {@value #LOSS_RELATIVE} relative plus
+ *     {@link #LOSS_ABSOLUTE}, and the trained weights and biases of each layer within
+ *     {@value #PARAMETERS_RELATIVE} relative (2-norm of the difference over the 2-norm of the vector
+ *     backend's). Two float32 trainings drift apart by rounding, batch after batch; the relative bounds are
+ *     about 100 times the drift seen between PoCL, the naive and the vector backends (at most 1e-6 for the
+ *     parameters and 2e-8 for the loss, also over six epochs of 60000 samples at batch 128), while a wrong
+ *     kernel or a lost transfer is off by far more within one epoch. The absolute part is the loss's float32
+ *     resolution: near convergence most targets get p close to 1, where {@code -ln p} is about {@code 1 - p}
+ *     and p's float spacing is u, so a sample whose p lands one rounding away moves the mean loss by up to u
+ *     whatever its size. An H200 showed why it is needed: there the parameters drifted 5.7e-5 apart over
+ *     2345 steps at batch 128 (inside their bound, though 50 times PoCL's drift), and the fifth epoch's
+ *     loss, 4.9e-4, differed by 1.2e-8 (0.19 u), which is 2.4e-5 of so small a loss;</li>
  * <li>on the device every step moves only its batch in (inputs and one-hot targets, plus at most
  *     {@value #STAGING_SLACK} bytes that whole staging arrays add) and its loss out (at most
  *     {@value #LOSS_OUT_LIMIT} bytes, the same for every step): the weights (at least 10 KiB per matrix)
  *     stay on the device;</li>
  * <li>the epoch time, timed by the trainer (each step reads its loss back, so the device's work is done
- *     when the clock stops): the median of the epochs of a second fit, after a one-epoch warm-up fit.</li>
+ *     when the clock stops): the median of the epochs of a second fit, after a one-epoch warm-up fit, and
+ *     next to it the pieces of a step timed alone ({@link StepAnatomy}), to show what bounds it.</li>
  * </ul>
  */
 final class TrainingCheck {
     static final int[] LAYERS = {784, 256, 10};
     static final double LOSS_RELATIVE = 1e-5;
+    /** One float rounding of a probability near 1 for each backend: see the class comment. */
+    static final double LOSS_ABSOLUTE = Agreement.BOTH_BACKENDS * ErrorBounds.UNIT_ROUNDOFF;
     static final double PARAMETERS_RELATIVE = 1e-4;
     static final long STAGING_SLACK = 128;
     static final long LOSS_OUT_LIMIT = 4096;
@@ -136,6 +146,9 @@ final class TrainingCheck {
         section.figure("deviceEpoch", deviceTime.figures());
         section.figure("vectorEpoch", cpuTime.figures());
         section.figure("deviceOverVector", speedup);
+        int steps = steps(data, batch);
+        StepAnatomy.report(section, StepAnatomy.measure(device, batch), StepAnatomy.measure(reference, batch),
+                deviceTime.median() / steps, cpuTime.median() / steps);
         double deviceAccuracy = onDevice.epochs().get(epochs - 1).testAccuracy();
         double cpuAccuracy = onCpu.epochs().get(epochs - 1).testAccuracy();
         section.line(String.format("held-out accuracy after the timed fit: device %.4f, vector %.4f", deviceAccuracy, cpuAccuracy));
@@ -189,13 +202,30 @@ final class TrainingCheck {
         }
     }
 
+    /** Whether an epoch's loss on the device agrees with the vector backend's; never for NaN. */
+    static boolean lossesAgree(double device, double reference) {
+        return Math.abs(device - reference) <= lossAllowance(reference);
+    }
+
+    private static double lossAllowance(double reference) {
+        return LOSS_RELATIVE * Math.abs(reference) + LOSS_ABSOLUTE;
+    }
+
     private static void compare(Report.Section section, String when, Fit device, Fit cpu) {
+        double worstRatio = 0;
+        double worstDifference = 0;
         double worstLoss = 0;
+        boolean lossesAgree = true;
         for (int e = 0; e < device.epochs().size(); e++) {
             double d = device.epochs().get(e).loss();
             double c = cpu.epochs().get(e).loss();
-            double relative = Math.abs(d - c) / Math.abs(c);
-            worstLoss = Double.isNaN(relative) ? Double.POSITIVE_INFINITY : Math.max(worstLoss, relative);
+            lossesAgree &= lossesAgree(d, c);
+            double ratio = Math.abs(d - c) / lossAllowance(c);
+            if (Double.isNaN(ratio) || ratio > worstRatio) {
+                worstRatio = Double.isNaN(ratio) ? Double.POSITIVE_INFINITY : ratio;
+                worstDifference = Math.abs(d - c);
+                worstLoss = c;
+            }
         }
         double worstParameters = 0;
         List<LayerParameters> dl = device.parameters().layers();
@@ -204,12 +234,15 @@ final class TrainingCheck {
             worstParameters = Math.max(worstParameters, relativeDistance(dl.get(l).weights(), cl.get(l).weights()));
             worstParameters = Math.max(worstParameters, relativeDistance(dl.get(l).biases(), cl.get(l).biases()));
         }
-        String line = String.format("%s: epoch losses within %.2e relative (allowed %.0e), weights and biases within "
-                + "%.2e relative (allowed %.0e)", when, worstLoss, LOSS_RELATIVE, worstParameters, PARAMETERS_RELATIVE);
+        String line = String.format("%s: epoch losses within %.3f of the allowance (worst |device - vector| = %.2e at a "
+                + "loss of %.2e; allowed %.0e relative + %.2e), weights and biases within %.2e relative (allowed %.0e)",
+                when, worstRatio, worstDifference, worstLoss, LOSS_RELATIVE, LOSS_ABSOLUTE, worstParameters,
+                PARAMETERS_RELATIVE);
         section.line(line);
         section.figure(when.startsWith("after the 1") ? "warmUpAgreement" : "timedAgreement",
-                Map.of("lossRelative", worstLoss, "parametersRelative", worstParameters));
-        if (!(worstLoss <= LOSS_RELATIVE && worstParameters <= PARAMETERS_RELATIVE)) {
+                Map.of("lossOfAllowance", worstRatio, "lossDifference", worstDifference, "lossAt", worstLoss,
+                        "parametersRelative", worstParameters));
+        if (!(lossesAgree && worstParameters <= PARAMETERS_RELATIVE)) {
             section.fail("the device's training differs from the vector backend's " + line);
         }
     }

@@ -1,0 +1,102 @@
+package dev.fastnn.gpukit;
+
+import dev.fastnn.kernels.Activation;
+import dev.fastnn.kernels.Backend;
+import dev.fastnn.kernels.Matrix;
+import dev.fastnn.kernels.MatrixUse;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where a 784-256-10 training step's time goes, piece by piece, on one backend: the pieces a step is made
+ * of, each timed alone at the step's batch (the median of repetitions, each ended by reading one value back,
+ * as {@link Timing} does). Informative only: it says whether a device step is bound by launches, by the
+ * batch's trip over the bus or by the products, which the epoch time alone cannot.
+ */
+final class StepAnatomy {
+    /** Seconds each piece's repetitions may take, after its warm-up. */
+    private static final double PIECE_SECONDS = 0.2;
+    private static final int REPETITIONS = 5;
+
+    /** One timed piece: its name and seconds per call. */
+    record Piece(String name, double seconds) {
+    }
+
+    private StepAnatomy() {
+    }
+
+    /** The pieces of a step at {@code batch} rows on {@code backend}, in the order a step runs them. */
+    static List<Piece> measure(Backend backend, int batch) {
+        int in = TrainingCheck.LAYERS[0];
+        int hidden = TrainingCheck.LAYERS[1];
+        int out = TrainingCheck.LAYERS[2];
+        List<Piece> pieces = new ArrayList<>();
+        float[] hostX = Inputs.uniform(batch * in, 1);
+        float[] hostY = new float[batch * out];
+        for (int r = 0; r < batch; r++) {
+            hostY[r * out + r % out] = 1f;
+        }
+        float[] one = new float[1];
+        try (Matrix probe = backend.allocate(1, 1);
+             Matrix tiny = backend.allocate(1, 16);
+             Matrix x = backend.allocate(batch, in, MatrixUse.GEMM_LEFT);
+             Matrix y = backend.upload(hostY, batch, out);
+             Matrix w1 = backend.upload(Inputs.uniform(in * hidden, 2), in, hidden, MatrixUse.GEMM_RIGHT);
+             Matrix w2 = backend.upload(Inputs.uniform(hidden * out, 3), hidden, out, MatrixUse.GEMM_RIGHT);
+             Matrix h = backend.allocate(batch, hidden);
+             Matrix p = backend.allocate(batch, out);
+             Matrix dY = backend.upload(Inputs.uniform(batch * out, 4), batch, out);
+             Matrix dH = backend.allocate(batch, hidden);
+             Matrix g1 = backend.allocate(in, hidden);
+             Matrix g2 = backend.allocate(hidden, out)) {
+            backend.write(x, hostX, 0);
+            backend.activation(Activation.SOFTMAX, dY, p);
+            Runnable finish = () -> backend.read(probe, one);
+            pieces.add(time(backend, "one launch (fill 1 x 16)", () -> backend.fill(tiny, 1f), finish));
+            pieces.add(time(backend, "the batch in (" + batch + " x " + in + " inputs, " + batch + " x " + out + " targets)",
+                    () -> {
+                        backend.write(x, hostX, 0);
+                        backend.write(y, hostY, 0);
+                    }, finish));
+            pieces.add(time(backend, "X.W1 (" + batch + "x" + hidden + "x" + in + ")",
+                    () -> backend.gemm(false, false, 1f, x, w1, 0f, h), finish));
+            pieces.add(time(backend, "sigmoid of H", () -> backend.activation(Activation.SIGMOID, h, h), finish));
+            pieces.add(time(backend, "H.W2 (" + batch + "x" + out + "x" + hidden + ")",
+                    () -> backend.gemm(false, false, 1f, h, w2, 0f, p), finish));
+            pieces.add(time(backend, "the loss out (cross-entropy of " + batch + " x " + out + ")",
+                    () -> backend.crossEntropy(p, y), () -> { }));
+            pieces.add(time(backend, "dY.W2t (" + batch + "x" + hidden + "x" + out + ")",
+                    () -> backend.gemm(false, true, 1f, dY, w2, 0f, dH), finish));
+            pieces.add(time(backend, "Ht.dY (" + hidden + "x" + out + "x" + batch + ")",
+                    () -> backend.gemm(true, false, 1f, h, dY, 0f, g2), finish));
+            pieces.add(time(backend, "Xt.dH (" + in + "x" + hidden + "x" + batch + ")",
+                    () -> backend.gemm(true, false, 1f, x, dH, 0f, g1), finish));
+            pieces.add(time(backend, "weight step (axpy of W1)", () -> backend.axpy(-0.5f, g1, w1), finish));
+        }
+        return pieces;
+    }
+
+    private static Piece time(Backend backend, String name, Runnable work, Runnable finish) {
+        return new Piece(name, Timing.of(work, finish, REPETITIONS, PIECE_SECONDS).median());
+    }
+
+    /** The pieces as lines, device next to the vector backend, and as figures (microseconds). */
+    static void report(Report.Section section, List<Piece> device, List<Piece> vector, double deviceStep, double vectorStep) {
+        section.line(String.format("where a step goes, each piece timed alone (median, microseconds): the trainer's step "
+                + "%.0f on the device, %.0f on vector", deviceStep * 1e6, vectorStep * 1e6));
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (int i = 0; i < device.size(); i++) {
+            Piece d = device.get(i);
+            Piece v = vector.get(i);
+            section.line(String.format("  %-60s device %9.1f   vector %9.1f", d.name(), d.seconds() * 1e6, v.seconds() * 1e6));
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("piece", d.name());
+            row.put("deviceMicroseconds", d.seconds() * 1e6);
+            row.put("vectorMicroseconds", v.seconds() * 1e6);
+            rows.add(row);
+        }
+        section.figure("stepAnatomy", rows);
+    }
+}
