@@ -57,12 +57,14 @@ public final class Report {
     private final Machine machine;
     private final String machineNote;
     private final List<JsonObject> numpy;
+    private final Optional<GpuSection> gpu;
 
-    Report(List<Measurement> results, Machine machine, String machineNote, List<JsonObject> numpy) {
+    Report(List<Measurement> results, Machine machine, String machineNote, List<JsonObject> numpy, Optional<GpuSection> gpu) {
         this.results = results;
         this.machine = machine;
         this.machineNote = machineNote;
         this.numpy = numpy;
+        this.gpu = gpu;
     }
 
     public static void main(String[] args) throws IOException {
@@ -117,8 +119,19 @@ public final class Report {
     static Report load(List<Path> files) throws IOException {
         Map<String, Measurement> latest = new LinkedHashMap<>();
         List<JsonObject> numpy = new ArrayList<>();
+        Optional<GpuSection> gpu = Optional.empty();
         Path newestJmh = null;
         for (Path file : files) {
+            if (file.getFileName().toString().equals(GpuSection.FILE)) {
+                try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                    JsonElement e = JsonParser.parseReader(r);
+                    if (!e.isJsonObject() || !e.getAsJsonObject().has("sections")) {
+                        throw new IOException(file + ": not the GPU check's figures (no object with \"sections\")");
+                    }
+                    gpu = Optional.of(new GpuSection(e.getAsJsonObject()));
+                }
+                continue;
+            }
             if (file.getFileName().toString().startsWith("numpy-")) {
                 try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                     JsonElement e = JsonParser.parseReader(r);
@@ -144,7 +157,7 @@ public final class Report {
             machine = Machine.load(machineFile(newestJmh));
             note = "recorded by the run that wrote " + newestJmh.getFileName();
         }
-        return new Report(new ArrayList<>(latest.values()), machine, note, numpy);
+        return new Report(new ArrayList<>(latest.values()), machine, note, numpy, gpu);
     }
 
     // ------------------------------------------------------------------ markdown
@@ -163,6 +176,7 @@ public final class Report {
         fused(md);
         epochs(md);
         allocation(md);
+        gpu.ifPresent(g -> g.render(md));
         return md.toString();
     }
 

@@ -2,8 +2,10 @@ package dev.fastnn.benchmarks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -104,6 +106,41 @@ class ReportTest {
         assertTrue(md.contains("| vector, 1 t | none | 0.800 s | 0.250 s | 3.20x | 0.500 s | 0.50x |"), md);
         assertTrue(md.contains("| 12 | vector Fashion-MNIST epoch, no warm-up: first epoch <= 1.5x a later one | not measured"
                 + " (threads = 2) | - |"), md);
+    }
+
+    @Test
+    void theGpuSectionTabulatesTheGpuChecksFigures() throws Exception {
+        Path json = dir.resolve("r.json");
+        Files.writeString(json, "[" + result(GEMM, VECTOR_256, 1000, "us/op") + "]");
+        Path gpu = dir.resolve(GpuSection.FILE);
+        Files.writeString(gpu, "{\"started\": \"2026-12-04T17:58:54Z\", \"device\": \"aparapi (OpenCL GPU device X)\","
+                + " \"reference\": \"vector (16 threads)\", \"verdict\": \"GPU CHECK PASSED\","
+                + " \"environment\": [\"NVIDIA kernel driver: NVRM  580.1  Release\", \"nvidia-smi: name, memory.total [MiB]\","
+                + " \"nvidia-smi: X, 1000 MiB\"], \"sections\": ["
+                + "{\"name\": \"gemm speed\", \"figures\": {\"sizes\": [{\"n\": 4096, \"deviceGflops\": 19074.4,"
+                + " \"vectorGflops\": 451.17, \"deviceOverVector\": 42.277}]}},"
+                + "{\"name\": \"training at batch 4096\", \"figures\": {\"batch\": 4096, \"samples\": 60000,"
+                + " \"deviceEpoch\": {\"medianSeconds\": 0.15}, \"vectorEpoch\": {\"medianSeconds\": 0.3},"
+                + " \"deviceOverVector\": 2.0, \"timedAgreement\": {\"lossOfAllowance\": 0.0094, \"parametersRelative\": 1.9e-6},"
+                + " \"stepAnatomy\": [{\"piece\": \"one launch\", \"deviceMicroseconds\": 52.94, \"vectorMicroseconds\": 0.2}]}},"
+                + "{\"name\": \"goals\", \"figures\": {\"gemm\": \"19074 GFLOP/s: met\", \"epoch\": \"2.00x: NOT met\"}}]}");
+        String md = Report.load(List.of(json, gpu)).markdown("gemm.png");
+        assertTrue(md.contains("- Driver: NVRM 580.1 Release\n"), md);
+        assertTrue(md.contains("- nvidia-smi (name, memory.total [MiB]): X, 1000 MiB\n"), md);
+        assertTrue(md.contains("| 4096 | 19074 | 451.2 | 42.3x |"), md);
+        assertTrue(md.contains("| 4096 | 0.150 s | 0.300 s | 2.00x | 0.009 | 1.90e-06 |"), md);
+        // 60000 samples in batches of 4096 are 15 steps: 0.15 s / 15 = 10 ms.
+        assertTrue(md.contains("| the whole step, in training (an epoch / 15 steps) | 10000.0 µs | 20000.0 µs |"), md);
+        assertTrue(md.contains("| one launch | 52.9 µs | 0.2 µs |"), md);
+        assertTrue(md.contains("batch-4096 epoch >= 10x the vector backend: 2.00x: NOT met."), md);
+    }
+
+    @Test
+    void aGpuCheckFileWithoutSectionsIsRefusedWithItsName() throws Exception {
+        Path gpu = dir.resolve(GpuSection.FILE);
+        Files.writeString(gpu, "[1, 2]");
+        IOException e = assertThrows(IOException.class, () -> Report.load(List.of(gpu)));
+        assertTrue(e.getMessage().startsWith(gpu + ": not the GPU check's figures"), e.getMessage());
     }
 
     @Test
