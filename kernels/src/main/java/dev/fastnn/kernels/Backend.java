@@ -190,7 +190,9 @@ public abstract class Backend implements AutoCloseable {
      * {@code 1 x n} row added to every row of the product, or null for none. It gives the same bits as
      * {@code gemm(transA, transB, 1, a, b, 0, out)}, {@code addRowVector(out, bias)} and
      * {@code activation(f, out, out)} one after the other, which is what a backend without a fused kernel runs;
-     * the vector backend applies bias and activation to each tile of the product while it is in cache.
+     * the vector backend applies bias and activation to each tile of the product while it is in cache, the
+     * aparapi backend in its gemm kernel's epilogue (one launch; softmax, which needs whole rows, follows as
+     * a second).
      */
     public final void gemmBiasActivation(boolean transA, boolean transB, Matrix a, Matrix b, Matrix bias,
                                          Activation f, Matrix out) {

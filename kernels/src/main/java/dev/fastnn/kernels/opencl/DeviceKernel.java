@@ -86,6 +86,9 @@ public final class DeviceKernel extends Kernel {
     int offB;
     int offC;
     int offD;
+    /** The gemm's epilogue: the bias row's offset, or -1 for none, and the op it applies last (0 for none). */
+    int offBias;
+    int epilogue;
     float alpha;
     float beta;
     float beta1;
@@ -387,33 +390,13 @@ public final class DeviceKernel extends Kernel {
     private void elementwise() {
         int i = getGlobalId();
         if (i < n) {
-            if (op == OP_SIGMOID) {
-                mem[offC + i] = 1f / (1f + exp(-mem[offA + i]));
-            } else if (op == OP_TANH) {
-                mem[offC + i] = saturatingTanh(mem[offA + i]);
-            } else if (op == OP_RELU) {
-                // Not max(0, x): OpenCL's fmax drops a NaN, Java's Math.max (the reference) keeps it.
-                float x = mem[offA + i];
-                float y = 0f;
-                if (x > 0f || x != x) {
-                    y = x;
-                }
-                mem[offC + i] = y;
+            if (op == OP_SIGMOID || op == OP_TANH || op == OP_RELU) {
+                mem[offC + i] = activate(op, mem[offA + i]);
             } else if (op == OP_SIGMOID_DERIVATIVE) {
                 float s = mem[offA + i];
                 mem[offC + i] = s * (1f - s);
-            } else if (op == OP_GRAD_SIGMOID) {
-                float y = mem[offA + i];
-                mem[offC + i] = mem[offB + i] * y * (1f - y);
-            } else if (op == OP_GRAD_TANH) {
-                float y = mem[offA + i];
-                mem[offC + i] = mem[offB + i] * (1f - y * y);
-            } else if (op == OP_GRAD_RELU) {
-                float g = 0f;
-                if (mem[offA + i] > 0f) {
-                    g = mem[offB + i];
-                }
-                mem[offC + i] = g;
+            } else if (op == OP_GRAD_SIGMOID || op == OP_GRAD_TANH || op == OP_GRAD_RELU) {
+                mem[offC + i] = gradient(op, mem[offA + i], mem[offB + i]);
             } else if (op == OP_ADD_ROW) {
                 mem[offA + i] = mem[offA + i] + mem[offB + i % cols];
             } else if (op == OP_AXPY) {
@@ -436,6 +419,42 @@ public final class DeviceKernel extends Kernel {
                 mem[offC + i] = mem[offA + i] * mem[offB + i / cols];
             }
         }
+    }
+
+    /**
+     * {@code f(x)} for the activation whose elementwise op is {@code activation} (sigmoid, tanh or ReLU): one
+     * definition for the elementwise kernel and the gemm's epilogue, so fused and unfused give the same bits.
+     */
+    private float activate(int activation, float x) {
+        float y = x;
+        if (activation == OP_SIGMOID) {
+            y = 1f / (1f + exp(-x));
+        } else if (activation == OP_TANH) {
+            y = saturatingTanh(x);
+        } else if (activation == OP_RELU) {
+            // Not max(0, x): OpenCL's fmax drops a NaN, Java's Math.max (the reference) keeps it.
+            y = 0f;
+            if (x > 0f || x != x) {
+                y = x;
+            }
+        }
+        return y;
+    }
+
+    /** {@code g f'(x)} from the activation's output {@code y}, for the gradient op {@code gradient}; shared as {@link #activate}. */
+    private float gradient(int gradient, float y, float g) {
+        float out = g;
+        if (gradient == OP_GRAD_SIGMOID) {
+            out = g * y * (1f - y);
+        } else if (gradient == OP_GRAD_TANH) {
+            out = g * (1f - y * y);
+        } else if (gradient == OP_GRAD_RELU) {
+            out = 0f;
+            if (y > 0f) {
+                out = g;
+            }
+        }
+        return out;
     }
 
     /**
@@ -572,14 +591,31 @@ public final class DeviceKernel extends Kernel {
         store(rowBase + ty + 48, colBase + tx + 48, c33);
     }
 
+    /**
+     * One element of C, then the epilogue: the bias row at {@code offBias} (when not negative), and the
+     * activation or activation gradient {@code epilogue} names (0 for none; a gradient reads the activation's
+     * output {@code y} at {@code offD}, laid out as C). The fused ops always have beta = 0, and a bias only with
+     * alpha = 1, so {@code alpha acc} is exact there and no contraction into a fused multiply-add can change a
+     * bit against the unfused kernels.
+     */
     private void store(int row, int col, float acc) {
         if (row < m && col < cols) {
             int at = offC + row * cols + col;
+            float v = 0f;
             if (beta == 0f) {
-                mem[at] = alpha * acc;
+                v = alpha * acc;
             } else {
-                mem[at] = alpha * acc + beta * mem[at];
+                v = alpha * acc + beta * mem[at];
             }
+            if (offBias >= 0) {
+                v = v + mem[offBias + col];
+            }
+            if (epilogue == OP_GRAD_SIGMOID || epilogue == OP_GRAD_TANH || epilogue == OP_GRAD_RELU) {
+                v = gradient(epilogue, mem[offD + row * cols + col], v);
+            } else if (epilogue != 0) {
+                v = activate(epilogue, v);
+            }
+            mem[at] = v;
         }
     }
 

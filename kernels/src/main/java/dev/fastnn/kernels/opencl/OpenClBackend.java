@@ -357,7 +357,52 @@ public final class OpenClBackend extends Backend {
     @Override
     protected synchronized void gemmKernel(boolean transA, boolean transB, int m, int n, int k,
                                            float alpha, Matrix a, Matrix b, float beta, Matrix c) {
+        gemm(transA, transB, m, n, k, alpha, a, b, beta, c, null, 0, null);
+    }
+
+    /**
+     * Bias and activation in the product's epilogue: one launch instead of three (softmax, a row-wise op,
+     * still follows as its own). On a GPU a launch costs 50 to 70 µs whatever its size (BENCHMARKS.md's GPU
+     * section), so at batch 128 a step is mostly launches; with this and the gradient's epilogue a 784-256-10
+     * step launches 14 kernels instead of 18.
+     */
+    @Override
+    protected synchronized void gemmBiasActivationKernel(boolean transA, boolean transB, int m, int n, int k,
+                                                         Matrix a, Matrix b, Matrix bias, Activation f, Matrix out) {
+        gemm(transA, transB, m, n, k, 1f, a, b, 0f, out, bias, epilogueOp(f, false), null);
+        if (f == Activation.SOFTMAX) {
+            rowWise(DeviceKernel.OP_SOFTMAX, out, null, out);
+        }
+    }
+
+    /** The activation's gradient in the product's epilogue, but for softmax's, which needs whole rows. */
+    @Override
+    protected synchronized void gemmActivationGradientKernel(boolean transA, boolean transB, int m, int n, int k,
+                                                             float alpha, Matrix a, Matrix b, Activation f, Matrix y,
+                                                             Matrix out) {
+        if (f == Activation.SOFTMAX) {
+            super.gemmActivationGradientKernel(transA, transB, m, n, k, alpha, a, b, f, y, out);
+        } else {
+            gemm(transA, transB, m, n, k, alpha, a, b, 0f, out, null, epilogueOp(f, true), y);
+        }
+    }
+
+    /** The elementwise op a gemm epilogue applies for {@code f} (or its gradient); 0 for identity and softmax. */
+    private static int epilogueOp(Activation f, boolean gradient) {
+        return switch (f) {
+            case SIGMOID -> gradient ? DeviceKernel.OP_GRAD_SIGMOID : DeviceKernel.OP_SIGMOID;
+            case TANH -> gradient ? DeviceKernel.OP_GRAD_TANH : DeviceKernel.OP_TANH;
+            case RELU -> gradient ? DeviceKernel.OP_GRAD_RELU : DeviceKernel.OP_RELU;
+            case IDENTITY, SOFTMAX -> 0;
+        };
+    }
+
+    private void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Matrix a, Matrix b,
+                      float beta, Matrix c, Matrix bias, int epilogue, Matrix y) {
         kernel.op = DeviceKernel.OP_GEMM;
+        kernel.offBias = bias == null ? -1 : at(bias);
+        kernel.epilogue = epilogue;
+        kernel.offD = y == null ? 0 : at(y);
         kernel.m = m;
         kernel.k = k;
         kernel.cols = n;
