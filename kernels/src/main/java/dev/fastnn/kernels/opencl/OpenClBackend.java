@@ -68,9 +68,8 @@ public final class OpenClBackend extends Backend {
     private final OpenCLDevice device;
     private final DeviceKernel kernel;
     private final ArenaAllocator allocator;
-    /** The kernel's staging arrays by capacity index, host to device and back. */
-    private final float[][] inStaging;
-    private final float[][] outStaging;
+    /** The kernel's staging arrays by capacity index, for both directions. */
+    private final float[][] staging;
     /** The arena array {@code mem} was bound to at the last execute: the one the device buffer mirrors. */
     private float[] boundMem;
 
@@ -89,8 +88,7 @@ public final class OpenClBackend extends Backend {
         // discrete GPU: every transfer is real, so the tests on PoCL test the transfers.
         device.setSharedMemory(false);
         this.kernel = new DeviceKernel(new float[MIN_ARENA_FLOATS]);
-        this.inStaging = kernel.inStaging();
-        this.outStaging = kernel.outStaging();
+        this.staging = kernel.staging();
         try {
             start();
         } catch (RuntimeException e) {
@@ -161,7 +159,7 @@ public final class OpenClBackend extends Backend {
         if (boundMem == null) {
             long staging = DeviceKernel.PARTIALS * 2L;
             for (int capacity : DeviceKernel.CAPACITY) {
-                staging += 2L * capacity;
+                staging += capacity;
             }
             transfers().addToBackend(staging * Float.BYTES);
         }
@@ -175,7 +173,8 @@ public final class OpenClBackend extends Backend {
 
     /**
      * The chunk lengths of the next launch that moves {@code remaining} floats, per staging capacity: the
-     * binary digits of {@code remaining} rounded up to 16, the smallest chunk short by the rounding. Beyond
+     * binary digits of {@code remaining} rounded up to 16, the smallest chunk short by the rounding, laid end
+     * to end smallest first: the rule {@link DeviceKernel}'s copies follow from the launch's length alone. Beyond
      * what all capacities hold together, every chunk is full and another launch follows.
      */
     private static int[] nextChunks(int remaining) {
@@ -225,44 +224,47 @@ public final class OpenClBackend extends Backend {
         int done = 0;
         while (done < size) {
             int[] lengths = nextChunks(size - done);
+            int first = done;
             int longest = 0;
             for (int c = 0; c < lengths.length; c++) {
                 int length = lengths[c];
-                kernel.setChunk(c, at + done, length);
                 if (length > 0) {
-                    float[] staging = inStaging[c];
-                    System.arraycopy(src, offset + done, staging, 0, length);
-                    kernel.put(staging);
-                    transfers().addToBackend((long) (staging.length - length) * Float.BYTES);
+                    float[] chunk = staging[c];
+                    System.arraycopy(src, offset + done, chunk, 0, length);
+                    kernel.put(chunk);
+                    transfers().addToBackend((long) (chunk.length - length) * Float.BYTES);
                     done += length;
                     longest = Math.max(longest, length);
                 }
             }
+            kernel.chunkAt = at + first;
+            kernel.chunkFloats = done - first;
             kernel.op = DeviceKernel.OP_COPY_IN;
             launch(range1D(longest));
         }
     }
 
-    /** Device to host, the mirror of {@link #upload}: copy arena chunks to staging arrays, get them. */
+    /** Device to host, the mirror of {@link #upload}: copy arena chunks to the staging arrays, get them. */
     private void download(int at, int size, float[] dst) {
         int done = 0;
         while (done < size) {
             int[] lengths = nextChunks(size - done);
             int longest = 0;
             int start = done;
-            for (int c = 0; c < lengths.length; c++) {
-                kernel.setChunk(c, at + done, lengths[c]);
-                done += lengths[c];
-                longest = Math.max(longest, lengths[c]);
+            kernel.chunkAt = at + done;
+            for (int length : lengths) {
+                done += length;
+                longest = Math.max(longest, length);
             }
+            kernel.chunkFloats = done - start;
             kernel.op = DeviceKernel.OP_COPY_OUT;
             launch(range1D(longest));
             for (int c = 0; c < lengths.length; c++) {
                 if (lengths[c] > 0) {
-                    float[] staging = outStaging[c];
-                    kernel.get(staging);
-                    transfers().addFromBackend((long) (staging.length - lengths[c]) * Float.BYTES);
-                    System.arraycopy(staging, 0, dst, start, lengths[c]);
+                    float[] chunk = staging[c];
+                    kernel.get(chunk);
+                    transfers().addFromBackend((long) (chunk.length - lengths[c]) * Float.BYTES);
+                    System.arraycopy(chunk, 0, dst, start, lengths[c]);
                     start += lengths[c];
                 }
             }

@@ -43,11 +43,9 @@ class StagingCodeTest {
         DeviceKernel kernel = new DeviceKernel(new float[1]);
         int[] expected = IntStream.range(0, StagingCode.CAPACITIES).map(StagingCode::capacity).toArray();
         assertArrayEquals(expected, DeviceKernel.CAPACITY);
-        float[][] in = kernel.inStaging();
-        float[][] out = kernel.outStaging();
+        float[][] staging = kernel.staging();
         for (int c = 0; c < expected.length; c++) {
-            assertEquals(expected[c], in[c].length, "in" + c);
-            assertEquals(expected[c], out[c].length, "out" + c);
+            assertEquals(expected[c], staging[c].length, "staging" + c);
         }
     }
 }
