@@ -1,5 +1,6 @@
 package dev.fastnn.kernels;
 
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -9,8 +10,9 @@ import java.util.Objects;
  * <p>Each public method checks its arguments here, once, with messages that name the offending shapes,
  * and then calls a protected kernel that may assume valid input. Implementations (one package each:
  * {@code naive}, {@code vector}, {@code opencl}) only write kernels. Matrices stay in the backend's
- * storage between calls, so a GPU backend keeps weights and activations resident and a training step
- * moves only its batch in and its loss out; {@link #transfers()} counts what crosses.
+ * storage between calls, so a GPU backend keeps weights, activations and the training set resident
+ * ({@link #gatherRows} draws each batch there) and a training step moves nothing in and only its loss out;
+ * {@link #transfers()} counts what crosses.
  *
  * <p>Elementwise operations accept {@code out} equal to an input (in-place). {@code gemm} rejects a
  * {@code C} that is also {@code A} or {@code B}. All methods are safe to call from several threads at
@@ -77,6 +79,15 @@ public abstract class Backend implements AutoCloseable {
     /** Called by {@link Backends} before it hands this instance out: from then on {@link #close()} does nothing. */
     final void share() {
         shared = true;
+    }
+
+    /**
+     * Whether this backend's matrices live in memory of their own (a GPU's), not in the Java heap, so that
+     * moving data in is the cost to avoid: the trainer then keeps a training set on the backend and gathers
+     * each batch there ({@link #gatherRows}) instead of sending every batch. False for the CPU backends.
+     */
+    public boolean isDeviceMemory() {
+        return false;
     }
 
     /**
@@ -407,6 +418,36 @@ public abstract class Backend implements AutoCloseable {
         addArgmaxMatchesKernel(scores, targets, count);
     }
 
+    /**
+     * Row {@code i} of {@code dst} becomes row {@code rows[from + i]} of {@code source}, for every row of
+     * {@code dst}: a shuffled batch drawn from a training set that stays on the backend. {@code rows} holds the
+     * row numbers as floats, read in storage order as one sequence whatever its shape (a 1 x N order, say), so
+     * {@code source} has at most {@link #EXACT_COUNT} rows. A row number that is not an integer in
+     * {@code [0, source.rows())} gives a row of NaN: a device cannot stop a kernel to throw, so every backend
+     * marks the row instead, and never reads outside {@code source}.
+     */
+    public final void gatherRows(Matrix source, Matrix rows, int from, Matrix dst) {
+        checkOwned(source, "source");
+        checkOwned(rows, "rows");
+        checkOwned(dst, "dst");
+        if (source.cols() != dst.cols()) {
+            throw new IllegalArgumentException("gatherRows: dst " + dst.shape() + " must have source's " + source.cols()
+                    + " columns (source is " + source.shape() + ")");
+        }
+        if (source.rows() > EXACT_COUNT) {
+            throw new IllegalArgumentException("gatherRows: source " + source.shape() + " has more rows than the "
+                    + EXACT_COUNT + " a float row number holds exactly");
+        }
+        if (from < 0 || from > rows.size() - dst.rows()) {
+            throw new IllegalArgumentException("gatherRows: row numbers " + from + " to " + ((long) from + dst.rows())
+                    + " for dst " + dst.shape() + " are not all in rows " + rows.shape());
+        }
+        if (dst == source || dst == rows) {
+            throw new IllegalArgumentException("gatherRows: dst must be a matrix other than source and rows");
+        }
+        gatherRowsKernel(source, rows, from, dst);
+    }
+
     // ---------------------------------------------------------------- checks
 
     /** The checks of every gemm form: owned operands, C not an operand, inner dimensions and C's shape agree. */
@@ -540,4 +581,27 @@ public abstract class Backend implements AutoCloseable {
     protected abstract double dotKernel(Matrix a, Matrix b);
 
     protected abstract void addArgmaxMatchesKernel(Matrix scores, Matrix targets, Matrix count);
+
+    /**
+     * Through the host, for backends without a kernel of their own: reads {@code source} and {@code rows},
+     * gathers, writes {@code dst}. {@link HostBackend} and the OpenCL backend gather in place.
+     */
+    protected void gatherRowsKernel(Matrix source, Matrix rows, int from, Matrix dst) {
+        float[] out = new float[dst.size()];
+        gatherRows(download(source), source.rows(), source.cols(), download(rows), from, out, dst.rows());
+        write(dst, out, 0);
+    }
+
+    /** The gather on row-major arrays: {@code count} rows of {@code cols} from {@code source} into {@code out}. */
+    protected static void gatherRows(float[] source, int sourceRows, int cols, float[] rows, int from, float[] out, int count) {
+        for (int i = 0; i < count; i++) {
+            float f = rows[from + i];
+            int r = (int) f;
+            if (r == f && r >= 0 && r < sourceRows) {
+                System.arraycopy(source, r * cols, out, i * cols, cols);
+            } else {
+                Arrays.fill(out, i * cols, (i + 1) * cols, Float.NaN);
+            }
+        }
+    }
 }

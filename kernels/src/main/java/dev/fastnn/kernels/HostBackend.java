@@ -64,6 +64,15 @@ public abstract class HostBackend extends Backend {
         Arrays.fill(data(x), 0, x.size(), value);
     }
 
+    /** In place, whatever the layouts: through row-major views, as the other kernels read and write. */
+    @Override
+    protected final void gatherRowsKernel(Matrix source, Matrix rows, int from, Matrix dst) {
+        HostMatrix d = (HostMatrix) dst;
+        float[] out = d.layout() == HostMatrix.Layout.ROW_MAJOR ? d.data() : d.rowMajorScratch();
+        gatherRows(rowMajor(source), source.rows(), source.cols(), rowMajor(rows), from, out, dst.rows());
+        storeRowMajor(dst, out);
+    }
+
     @Override
     protected final void copyKernel(Matrix src, Matrix dst) {
         if (((HostMatrix) src).sameLayout((HostMatrix) dst)) {

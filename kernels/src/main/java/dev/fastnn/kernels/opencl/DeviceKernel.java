@@ -58,6 +58,7 @@ public final class DeviceKernel extends Kernel {
     static final int OP_SCALE_ROWS = 25;
     static final int OP_DOT_PARTIALS = 26;
     static final int OP_ARGMAX_MATCHES = 27;
+    static final int OP_GATHER_ROWS = 28;
 
     /** The arena: every matrix of the backend is {@code mem[offset .. offset + size)}. */
     float[] mem;
@@ -489,6 +490,16 @@ public final class DeviceKernel extends Kernel {
                 mem[offC + i] = dropout(i);
             } else if (op == OP_SCALE_ROWS) {
                 mem[offC + i] = mem[offA + i] * mem[offB + i / cols];
+            } else if (op == OP_GATHER_ROWS) {
+                // Backend.gatherRows: row numbers as floats from offB; NaN where one names none of source's m rows
+                // (sqrt(-1): Aparapi would write Float.NaN as a literal OpenCL C does not have).
+                float f = mem[offB + i / cols];
+                int r = (int) f;
+                float v = sqrt(-1f);
+                if (r == f && r >= 0 && r < m) {
+                    v = mem[offA + r * cols + i % cols];
+                }
+                mem[offC + i] = v;
             }
         }
     }

@@ -15,8 +15,8 @@ import java.util.List;
 
 /**
  * The backend on an OpenCL device, through Aparapi: every kernel is a branch of {@link DeviceKernel}, and
- * every matrix is a slice of one device-resident arena, so a training step moves only its batch in and its
- * loss out.
+ * every matrix is a slice of one device-resident arena, so a training step moves nothing in (the trainer
+ * keeps the training set here and gathers each batch, {@link #isDeviceMemory()}) and only its loss out.
  *
  * <h2>How Aparapi 3.0.2 owns device buffers, and what follows</h2>
  * Read from Aparapi's sources ({@code com/aparapi/internal/kernel/KernelRunner.java}; the JNI side,
@@ -121,6 +121,12 @@ public final class OpenClBackend extends Backend {
     public String description() {
         return "aparapi (OpenCL " + device.getType() + " device " + device.getName().trim() + ", platform "
                 + found.platform().trim() + ", " + device.getMaxComputeUnits() + " compute units)";
+    }
+
+    /** True even on a host-memory device such as PoCL: every transfer goes through the staging arrays. */
+    @Override
+    public boolean isDeviceMemory() {
+        return true;
     }
 
     /** The OpenCL device every kernel of this backend runs on. */
@@ -576,6 +582,18 @@ public final class OpenClBackend extends Backend {
     @Override
     protected synchronized double dotKernel(Matrix a, Matrix b) {
         return sum(reduce(DeviceKernel.OP_DOT_PARTIALS, a, b), 0, DeviceKernel.PARTIALS);
+    }
+
+    @Override
+    protected synchronized void gatherRowsKernel(Matrix source, Matrix rows, int from, Matrix dst) {
+        kernel.m = source.rows();
+        kernel.cols = source.cols();
+        kernel.offA = at(source);
+        kernel.offB = at(rows) + from;
+        kernel.offC = at(dst);
+        kernel.op = DeviceKernel.OP_GATHER_ROWS;
+        kernel.n = dst.size();
+        launch(range1D(dst.size()));
     }
 
     /** One work-group counts and adds to the count on the device: no partials come back (unlike {@link #reduce}). */
