@@ -19,6 +19,8 @@ final class StepAnatomy {
     /** Seconds each piece's repetitions may take, after its warm-up. */
     private static final double PIECE_SECONDS = 0.2;
     private static final int REPETITIONS = 5;
+    /** Rows of the training set the gather draws from (prime, so the drawn rows scatter). */
+    private static final int SET_ROWS = 8191;
 
     /** One timed piece: its name and seconds per call. */
     record Piece(String name, double seconds) {
@@ -39,7 +41,14 @@ final class StepAnatomy {
             hostY[r * out + r % out] = 1f;
         }
         float[] one = new float[1];
-        try (Matrix probe = backend.allocate(1, 1);
+        float[] rows = new float[batch];
+        for (int r = 0; r < batch; r++) {
+            rows[r] = (r * 7919L) % SET_ROWS;
+        }
+        try (Matrix setX = backend.upload(Inputs.uniform(SET_ROWS * in, 5), SET_ROWS, in);
+             Matrix setY = backend.allocate(SET_ROWS, out);
+             Matrix order = backend.upload(rows, 1, batch);
+             Matrix probe = backend.allocate(1, 1);
              Matrix tiny = backend.allocate(1, 16);
              Matrix x = backend.allocate(batch, in, MatrixUse.GEMM_LEFT);
              Matrix y = backend.upload(hostY, batch, out);
@@ -55,10 +64,15 @@ final class StepAnatomy {
             backend.activation(Activation.SOFTMAX, dY, p);
             Runnable finish = () -> backend.read(probe, one);
             pieces.add(time(backend, "one launch (fill 1 x 16)", () -> backend.fill(tiny, 1f), finish));
-            pieces.add(time(backend, "the batch in (" + batch + " x " + in + " inputs, " + batch + " x " + out + " targets)",
+            pieces.add(time(backend, "the batch written (" + batch + " x " + in + " inputs, " + batch + " x " + out + " targets)",
                     () -> {
                         backend.write(x, hostX, 0);
                         backend.write(y, hostY, 0);
+                    }, finish));
+            pieces.add(time(backend, "the batch gathered from " + SET_ROWS + " rows kept there",
+                    () -> {
+                        backend.gatherRows(setX, order, 0, x);
+                        backend.gatherRows(setY, order, 0, y);
                     }, finish));
             pieces.add(time(backend, "X.W1 (" + batch + "x" + hidden + "x" + in + ")",
                     () -> backend.gemm(false, false, 1f, x, w1, 0f, h), finish));

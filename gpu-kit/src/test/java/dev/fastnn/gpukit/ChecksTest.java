@@ -110,11 +110,50 @@ class ChecksTest {
         assertFalse(s.failed(), s.figures().toString());
         assertTrue(s.figures().containsKey("deviceEpoch") && s.figures().containsKey("transfersPerStep"), s.figures().toString());
         List<?> pieces = (List<?>) s.figures().get("stepAnatomy");
-        assertEquals(10, pieces.size(), pieces.toString());
+        assertEquals(11, pieces.size(), pieces.toString());
         for (Object piece : pieces) {
             Map<?, ?> row = (Map<?, ?>) piece;
             assertTrue((Double) row.get("deviceMicroseconds") > 0 && (Double) row.get("vectorMicroseconds") > 0, row.toString());
         }
+    }
+
+    @Test
+    void onADeviceMemoryBackendTheTrainingSetStaysThereAndAStepMovesNothingIn() {
+        Backend device = new DelegatingBackend() {
+            @Override
+            public boolean isDeviceMemory() {
+                return true;
+            }
+        };
+        TrainingCheck.Data data = TrainingCheck.generate(SMALL.trainingRows(), 3);
+        Report.Section s = section("training");
+        new TrainingCheck(device, reference, ON_DEVICE).run(s, data, 128, SMALL, new Deadline(600));
+        assertFalse(s.failed(), s.figures().toString());
+        String transfers = s.figures().get("transfersPerStep").toString();
+        assertTrue(transfers.contains("trainingSetOnDevice=true") && transfers.contains("paddingBytesMax=0"), transfers);
+    }
+
+    @Test
+    void aDeviceMemoryBackendThatGathersThroughTheHostFailsTheTransferRule() {
+        Backend device = new DelegatingBackend() {
+            @Override
+            public boolean isDeviceMemory() {
+                return true;
+            }
+
+            @Override
+            protected void gatherRowsKernel(Matrix source, Matrix rows, int from, Matrix dst) {
+                write(dst, inner().download(twin(dst)), 0);
+                super.gatherRowsKernel(source, rows, from, dst);
+            }
+        };
+        TrainingCheck.Data data = TrainingCheck.generate(SMALL.trainingRows(), 3);
+        Report.Section s = section("training");
+        new TrainingCheck(device, reference, ON_DEVICE).run(s, data, 128, SMALL, new Deadline(600));
+        assertTrue(s.failed(), s.figures().toString());
+        // Each step's two gathers wrote their 128 x 784 and 128 x 10 floats from the host.
+        String transfers = s.figures().get("transfersPerStep").toString();
+        assertTrue(transfers.contains("paddingBytesMax=" + 4 * 128 * (784 + 10)), transfers);
     }
 
     @Test

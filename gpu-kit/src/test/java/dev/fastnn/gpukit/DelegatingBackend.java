@@ -170,4 +170,9 @@ class DelegatingBackend extends Backend {
     protected void addArgmaxMatchesKernel(Matrix scores, Matrix targets, Matrix count) {
         inner.addArgmaxMatches(twin(scores), twin(targets), twin(count));
     }
+
+    @Override
+    protected void gatherRowsKernel(Matrix source, Matrix rows, int from, Matrix dst) {
+        inner.gatherRows(twin(source), twin(rows), from, twin(dst));
+    }
 }

@@ -5,8 +5,8 @@ import dev.fastnn.kernels.Matrix;
 
 /**
  * The correct predictions of an epoch's batches, counted in the backend's storage by
- * {@link Backend#addArgmaxMatches}, so that a training step on a device still moves only its batch in and its
- * loss out. The count crosses to the host when {@link #takeTotal()} asks for it, once an epoch, and earlier only
+ * {@link Backend#addArgmaxMatches}, so that a training step on a device still moves nothing but its loss
+ * out. The count crosses to the host when {@link #takeTotal()} asks for it, once an epoch, and earlier only
  * when the next batch could take it past the most the backend counts exactly.
  */
 final class CorrectPredictions implements AutoCloseable {

@@ -17,6 +17,9 @@ import java.util.SplittableRandom;
  * last, allocated once, and {@link #state()} brings the run's state back to the host at the end.
  */
 final class TrainingRun implements AutoCloseable {
+    /** The largest training set, in floats (inputs and targets), kept on a device-memory backend: 512 MiB. */
+    static final long RESIDENT_FLOATS = 1L << 27;
+
     private final Trainer trainer;
     private final Backend backend;
     private final Loss loss;
@@ -37,8 +40,15 @@ final class TrainingRun implements AutoCloseable {
     /** Early stopping of this run, or null (not configured, or a run without validation data such as trainEpochs). */
     private final EarlyStopper stopper;
     private final int[] order;
+    /** Batches gathered on the host and written; null where the training set stays on the backend. */
     private final float[] hostX;
     private final float[] hostY;
+    /** The training set kept on a device-memory backend, and the epoch's order there; null otherwise. */
+    private final Matrix residentX;
+    private final Matrix residentY;
+    private final Matrix residentOrder;
+    /** The order as floats, for {@link #residentOrder}; null where it is not kept. */
+    private final float[] hostOrder;
     /** Each class's loss weight, or null: then no row weights are written. */
     private final float[] classWeights;
     /** A batch's row weights on the host, or null. */
@@ -80,8 +90,10 @@ final class TrainingRun implements AutoCloseable {
         this.batches = n / fullRows + (tailRows == 0 ? 0 : 1);
         this.order = new int[n];
         Arrays.setAll(order, i -> i);
-        this.hostX = new float[fullRows * train.features()];
-        this.hostY = new float[fullRows * train.outputs()];
+        boolean resident = keepsResident(backend, train);
+        this.hostX = resident ? null : new float[fullRows * train.features()];
+        this.hostY = resident ? null : new float[fullRows * train.outputs()];
+        this.hostOrder = resident ? new float[n] : null;
         this.classWeights = trainer.classWeights() == null ? null
                 : trainer.classWeights().resolve(train.labels(), train.outputs());
         this.hostW = classWeights == null ? null : new float[fullRows];
@@ -97,7 +109,18 @@ final class TrainingRun implements AutoCloseable {
         Evaluator testEval = null;
         EarlyStopper early = null;
         CorrectPredictions counted = null;
+        Matrix x = null;
+        Matrix y = null;
+        Matrix orderThere = null;
         try {
+            if (resident) {
+                x = backend.upload(train.inputs(), n, train.features());
+                float[] targets = new float[n * train.outputs()];
+                train.gatherTargets(order, 0, n, targets);
+                y = backend.upload(targets, n, train.outputs());
+                orderThere = backend.allocate(1, n);
+                writeOrder(orderThere);
+            }
             int buffer = 0;
             for (int l = 0; l < updaters.length; l++) {
                 updaters[l] = trainer.optimizer().updater(backend, network.layers().get(l), trainer.regularization());
@@ -116,9 +139,12 @@ final class TrainingRun implements AutoCloseable {
             }
             counted = countTraining ? new CorrectPredictions(backend) : null;
         } catch (RuntimeException | Error e) {
-            closeAll(fullStep, tailStep, validationEval, testEval, early, counted);
+            closeAll(fullStep, tailStep, validationEval, testEval, early, counted, x, y, orderThere);
             throw e;
         }
+        this.residentX = x;
+        this.residentY = y;
+        this.residentOrder = orderThere;
         this.full = fullStep;
         this.tail = tailStep;
         this.validationEvaluator = validationEval;
@@ -151,6 +177,9 @@ final class TrainingRun implements AutoCloseable {
             if (trainer.shuffle()) {
                 Arrays.setAll(order, i -> i);
                 shuffle(order, Seeds.shuffle(seed, epoch));
+            }
+            if (residentOrder != null && trainer.shuffle()) {
+                writeOrder(residentOrder);
             }
             listener.epochStarted(epoch, batches);
             long started = System.nanoTime();
@@ -204,20 +233,43 @@ final class TrainingRun implements AutoCloseable {
         return StopReason.COMPLETED;
     }
 
+    /** The epoch's order, as floats, onto the backend: the one transfer in of an epoch whose data stays there. */
+    private void writeOrder(Matrix there) {
+        for (int i = 0; i < order.length; i++) {
+            hostOrder[i] = order[i];
+        }
+        backend.write(there, hostOrder, 0);
+    }
+
+    /**
+     * Whether the run keeps the training set on the backend: where the backend's memory is its own (a GPU's),
+     * so that a step moves nothing in but what {@link #loadBatch} gathers there, and the set is small enough
+     * that its mirror in the Java heap (which the OpenCL backend keeps) does not crowd out the rest.
+     */
+    static boolean keepsResident(Backend backend, Samples train) {
+        return backend.isDeviceMemory() && train.rows() <= Backend.EXACT_COUNT
+                && (long) train.rows() * (train.features() + train.outputs()) <= RESIDENT_FLOATS;
+    }
+
     /** Moves one batch, the samples {@code order[from..from+rows)}, into the step's input and target buffers. */
     private void loadBatch(TrainingStep step, long from, int rows) {
         int start = (int) from;
-        if (trainer.shuffle()) {
-            train.gatherInputs(order, start, rows, hostX);
-            backend.write(step.x(), hostX, 0);
+        if (residentX != null) {
+            backend.gatherRows(residentX, residentOrder, start, step.x());
+            backend.gatherRows(residentY, residentOrder, start, step.y());
         } else {
-            backend.write(step.x(), train.inputs(), start * train.features());
-        }
-        if (train.isClassification() || trainer.shuffle()) {
-            train.gatherTargets(order, start, rows, hostY);
-            backend.write(step.y(), hostY, 0);
-        } else {
-            backend.write(step.y(), train.targets(), start * train.outputs());
+            if (trainer.shuffle()) {
+                train.gatherInputs(order, start, rows, hostX);
+                backend.write(step.x(), hostX, 0);
+            } else {
+                backend.write(step.x(), train.inputs(), start * train.features());
+            }
+            if (train.isClassification() || trainer.shuffle()) {
+                train.gatherTargets(order, start, rows, hostY);
+                backend.write(step.y(), hostY, 0);
+            } else {
+                backend.write(step.y(), train.targets(), start * train.outputs());
+            }
         }
         if (hostW != null) {
             for (int i = 0; i < rows; i++) {
@@ -264,11 +316,16 @@ final class TrainingRun implements AutoCloseable {
 
     @Override
     public void close() {
-        closeAll(full, tail, validationEvaluator, testEvaluator, stopper, correct);
+        closeAll(full, tail, validationEvaluator, testEvaluator, stopper, correct, residentX, residentY, residentOrder);
     }
 
     private void closeAll(TrainingStep fullStep, TrainingStep tailStep, Evaluator validationEval, Evaluator testEval,
-                          EarlyStopper early, CorrectPredictions counted) {
+                          EarlyStopper early, CorrectPredictions counted, Matrix... resident) {
+        for (Matrix m : resident) {
+            if (m != null) {
+                m.close();
+            }
+        }
         for (Optimizer.LayerUpdater u : updaters) {
             if (u != null) {
                 u.close();

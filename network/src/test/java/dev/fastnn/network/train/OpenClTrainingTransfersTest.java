@@ -14,11 +14,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Training on the OpenCL backend leaves the weights on the device: one more epoch costs exactly its batches
- * in (through the backend's staging arrays) and a loss per batch out, for the article's 3-4-1 network and a
- * 784-256-10 MLP on batches of 128. The classifier, trained without validation or test data, counts its
- * training accuracy on the device and reads that count back once an epoch: one float, no outputs. Skips
- * without OpenCL; fails instead under {@code -Dfastnn.requireOpenCL=true}.
+ * Training on the OpenCL backend leaves the weights and the training set on the device: a fit uploads the
+ * initial weights and the training set once, and one more epoch costs exactly its shuffled order in (one float
+ * per sample, through the backend's staging arrays; every batch is gathered on the device) and a loss per batch
+ * out, for the article's 3-4-1 network and a 784-256-10 MLP on batches of 128. The classifier, trained without
+ * validation or test data, counts its training accuracy on the device and reads that count back once an epoch:
+ * one float, no outputs. Skips without OpenCL; fails instead under {@code -Dfastnn.requireOpenCL=true}.
  */
 class OpenClTrainingTransfersTest {
     /** Bytes a reduction brings back on aparapi: 2 x 256 float partial sums. */
@@ -56,7 +57,7 @@ class OpenClTrainingTransfersTest {
 
     @ParameterizedTest(name = "{0}-{1}-{2}, batch {3}")
     @CsvSource({"3, 4, 1, 4, 8", "784, 256, 10, 128, 512"})
-    void anotherEpochMovesItsBatchesInAndOneLossPerBatchOutButNoWeights(int in, int hidden, int out, int batch, int rows) {
+    void anotherEpochMovesItsOrderInAndOneLossPerBatchOutButNoWeightsOrData(int in, int hidden, int out, int batch, int rows) {
         Backend backend = NetworkBackends.get("aparapi");
         boolean article = out == 1;
         Samples data = random(rows, in, out, 1);
@@ -73,12 +74,14 @@ class OpenClTrainingTransfersTest {
         int batches = rows / batch;
         long epochIn = twoEpochs[0] - oneEpoch[0];
         long epochOut = twoEpochs[1] - oneEpoch[1];
-        long expectedIn = batches * (OpenClBackend.stagingBytes(batch * in) + OpenClBackend.stagingBytes(batch * out));
+        long expectedIn = OpenClBackend.stagingBytes(rows);
         long weights = 4L * ((long) in * hidden + hidden + (long) hidden * out + out);
-        assertEquals(expectedIn, epochIn, "an epoch must move exactly its batches in");
+        long trainingSet = OpenClBackend.stagingBytes(rows * in) + OpenClBackend.stagingBytes(rows * out);
+        assertEquals(expectedIn, epochIn, "an epoch must move exactly its order in, not its " + batches + " batches");
         long accuracy = article ? 0 : OpenClBackend.stagingBytes(1);
         assertEquals(batches * LOSS_BYTES + accuracy, epochOut,
                 "an epoch must move one loss per batch out, and a classifier one count for its training accuracy");
-        assertTrue(oneEpoch[0] >= expectedIn + weights, "a fit uploads the initial weights once: " + oneEpoch[0]);
+        assertTrue(oneEpoch[0] >= expectedIn + weights + trainingSet,
+                "a fit uploads the initial weights and the training set once: " + oneEpoch[0]);
     }
 }
