@@ -370,9 +370,9 @@ public final class OpenClBackend extends Backend {
 
     /**
      * Bias and activation in the product's epilogue: one launch instead of three (softmax, a row-wise op,
-     * still follows as its own). On a GPU a launch costs 50 to 70 µs whatever its size (BENCHMARKS.md's GPU
+     * still follows as its own). On a GPU a launch costs 30 to 70 µs whatever its size (BENCHMARKS.md's GPU
      * section), so at batch 128 a step is mostly launches; with this and the gradient's epilogue a 784-256-10
-     * step launches 14 kernels instead of 18.
+     * step launches 4 kernels fewer.
      */
     @Override
     protected synchronized void gemmBiasActivationKernel(boolean transA, boolean transB, int m, int n, int k,
