@@ -32,7 +32,8 @@ final class GpuSection {
                 .append("(gpu-kit/README.md), started ").append(text(check, "started")).append(". The vector columns are ")
                 .append("that machine's CPU, not the one above.\n\n");
         md.append("- Device: ").append(text(check, "device")).append('\n');
-        environment(DRIVER).stream().findFirst().ifPresent(d -> md.append("- Driver: ").append(d.replaceAll("\\s+", " ").strip()).append('\n'));
+        environment(DRIVER).stream().findFirst()
+                .ifPresent(d -> md.append("- Driver: ").append(d.replaceAll("\\s+", " ").strip()).append('\n'));
         List<String> smi = environment(SMI);
         if (smi.size() == 2) {
             md.append("- nvidia-smi (").append(smi.get(0)).append("): ").append(smi.get(1)).append('\n');

@@ -421,7 +421,7 @@ public abstract class Backend implements AutoCloseable {
     /**
      * Row {@code i} of {@code dst} becomes row {@code rows[from + i]} of {@code source}, for every row of
      * {@code dst}: a shuffled batch drawn from a training set that stays on the backend. {@code rows} holds the
-     * row numbers as floats, read in storage order as one sequence whatever its shape (a 1 x N order, say), so
+     * row numbers as floats, read row by row as one sequence whatever its shape (a 1 x N order, say), so
      * {@code source} has at most {@link #EXACT_COUNT} rows. A row number that is not an integer in
      * {@code [0, source.rows())} gives a row of NaN: a device cannot stop a kernel to throw, so every backend
      * marks the row instead, and never reads outside {@code source}.

@@ -524,7 +524,7 @@ public final class DeviceKernel extends Kernel {
         return y;
     }
 
-    /** {@code g f'(x)} from the activation's output {@code y}, for the gradient op {@code gradient}; shared as {@link #activate}. */
+    /** {@code g f'(x)} from the activation's output {@code y}, for the gradient op {@code gradient}; shared like activate. */
     private float gradient(int gradient, float y, float g) {
         float out = g;
         if (gradient == OP_GRAD_SIGMOID) {

@@ -162,8 +162,9 @@ public final class Trainer {
     /**
      * Whether training on {@code train} keeps the training set on this trainer's backend: on a backend with
      * memory of its own ({@link Backend#isDeviceMemory()}, an OpenCL device) for a set of at most
-     * {@value TrainingRun#RESIDENT_FLOATS} floats of inputs and targets, a fit uploads it once, each epoch moves only its shuffled order in
-     * (a float per sample) and each batch is gathered on the device; otherwise every step writes its batch.
+     * {@value TrainingRun#RESIDENT_FLOATS} floats of inputs and targets, a fit uploads it once, each epoch
+     * moves only its shuffled order in (a float per sample) and each batch is gathered on the device;
+     * otherwise every step writes its batch.
      */
     public boolean keepsTrainingSetOnBackend(Samples train) {
         return TrainingRun.keepsResident(backend, train);
