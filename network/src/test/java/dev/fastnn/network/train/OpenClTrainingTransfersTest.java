@@ -1,6 +1,7 @@
 package dev.fastnn.network.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fastnn.kernels.Activation;
@@ -64,6 +65,10 @@ class OpenClTrainingTransfersTest {
         Trainer.Builder settings = Trainer.builder().layers(in, hidden, out).batchSize(batch).backend(backend).seed(3)
                 .outputActivation(article ? Activation.SIGMOID : Activation.SOFTMAX)
                 .loss(article ? Loss.SUM_SQUARED_ERROR : Loss.SOFTMAX_CROSS_ENTROPY);
+        assertTrue(settings.build().keepsTrainingSetOnBackend(data), "aparapi keeps so small a training set");
+        assertFalse(settings.backend(NetworkBackends.get("vector")).build().keepsTrainingSetOnBackend(data),
+                "a CPU backend writes each batch");
+        settings.backend(backend);
         try (Model warmUp = settings.epochs(1).build().fit(data)) {
             assertEquals(article, Double.isNaN(warmUp.history().get(0).trainingAccuracy()),
                     "the classifier counts its training accuracy, the article's regression has none");
