@@ -63,8 +63,8 @@ final class GpuSection {
     }
 
     private void training(StringBuilder md) {
-        MarkdownTable epochs = new MarkdownTable(List.of("batch"),
-                List.of("device epoch", "vector epoch", "device / vector", "loss, of its allowance", "parameters, relative"));
+        MarkdownTable epochs = new MarkdownTable(List.of("batch"), List.of("samples", "epochs timed", "device epoch",
+                "vector epoch", "device / vector", "loss, of its allowance", "parameters, relative"));
         StringBuilder anatomy = new StringBuilder();
         for (JsonElement e : check.getAsJsonArray("sections")) {
             JsonObject section = e.getAsJsonObject();
@@ -75,13 +75,13 @@ final class GpuSection {
             if (!f.has("deviceEpoch")) {
                 continue;
             }
-            JsonObject agreement = f.getAsJsonObject("timedAgreement");
-            epochs.row(List.of(String.valueOf(f.get("batch").getAsInt()),
+            JsonObject agreement = f.has("timedAgreement") ? f.getAsJsonObject("timedAgreement") : new JsonObject();
+            epochs.row(List.of(String.valueOf(f.get("batch").getAsInt()), number("%.0f", f, "samples"),
+                    number("%.0f", f.getAsJsonObject("deviceEpoch"), "repetitions"),
                     number("%.3f s", f.getAsJsonObject("deviceEpoch"), "medianSeconds"),
                     number("%.3f s", f.getAsJsonObject("vectorEpoch"), "medianSeconds"),
                     number("%.2fx", f, "deviceOverVector"),
-                    agreement.has("lossOfAllowance") ? number("%.3f", agreement, "lossOfAllowance") : "-",
-                    number("%.2e", agreement, "parametersRelative")));
+                    number("%.3f", agreement, "lossOfAllowance"), number("%.2e", agreement, "parametersRelative")));
             if (f.has("stepAnatomy")) {
                 anatomy.append("Where a step's time goes at batch ").append(f.get("batch").getAsInt())
                         .append(", each piece timed alone:\n\n");
@@ -101,9 +101,9 @@ final class GpuSection {
         if (epochs.isEmpty()) {
             return;
         }
-        md.append("784-256-10 training on 60000 generated samples (sigmoid, softmax cross-entropy, SGD), the median of ")
-                .append("5 epochs after a warm-up fit; the agreement of the device's training with the vector backend's ")
-                .append("after them:\n\n");
+        md.append("784-256-10 training on generated samples (sigmoid, softmax cross-entropy, SGD), the median of the ")
+                .append("epochs timed after a warm-up fit; the agreement of the device's training with the vector ")
+                .append("backend's after them:\n\n");
         md.append(epochs.render());
         md.append(anatomy);
     }

@@ -120,7 +120,7 @@ class ReportTest {
                 + "{\"name\": \"gemm speed\", \"figures\": {\"sizes\": [{\"n\": 4096, \"deviceGflops\": 19074.4,"
                 + " \"vectorGflops\": 451.17, \"deviceOverVector\": 42.277}]}},"
                 + "{\"name\": \"training at batch 4096\", \"figures\": {\"batch\": 4096, \"samples\": 60000,"
-                + " \"deviceEpoch\": {\"medianSeconds\": 0.15}, \"vectorEpoch\": {\"medianSeconds\": 0.3},"
+                + " \"deviceEpoch\": {\"medianSeconds\": 0.15, \"repetitions\": 5}, \"vectorEpoch\": {\"medianSeconds\": 0.3},"
                 + " \"deviceOverVector\": 2.0, \"timedAgreement\": {\"lossOfAllowance\": 0.0094, \"parametersRelative\": 1.9e-6},"
                 + " \"stepAnatomy\": [{\"piece\": \"one launch\", \"deviceMicroseconds\": 52.94, \"vectorMicroseconds\": 0.2}]}},"
                 + "{\"name\": \"goals\", \"figures\": {\"gemm\": \"19074 GFLOP/s: met\", \"epoch\": \"2.00x: NOT met\"}}]}");
@@ -128,7 +128,7 @@ class ReportTest {
         assertTrue(md.contains("- Driver: NVRM 580.1 Release\n"), md);
         assertTrue(md.contains("- nvidia-smi (name, memory.total [MiB]): X, 1000 MiB\n"), md);
         assertTrue(md.contains("| 4096 | 19074 | 451.2 | 42.3x |"), md);
-        assertTrue(md.contains("| 4096 | 0.150 s | 0.300 s | 2.00x | 0.009 | 1.90e-06 |"), md);
+        assertTrue(md.contains("| 4096 | 60000 | 5 | 0.150 s | 0.300 s | 2.00x | 0.009 | 1.90e-06 |"), md);
         // 60000 samples in batches of 4096 are 15 steps: 0.15 s / 15 = 10 ms.
         assertTrue(md.contains("| the whole step, in training (an epoch / 15 steps) | 10000.0 µs | 20000.0 µs |"), md);
         assertTrue(md.contains("| one launch | 52.9 µs | 0.2 µs |"), md);

@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Where a 784-256-10 training step's time goes, piece by piece, on one backend: the pieces a step is made
- * of, each timed alone at the step's batch (the median of repetitions, each ended by reading one value back,
+ * Where a 784-256-10 training step's time goes, piece by piece, on one backend: the calls the trainer's SGD
+ * step makes (the batch written, or gathered where the training set stays on the backend), each timed alone
+ * at the step's batch (the median of repetitions, each ended by reading one value back,
  * as {@link Timing} does). Informative only: it says whether a device step is bound by launches, by the
  * batch's trip over the bus or by the products, which the epoch time alone cannot.
  */
@@ -45,23 +46,32 @@ final class StepAnatomy {
         for (int r = 0; r < batch; r++) {
             rows[r] = (r * 7919L) % SET_ROWS;
         }
+        float[] setTargets = new float[SET_ROWS * out];
+        for (int r = 0; r < SET_ROWS; r++) {
+            setTargets[r * out + r % out] = 1f;
+        }
         try (Matrix setX = backend.upload(Inputs.uniform(SET_ROWS * in, 5), SET_ROWS, in);
-             Matrix setY = backend.allocate(SET_ROWS, out);
+             Matrix setY = backend.upload(setTargets, SET_ROWS, out);
              Matrix order = backend.upload(rows, 1, batch);
              Matrix probe = backend.allocate(1, 1);
              Matrix tiny = backend.allocate(1, 16);
              Matrix x = backend.allocate(batch, in, MatrixUse.GEMM_LEFT);
              Matrix y = backend.upload(hostY, batch, out);
              Matrix w1 = backend.upload(Inputs.uniform(in * hidden, 2), in, hidden, MatrixUse.GEMM_RIGHT);
+             Matrix b1 = backend.upload(Inputs.uniform(hidden, 6), 1, hidden);
              Matrix w2 = backend.upload(Inputs.uniform(hidden * out, 3), hidden, out, MatrixUse.GEMM_RIGHT);
+             Matrix b2 = backend.upload(Inputs.uniform(out, 7), 1, out);
              Matrix h = backend.allocate(batch, hidden);
              Matrix p = backend.allocate(batch, out);
-             Matrix dY = backend.upload(Inputs.uniform(batch * out, 4), batch, out);
+             Matrix dY = backend.allocate(batch, out);
              Matrix dH = backend.allocate(batch, hidden);
-             Matrix g1 = backend.allocate(in, hidden);
-             Matrix g2 = backend.allocate(hidden, out)) {
+             Matrix g1 = backend.allocate(1, hidden);
+             Matrix g2 = backend.allocate(1, out)) {
             backend.write(x, hostX, 0);
-            backend.activation(Activation.SOFTMAX, dY, p);
+            backend.gemmBiasActivation(false, false, x, w1, b1, Activation.SIGMOID, h);
+            backend.gemmBiasActivation(false, false, h, w2, b2, Activation.SOFTMAX, p);
+            backend.subtract(p, y, dY);
+            float step = -0.5f / batch;
             Runnable finish = () -> backend.read(probe, one);
             pieces.add(time(backend, "one launch (fill 1 x 16)", () -> backend.fill(tiny, 1f), finish));
             pieces.add(time(backend, "the batch written (" + batch + " x " + in + " inputs, " + batch + " x " + out + " targets)",
@@ -74,20 +84,26 @@ final class StepAnatomy {
                         backend.gatherRows(setX, order, 0, x);
                         backend.gatherRows(setY, order, 0, y);
                     }, finish));
-            pieces.add(time(backend, "X.W1 (" + batch + "x" + hidden + "x" + in + ")",
-                    () -> backend.gemm(false, false, 1f, x, w1, 0f, h), finish));
-            pieces.add(time(backend, "sigmoid of H", () -> backend.activation(Activation.SIGMOID, h, h), finish));
-            pieces.add(time(backend, "H.W2 (" + batch + "x" + out + "x" + hidden + ")",
-                    () -> backend.gemm(false, false, 1f, h, w2, 0f, p), finish));
+            pieces.add(time(backend, "sigmoid(X.W1 + b1) (" + batch + "x" + hidden + "x" + in + ")",
+                    () -> backend.gemmBiasActivation(false, false, x, w1, b1, Activation.SIGMOID, h), finish));
+            pieces.add(time(backend, "softmax(H.W2 + b2) (" + batch + "x" + out + "x" + hidden + ")",
+                    () -> backend.gemmBiasActivation(false, false, h, w2, b2, Activation.SOFTMAX, p), finish));
             pieces.add(time(backend, "the loss out (cross-entropy of " + batch + " x " + out + ")",
                     () -> backend.crossEntropy(p, y), () -> { }));
-            pieces.add(time(backend, "dY.W2t (" + batch + "x" + hidden + "x" + out + ")",
-                    () -> backend.gemm(false, true, 1f, dY, w2, 0f, dH), finish));
-            pieces.add(time(backend, "Ht.dY (" + hidden + "x" + out + "x" + batch + ")",
-                    () -> backend.gemm(true, false, 1f, h, dY, 0f, g2), finish));
-            pieces.add(time(backend, "Xt.dH (" + in + "x" + hidden + "x" + batch + ")",
-                    () -> backend.gemm(true, false, 1f, x, dH, 0f, g1), finish));
-            pieces.add(time(backend, "weight step (axpy of W1)", () -> backend.axpy(-0.5f, g1, w1), finish));
+            pieces.add(time(backend, "dY = P - Y", () -> backend.subtract(p, y, dY), finish));
+            pieces.add(time(backend, "dY.W2t * sigmoid'(H) (" + batch + "x" + hidden + "x" + out + ")",
+                    () -> backend.gemmActivationGradient(false, true, 1f, dY, w2, Activation.SIGMOID, h, dH), finish));
+            pieces.add(time(backend, "W2 step, Ht.dY (" + hidden + "x" + out + "x" + batch + ")",
+                    () -> backend.gemm(true, false, step, h, dY, 1f, w2), finish));
+            pieces.add(time(backend, "W1 step, Xt.dH (" + in + "x" + hidden + "x" + batch + ")",
+                    () -> backend.gemm(true, false, step, x, dH, 1f, w1), finish));
+            pieces.add(time(backend, "bias steps (column sums and axpy, both layers)",
+                    () -> {
+                        backend.columnSums(dY, g2);
+                        backend.axpy(step, g2, b2);
+                        backend.columnSums(dH, g1);
+                        backend.axpy(step, g1, b1);
+                    }, finish));
         }
         return pieces;
     }

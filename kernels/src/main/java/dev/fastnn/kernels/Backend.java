@@ -439,8 +439,9 @@ public abstract class Backend implements AutoCloseable {
                     + EXACT_COUNT + " a float row number holds exactly");
         }
         if (from < 0 || from > rows.size() - dst.rows()) {
-            throw new IllegalArgumentException("gatherRows: row numbers " + from + " to " + ((long) from + dst.rows())
-                    + " for dst " + dst.shape() + " are not all in rows " + rows.shape());
+            throw new IllegalArgumentException("gatherRows: dst " + dst.shape() + " takes the row numbers at positions ["
+                    + from + ", " + ((long) from + dst.rows()) + ") of rows, but rows " + rows.shape() + " has "
+                    + rows.size());
         }
         if (dst == source || dst == rows) {
             throw new IllegalArgumentException("gatherRows: dst must be a matrix other than source and rows");
@@ -584,7 +585,8 @@ public abstract class Backend implements AutoCloseable {
 
     /**
      * Through the host, for backends without a kernel of their own: reads {@code source} and {@code rows},
-     * gathers, writes {@code dst}. {@link HostBackend} and the OpenCL backend gather in place.
+     * gathers, writes {@code dst}. {@link HostBackend} and the OpenCL backend gather in place; a backend that
+     * says {@link #isDeviceMemory()} must too, or every batch the trainer gathers moves the whole training set.
      */
     protected void gatherRowsKernel(Matrix source, Matrix rows, int from, Matrix dst) {
         float[] out = new float[dst.size()];

@@ -90,9 +90,11 @@ class GatherRowsTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> backend.gatherRows(s, r, 0, narrow));
             assertEquals("gatherRows: dst 3x2 must have source's 4 columns (source is 6x4)", e.getMessage());
             e = assertThrows(IllegalArgumentException.class, () -> backend.gatherRows(s, r, 3, d));
-            assertEquals("gatherRows: row numbers 3 to 6 for dst 3x4 are not all in rows 1x5", e.getMessage());
+            assertEquals("gatherRows: dst 3x4 takes the row numbers at positions [3, 6) of rows, but rows 1x5 has 5",
+                    e.getMessage());
             e = assertThrows(IllegalArgumentException.class, () -> backend.gatherRows(s, r, -1, d));
-            assertEquals("gatherRows: row numbers -1 to 2 for dst 3x4 are not all in rows 1x5", e.getMessage());
+            assertEquals("gatherRows: dst 3x4 takes the row numbers at positions [-1, 2) of rows, but rows 1x5 has 5",
+                    e.getMessage());
         }
         try (Matrix s = backend.allocate(6, 4); Matrix r = backend.allocate(2, 4)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> backend.gatherRows(s, r, 0, s));

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.function.IntFunction;
 
 /**
-/**
  * Writes the part of {@link DeviceKernel} that has to exist once per staging capacity: Aparapi translates a kernel
  * from bytecode and a kernel cannot loop over fields, index an array of arrays it uploads in part, or call a
  * helper in another class, so each of the {@value #CAPACITIES} staging arrays needs its own field and its own

@@ -43,9 +43,13 @@ final class TrainingRun implements AutoCloseable {
     /** Batches gathered on the host and written; null where the training set stays on the backend. */
     private final float[] hostX;
     private final float[] hostY;
-    /** The training set kept on a device-memory backend, and the epoch's order there; null otherwise. */
+    /**
+     * The training set kept on a device-memory backend (inputs, targets, each sample's class weight when
+     * weighted) and the epoch's order there; null otherwise.
+     */
     private final Matrix residentX;
     private final Matrix residentY;
+    private final Matrix residentW;
     private final Matrix residentOrder;
     /** The order as floats, for {@link #residentOrder}; null where it is not kept. */
     private final float[] hostOrder;
@@ -96,7 +100,7 @@ final class TrainingRun implements AutoCloseable {
         this.hostOrder = resident ? new float[n] : null;
         this.classWeights = trainer.classWeights() == null ? null
                 : trainer.classWeights().resolve(train.labels(), train.outputs());
-        this.hostW = classWeights == null ? null : new float[fullRows];
+        this.hostW = classWeights == null || resident ? null : new float[fullRows];
         float dropout = trainer.dropout();
         this.dropoutKeys = dropout > 0 ? new int[network.layers().size()] : null;
         this.dropoutSeeds = dropout > 0 ? new int[network.layers().size()] : null;
@@ -111,6 +115,7 @@ final class TrainingRun implements AutoCloseable {
         CorrectPredictions counted = null;
         Matrix x = null;
         Matrix y = null;
+        Matrix w = null;
         Matrix orderThere = null;
         try {
             if (resident) {
@@ -118,8 +123,17 @@ final class TrainingRun implements AutoCloseable {
                 float[] targets = new float[n * train.outputs()];
                 train.gatherTargets(order, 0, n, targets);
                 y = backend.upload(targets, n, train.outputs());
+                if (classWeights != null) {
+                    float[] weights = new float[n];
+                    for (int i = 0; i < n; i++) {
+                        weights[i] = classWeights[train.labels()[i]];
+                    }
+                    w = backend.upload(weights, n, 1);
+                }
                 orderThere = backend.allocate(1, n);
-                writeOrder(orderThere);
+                if (!trainer.shuffle()) {
+                    writeOrder(orderThere);
+                }
             }
             int buffer = 0;
             for (int l = 0; l < updaters.length; l++) {
@@ -139,11 +153,12 @@ final class TrainingRun implements AutoCloseable {
             }
             counted = countTraining ? new CorrectPredictions(backend) : null;
         } catch (RuntimeException | Error e) {
-            closeAll(fullStep, tailStep, validationEval, testEval, early, counted, x, y, orderThere);
+            closeAll(fullStep, tailStep, validationEval, testEval, early, counted, x, y, w, orderThere);
             throw e;
         }
         this.residentX = x;
         this.residentY = y;
+        this.residentW = w;
         this.residentOrder = orderThere;
         this.full = fullStep;
         this.tail = tailStep;
@@ -233,7 +248,10 @@ final class TrainingRun implements AutoCloseable {
         return StopReason.COMPLETED;
     }
 
-    /** The epoch's order, as floats, onto the backend: the one transfer in of an epoch whose data stays there. */
+    /**
+     * The order, as floats, onto the backend: the one transfer in of an epoch whose data stays there (once a
+     * run when it does not shuffle).
+     */
     private void writeOrder(Matrix there) {
         for (int i = 0; i < order.length; i++) {
             hostOrder[i] = order[i];
@@ -257,6 +275,9 @@ final class TrainingRun implements AutoCloseable {
         if (residentX != null) {
             backend.gatherRows(residentX, residentOrder, start, step.x());
             backend.gatherRows(residentY, residentOrder, start, step.y());
+            if (residentW != null) {
+                backend.gatherRows(residentW, residentOrder, start, step.rowWeights());
+            }
         } else {
             if (trainer.shuffle()) {
                 train.gatherInputs(order, start, rows, hostX);
@@ -316,7 +337,8 @@ final class TrainingRun implements AutoCloseable {
 
     @Override
     public void close() {
-        closeAll(full, tail, validationEvaluator, testEvaluator, stopper, correct, residentX, residentY, residentOrder);
+        closeAll(full, tail, validationEvaluator, testEvaluator, stopper, correct, residentX, residentY, residentW,
+                residentOrder);
     }
 
     private void closeAll(TrainingStep fullStep, TrainingStep tailStep, Evaluator validationEval, Evaluator testEval,

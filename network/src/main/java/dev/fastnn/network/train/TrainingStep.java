@@ -11,8 +11,8 @@ import java.util.List;
 
 /**
  * Forward, loss, backward and update for batches of one size, entirely through {@link Backend} calls on
- * buffers allocated once here: a step moves the batch in ({@link #x()} and {@link #y()} are written by the
- * caller) and one scalar, the loss, out.
+ * buffers allocated once here: the caller fills {@link #x()} and {@link #y()} (writing them, or gathering them
+ * from a training set kept on the backend), and a step moves one scalar, the loss, out.
  *
  * <p>Backprop per layer {@code l} from the top, with {@code D_l} the layer's delta (unscaled, see
  * {@link Loss#gradientScale}): {@code D_{l-1} = (D_l W_l^T) * m_{l-1} * f'_{l-1}} is computed with the
