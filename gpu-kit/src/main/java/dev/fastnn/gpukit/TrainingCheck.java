@@ -34,9 +34,10 @@ import java.util.function.Supplier;
  *     kernel or a lost transfer is off by far more within one epoch. The absolute part is the loss's float32
  *     resolution: near convergence most targets get p close to 1, where {@code -ln p} is about {@code 1 - p}
  *     and p's float spacing is u, so two backends whose p differ by a rounding in every sample (a systematic
- *     difference of their exp, say) give mean losses up to u apart whatever the loss's size. An H200 showed why it is needed: there the parameters drifted 5.7e-5 apart over
- *     2345 steps at batch 128 (inside their bound, though 50 times PoCL's drift), and the fifth epoch's
- *     loss, 4.9e-4, differed by 1.2e-8 (0.19 u), which is 2.4e-5 of so small a loss;</li>
+ *     difference of their exp, say) give mean losses up to u apart whatever the loss's size. An H200 showed
+ *     why it is needed: there the parameters drifted 5.7e-5 apart over 2345 steps at batch 128 (inside their
+ *     bound, though 50 times PoCL's drift), and the fifth epoch's loss, 4.9e-4, differed by 1.2e-8 (0.19 u),
+ *     which is 2.4e-5 of so small a loss;</li>
  * <li>on the device every step moves nothing in where the trainer keeps the training set there
  *     ({@link Trainer#keepsTrainingSetOnBackend}; each epoch's order goes in before its first step), else
  *     only its batch (inputs and one-hot targets), plus at most {@value #STAGING_SLACK} bytes that whole
