@@ -37,21 +37,14 @@ final class StepAnatomy {
         int out = TrainingCheck.LAYERS[2];
         List<Piece> pieces = new ArrayList<>();
         float[] hostX = Inputs.uniform(batch * in, 1);
-        float[] hostY = new float[batch * out];
-        for (int r = 0; r < batch; r++) {
-            hostY[r * out + r % out] = 1f;
-        }
+        float[] hostY = oneHot(batch, out);
         float[] one = new float[1];
         float[] rows = new float[batch];
         for (int r = 0; r < batch; r++) {
             rows[r] = (r * 7919L) % SET_ROWS;
         }
-        float[] setTargets = new float[SET_ROWS * out];
-        for (int r = 0; r < SET_ROWS; r++) {
-            setTargets[r * out + r % out] = 1f;
-        }
         try (Matrix setX = backend.upload(Inputs.uniform(SET_ROWS * in, 5), SET_ROWS, in);
-             Matrix setY = backend.upload(setTargets, SET_ROWS, out);
+             Matrix setY = backend.upload(oneHot(SET_ROWS, out), SET_ROWS, out);
              Matrix order = backend.upload(rows, 1, batch);
              Matrix probe = backend.allocate(1, 1);
              Matrix tiny = backend.allocate(1, 16);
@@ -106,6 +99,15 @@ final class StepAnatomy {
                     }, finish));
         }
         return pieces;
+    }
+
+    /** Row r's target is class r mod {@code classes}. */
+    private static float[] oneHot(int rows, int classes) {
+        float[] targets = new float[rows * classes];
+        for (int r = 0; r < rows; r++) {
+            targets[r * classes + r % classes] = 1f;
+        }
+        return targets;
     }
 
     private static Piece time(Backend backend, String name, Runnable work, Runnable finish) {

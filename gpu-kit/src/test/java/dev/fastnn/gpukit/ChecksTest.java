@@ -117,14 +117,17 @@ class ChecksTest {
         }
     }
 
+    /** The test device, claiming memory of its own: the trainer keeps the training set on it. */
+    private static class DeviceMemoryBackend extends DelegatingBackend {
+        @Override
+        public boolean isDeviceMemory() {
+            return true;
+        }
+    }
+
     @Test
     void onADeviceMemoryBackendTheTrainingSetStaysThereAndAStepMovesNothingIn() {
-        Backend device = new DelegatingBackend() {
-            @Override
-            public boolean isDeviceMemory() {
-                return true;
-            }
-        };
+        Backend device = new DeviceMemoryBackend();
         TrainingCheck.Data data = TrainingCheck.generate(SMALL.trainingRows(), 3);
         Report.Section s = section("training");
         new TrainingCheck(device, reference, ON_DEVICE).run(s, data, 128, SMALL, new Deadline(600));
@@ -135,12 +138,7 @@ class ChecksTest {
 
     @Test
     void aDeviceMemoryBackendThatGathersThroughTheHostFailsTheTransferRule() {
-        Backend device = new DelegatingBackend() {
-            @Override
-            public boolean isDeviceMemory() {
-                return true;
-            }
-
+        Backend device = new DeviceMemoryBackend() {
             @Override
             protected void gatherRowsKernel(Matrix source, Matrix rows, int from, Matrix dst) {
                 write(dst, inner().download(twin(dst)), 0);

@@ -163,11 +163,11 @@ public final class OpenClBackend extends Backend {
      */
     private void launch(Range range) {
         if (boundMem == null) {
-            long staging = DeviceKernel.PARTIALS * 2L;
+            long buffers = DeviceKernel.PARTIALS * 2L;
             for (int capacity : DeviceKernel.CAPACITY) {
-                staging += capacity;
+                buffers += capacity;
             }
-            transfers().addToBackend(staging * Float.BYTES);
+            transfers().addToBackend(buffers * Float.BYTES);
         }
         if (kernel.mem != boundMem) {
             transfers().addToBackend((long) kernel.mem.length * Float.BYTES);
