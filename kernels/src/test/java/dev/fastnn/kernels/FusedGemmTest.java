@@ -25,10 +25,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code |f'| <= 1}, so the same bound holds; for softmax's row-wise Jacobian product twice the row's largest.
  */
 class FusedGemmTest {
-    /** m, n, k: tile edges (MR = 8, nr = 8..32), a second MC block (96), a second KC block (256), thin layers. */
+    /**
+     * m, n, k: tile edges (MR = 8, nr = 8..32), a second MC block (96), a second KC block (256), thin layers, and
+     * two of {@link GemmTest#LONG_K_FEW_TILES}, which the OpenCL backend splits along K.
+     */
     private static final int[][] SHAPES = {
         {1, 1, 1}, {7, 10, 5}, {8, 16, 3}, {9, 33, 17}, {17, 31, 2}, {16, 64, 40}, {97, 65, 9}, {5, 100, 257},
-        {128, 10, 30}, {33, 130, 7}};
+        {128, 10, 30}, {33, 130, 7}, GemmTest.LONG_K_FEW_TILES[0], GemmTest.LONG_K_FEW_TILES[1]};
 
     @ParameterizedTest
     @MethodSource("dev.fastnn.kernels.TestBackends#names")

@@ -24,8 +24,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  * blocked, FMA and split-k orders alike, so it is exact enough to catch an indexing bug (whose error is of
  * the order of the terms themselves) without depending on one particular order.
  */
-class GemmTest {
+public class GemmTest {
     private static final int[] SIZES = {1, 2, 3, 7, 15, 16, 17, 31, 33, 64, 100, 127, 129};
+    /**
+     * m, n, k: a long K over one 64x64 tile of C, which the OpenCL backend computes in slices of K
+     * ({@code SplitGemmTest} checks that it does): a last slice shorter than the others, a K that is not a
+     * multiple of the slices' steps of 16, a K of exactly two slices.
+     */
+    public static final int[][] LONG_K_FEW_TILES = {{64, 64, 777}, {5, 10, 1000}, {1, 3, 4099}, {33, 17, 512}};
 
     /** One reference per (m, n, k): the product does not depend on how A and B are stored. */
     private static final Map<Long, Expected> EXPECTED = new ConcurrentHashMap<>();
@@ -73,6 +79,17 @@ class GemmTest {
         check(backend, transA, transB, reference(problem(1000, 3, 20, 1f, 0f, 7)));
         check(backend, transA, transB, reference(problem(2, 1000, 9, 0.5f, 2f, 8)));
         check(backend, transA, transB, reference(problem(4, 5, 1000, 1f, -1f, 9)));
+    }
+
+    @ParameterizedTest(name = "{0} transA={1} transB={2}")
+    @MethodSource("backendsAndTransposes")
+    void gemmWithALongKOverFewTilesMatchesFloat64(String name, boolean transA, boolean transB) {
+        Backend backend = TestBackends.get(name);
+        int seed = 60;
+        for (int[] s : LONG_K_FEW_TILES) {
+            check(backend, transA, transB, reference(problem(s[0], s[1], s[2], -0.75f, 0.5f, ++seed)));
+            check(backend, transA, transB, reference(problem(s[0], s[1], s[2], 1f, 0f, ++seed)));
+        }
     }
 
     @ParameterizedTest

@@ -59,6 +59,7 @@ public final class DeviceKernel extends Kernel {
     static final int OP_DOT_PARTIALS = 26;
     static final int OP_ARGMAX_MATCHES = 27;
     static final int OP_GATHER_ROWS = 28;
+    static final int OP_GEMM_SUM = 29;
 
     /** The arena: every matrix of the backend is {@code mem[offset .. offset + size)}. */
     float[] mem;
@@ -91,6 +92,12 @@ public final class DeviceKernel extends Kernel {
     /** The gemm's epilogue: the bias row's offset, or -1 for none, and the op it applies last (0 for none). */
     int offBias;
     int epilogue;
+    /**
+     * A split gemm: the steps of K each slice (the range's third dimension) covers, 0 for all of K in one; the
+     * slices' partial products go to {@code offScratch}, slice after slice, each laid out as C.
+     */
+    int kSlice;
+    int offScratch;
     float alpha;
     float beta;
     float beta1;
@@ -441,6 +448,8 @@ public final class DeviceKernel extends Kernel {
             copyOut();
         } else if (op == OP_GEMM) {
             gemm();
+        } else if (op == OP_GEMM_SUM) {
+            gemmSum();
         } else if (op == OP_SOFTMAX) {
             softmaxRow();
         } else if (op == OP_GRAD_SOFTMAX) {
@@ -589,7 +598,8 @@ public final class DeviceKernel extends Kernel {
      * K in steps of 16, staging a 64x16 slice of op(A) and a 16x64 slice of op(B) in local memory: each
      * global element is read once per group, and each local one feeds four multiply-adds. A work-item's
      * rows and columns are 16 apart, so neighbouring work-items touch neighbouring addresses. Slices past
-     * the matrix edge are zeros, so any M, N, K works with a range padded to whole tiles.
+     * the matrix edge are zeros, so any M, N, K works with a range padded to whole tiles. A split gemm
+     * ({@code kSlice > 0}) walks only its slice of K and leaves the tile's sums for {@link #gemmSum}.
      */
     private void gemm() {
         int tx = getLocalId(0);
@@ -597,17 +607,23 @@ public final class DeviceKernel extends Kernel {
         int flat = ty * TILE + tx;
         int rowBase = getGroupId(1) * BLOCK;
         int colBase = getGroupId(0) * BLOCK;
+        int slice = getGroupId(2);
+        int kFrom = slice * kSlice;
+        int kTo = k;
+        if (kSlice > 0) {
+            kTo = min(k, kFrom + kSlice);
+        }
         float c00 = 0f; float c01 = 0f; float c02 = 0f; float c03 = 0f;
         float c10 = 0f; float c11 = 0f; float c12 = 0f; float c13 = 0f;
         float c20 = 0f; float c21 = 0f; float c22 = 0f; float c23 = 0f;
         float c30 = 0f; float c31 = 0f; float c32 = 0f; float c33 = 0f;
-        for (int t = 0; t < k; t += TILE) {
+        for (int t = kFrom; t < kTo; t += TILE) {
             for (int e = 0; e < 4; e++) {
                 int index = flat + e * TILE * TILE;
                 int ar = rowBase + index / TILE;
                 int ap = t + index % TILE;
                 float av = 0f;
-                if (ar < m && ap < k) {
+                if (ar < m && ap < kTo) {
                     if (transA != 0) {
                         av = mem[offA + ap * lda + ar];
                     } else {
@@ -618,7 +634,7 @@ public final class DeviceKernel extends Kernel {
                 int bp = t + index / BLOCK;
                 int bc = colBase + index % BLOCK;
                 float bv = 0f;
-                if (bp < k && bc < cols) {
+                if (bp < kTo && bc < cols) {
                     if (transB != 0) {
                         bv = mem[offB + bc * ldb + bp];
                     } else {
@@ -656,22 +672,48 @@ public final class DeviceKernel extends Kernel {
             }
             localBarrier();
         }
-        store(rowBase + ty + 0, colBase + tx + 0, c00);
-        store(rowBase + ty + 0, colBase + tx + 16, c01);
-        store(rowBase + ty + 0, colBase + tx + 32, c02);
-        store(rowBase + ty + 0, colBase + tx + 48, c03);
-        store(rowBase + ty + 16, colBase + tx + 0, c10);
-        store(rowBase + ty + 16, colBase + tx + 16, c11);
-        store(rowBase + ty + 16, colBase + tx + 32, c12);
-        store(rowBase + ty + 16, colBase + tx + 48, c13);
-        store(rowBase + ty + 32, colBase + tx + 0, c20);
-        store(rowBase + ty + 32, colBase + tx + 16, c21);
-        store(rowBase + ty + 32, colBase + tx + 32, c22);
-        store(rowBase + ty + 32, colBase + tx + 48, c23);
-        store(rowBase + ty + 48, colBase + tx + 0, c30);
-        store(rowBase + ty + 48, colBase + tx + 16, c31);
-        store(rowBase + ty + 48, colBase + tx + 32, c32);
-        store(rowBase + ty + 48, colBase + tx + 48, c33);
+        keep(rowBase + ty + 0, colBase + tx + 0, c00, slice);
+        keep(rowBase + ty + 0, colBase + tx + 16, c01, slice);
+        keep(rowBase + ty + 0, colBase + tx + 32, c02, slice);
+        keep(rowBase + ty + 0, colBase + tx + 48, c03, slice);
+        keep(rowBase + ty + 16, colBase + tx + 0, c10, slice);
+        keep(rowBase + ty + 16, colBase + tx + 16, c11, slice);
+        keep(rowBase + ty + 16, colBase + tx + 32, c12, slice);
+        keep(rowBase + ty + 16, colBase + tx + 48, c13, slice);
+        keep(rowBase + ty + 32, colBase + tx + 0, c20, slice);
+        keep(rowBase + ty + 32, colBase + tx + 16, c21, slice);
+        keep(rowBase + ty + 32, colBase + tx + 32, c22, slice);
+        keep(rowBase + ty + 32, colBase + tx + 48, c23, slice);
+        keep(rowBase + ty + 48, colBase + tx + 0, c30, slice);
+        keep(rowBase + ty + 48, colBase + tx + 16, c31, slice);
+        keep(rowBase + ty + 48, colBase + tx + 32, c32, slice);
+        keep(rowBase + ty + 48, colBase + tx + 48, c33, slice);
+    }
+
+    /** A finished sum of a gemm work-item: to C, or for a split gemm to its slice's partial product. */
+    private void keep(int row, int col, float acc, int slice) {
+        if (kSlice == 0) {
+            store(row, col, acc);
+        } else if (row < m && col < cols) {
+            mem[offScratch + (slice * m + row) * cols + col] = acc;
+        }
+    }
+
+    /**
+     * The second launch of a split gemm, one work-item per element of C: the slices' partial products added in
+     * slice order (so the result does not depend on which slice finished first), then {@link #store}'s scaling
+     * and epilogue, as an unsplit gemm applies them.
+     */
+    private void gemmSum() {
+        int i = getGlobalId();
+        if (i < m * cols) {
+            int slices = (k + kSlice - 1) / kSlice;
+            float acc = 0f;
+            for (int s = 0; s < slices; s++) {
+                acc += mem[offScratch + s * m * cols + i];
+            }
+            store(i / cols, i % cols, acc);
+        }
     }
 
     /**

@@ -63,6 +63,8 @@ public final class OpenClBackend extends Backend {
     private static final int LOCAL = 64;
     /** Floats: 16 MiB, at least half of G1's largest region, so the arena is humongous and never moved. */
     private static final int MIN_ARENA_FLOATS = 4 << 20;
+    /** Fewest steps of K a slice of a split gemm covers (see {@link #kSlices}). */
+    static final int MIN_SLICE_K = 256;
 
     private final OpenClProbe.Found found;
     private final OpenCLDevice device;
@@ -72,6 +74,9 @@ public final class OpenClBackend extends Backend {
     private final float[][] staging;
     /** The arena array {@code mem} was bound to at the last execute: the one the device buffer mirrors. */
     private float[] boundMem;
+    /** Where split gemms put their slices' partial products, allocated once so that no gemm grows the arena. */
+    private final int scratchAt;
+    private final int scratchFloats;
 
     /** A backend on the device {@code probe} chose; throws with the probe's reason when it found none. */
     OpenClBackend(OpenClProbe probe) {
@@ -89,6 +94,9 @@ public final class OpenClBackend extends Backend {
         device.setSharedMemory(false);
         this.kernel = new DeviceKernel(new float[MIN_ARENA_FLOATS]);
         this.staging = kernel.staging();
+        // kSlices keeps slices times tiles below three per compute unit, each partial at most a tile.
+        this.scratchFloats = 3 * device.getMaxComputeUnits() * DeviceKernel.BLOCK * DeviceKernel.BLOCK;
+        this.scratchAt = allocateFloats(scratchFloats);
         try {
             start();
         } catch (RuntimeException e) {
@@ -148,6 +156,11 @@ public final class OpenClBackend extends Backend {
     @Override
     protected synchronized void closeResources() {
         kernel.dispose();
+    }
+
+    /** Slices of K a gemm with C {@code m x n} runs in on this device ({@link #kSlices}). */
+    int kSlicesOf(int m, int n, int k) {
+        return kSlices(m, n, k, device.getMaxComputeUnits(), scratchFloats);
     }
 
     /** Floats the arena holds now. */
@@ -311,19 +324,23 @@ public final class OpenClBackend extends Backend {
 
     // ---------------------------------------------------------------- storage
 
+    /** The arena offset of {@code size} floats, growing the arena when they do not fit. */
+    private int allocateFloats(int size) {
+        int offset = allocator.allocate(size);
+        if (offset < 0) {
+            growArena(size);
+            offset = allocator.allocate(size);
+        }
+        return offset;
+    }
+
     private static int at(Matrix m) {
         return ((OpenClMatrix) m).offset;
     }
 
     @Override
     protected synchronized Matrix newMatrix(int rows, int cols) {
-        int size = rows * cols;
-        int offset = allocator.allocate(size);
-        if (offset < 0) {
-            growArena(size);
-            offset = allocator.allocate(size);
-        }
-        OpenClMatrix matrix = new OpenClMatrix(this, rows, cols, offset);
+        OpenClMatrix matrix = new OpenClMatrix(this, rows, cols, allocateFloats(rows * cols));
         fillKernel(matrix, 0f);
         return matrix;
     }
@@ -426,8 +443,37 @@ public final class OpenClBackend extends Backend {
         // One work-item per 4x4 block of C, 16x16 work-items per 64x64 tile.
         int tile = DeviceKernel.TILE;
         int perItem = DeviceKernel.BLOCK / tile;
-        launch(Range.create2D(device, roundUp(n, DeviceKernel.BLOCK) / perItem,
-                roundUp(m, DeviceKernel.BLOCK) / perItem, tile, tile));
+        int width = roundUp(n, DeviceKernel.BLOCK) / perItem;
+        int height = roundUp(m, DeviceKernel.BLOCK) / perItem;
+        int slices = kSlicesOf(m, n, k);
+        if (slices == 1) {
+            kernel.kSlice = 0;
+            launch(Range.create2D(device, width, height, tile, tile));
+            return;
+        }
+        int kSlice = roundUp((k + slices - 1) / slices, tile);
+        kernel.kSlice = kSlice;
+        kernel.offScratch = scratchAt;
+        launch(Range.create3D(device, width, height, (k + kSlice - 1) / kSlice, tile, tile, 1));
+        kernel.op = DeviceKernel.OP_GEMM_SUM;
+        launch(range1D(m * n));
+    }
+
+    /**
+     * Slices of K for a gemm whose C ({@code m x n}) has fewer 64x64 tiles than the device has compute units: a
+     * weight gradient at a large batch ({@code H^T dY} is 256 x 10 x 4096, 4 tiles, each walking all of K while
+     * most of an H200's 132 multiprocessors idle). Each slice's work-groups then cover their share of K, about
+     * two work-groups per compute unit in all, and a second launch adds the slices. Never slices shorter than
+     * {@value #MIN_SLICE_K} steps, and never more partial products than {@code scratchFloats} hold; 1 means no split.
+     */
+    static int kSlices(int m, int n, int k, int computeUnits, int scratchFloats) {
+        long tiles = (long) ((m + DeviceKernel.BLOCK - 1) / DeviceKernel.BLOCK) * ((n + DeviceKernel.BLOCK - 1) / DeviceKernel.BLOCK);
+        if (tiles >= computeUnits) {
+            return 1;
+        }
+        long wanted = (2L * computeUnits + tiles - 1) / tiles;
+        long slices = Math.min(wanted, Math.min(k / MIN_SLICE_K, scratchFloats / ((long) m * n)));
+        return (int) Math.max(1, slices);
     }
 
     @Override
