@@ -15,7 +15,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * Does fusing pay? The hidden layer of a 784-256-10 step at batch 128, as one fused call or as the separate
  * calls it replaces, with the same bits either way: {@code forward} is {@code sigmoid(X W1 + b1)}
  * ({@link Backend#gemmBiasActivation} against gemm, addRowVector and activation), {@code backward} is
- * {@code (dY W2^T) * s'(H)} ({@link Backend#gemmActivationGradient} against gemm and activationGradient).
+ * {@code (dY W2^T) * s'(H)} ({@link Backend#gemmActivationGradient} against gemm and activationGradient),
+ * {@code biasStep} is SGD's step of {@code b1} ({@link Backend#addColumnSums} against columnSums and axpy; one
+ * launch instead of two on aparapi, the same calls on the CPU backends).
  * Operands are allocated as the trainer allocates them.
  */
 public class FusedLayerBenchmark extends FastnnBenchmark {
@@ -41,6 +43,7 @@ public class FusedLayerBenchmark extends FastnnBenchmark {
     private Matrix w2;
     private Matrix dy;
     private Matrix dh;
+    private Matrix gb1;
 
     @Setup
     public void setUp() {
@@ -53,7 +56,9 @@ public class FusedLayerBenchmark extends FastnnBenchmark {
         dy = fastnn.upload(values(random, BATCH * CLASSES, 0.1), BATCH, CLASSES);
         h = fastnn.allocate(BATCH, HIDDEN);
         dh = fastnn.allocate(BATCH, HIDDEN);
+        gb1 = fastnn.allocate(1, HIDDEN);
         forward();
+        backward();
     }
 
     private static float[] values(SplittableRandom random, int size, double scale) {
@@ -90,5 +95,18 @@ public class FusedLayerBenchmark extends FastnnBenchmark {
             fastnn.activationGradient(Activation.SIGMOID, h, dh, dh);
         }
         return dh;
+    }
+
+    /** A tiny step, so that b1 stays near its start over the many calls of a measurement. */
+    @Benchmark
+    public Matrix biasStep() {
+        float step = -1e-7f;
+        if (fused) {
+            fastnn.addColumnSums(step, dh, gb1, b1);
+        } else {
+            fastnn.columnSums(dh, gb1);
+            fastnn.axpy(step, gb1, b1);
+        }
+        return b1;
     }
 }

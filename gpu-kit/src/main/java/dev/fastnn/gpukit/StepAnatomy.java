@@ -90,12 +90,10 @@ final class StepAnatomy {
                     () -> backend.gemm(true, false, step, h, dY, 1f, w2), finish));
             pieces.add(time(backend, "W1 step, Xt.dH (" + in + "x" + hidden + "x" + batch + ")",
                     () -> backend.gemm(true, false, step, x, dH, 1f, w1), finish));
-            pieces.add(time(backend, "bias steps (column sums and axpy, both layers)",
+            pieces.add(time(backend, "bias steps (addColumnSums, both layers)",
                     () -> {
-                        backend.columnSums(dY, g2);
-                        backend.axpy(step, g2, b2);
-                        backend.columnSums(dH, g1);
-                        backend.axpy(step, g1, b1);
+                        backend.addColumnSums(step, dY, g2, b2);
+                        backend.addColumnSums(step, dH, g1, b1);
                     }, finish));
         }
         return pieces;

@@ -292,6 +292,25 @@ public abstract class Backend implements AutoCloseable {
         columnSumsKernel(m, out);
     }
 
+    /**
+     * {@code sums = columnSums(m)}, then {@code y += alpha sums}: a bias's gradient and its step as one operation
+     * (the bias of plain or momentum SGD). The same bits as {@code columnSums(m, sums)} and then
+     * {@code axpy(alpha, sums, y)}, which is what a backend without a fused kernel runs; the aparapi backend
+     * runs it as one launch. {@code sums} and {@code y} are {@code 1 x m.cols()}, distinct, and not {@code m}.
+     */
+    public final void addColumnSums(float alpha, Matrix m, Matrix sums, Matrix y) {
+        checkOwned(m, "m");
+        checkOwned(sums, "sums");
+        checkOwned(y, "y");
+        if (sums.rows() != 1 || sums.cols() != m.cols() || y.rows() != 1 || y.cols() != m.cols()
+                || sums == y || sums == m || y == m) {
+            throw new IllegalArgumentException("addColumnSums: sums and y must be two distinct 1x" + m.cols()
+                    + " matrices other than m " + m.shape() + ", got sums " + sums.shape() + " and y " + y.shape()
+                    + (sums == y ? " (the same matrix)" : "") + (sums == m || y == m ? " (m itself)" : ""));
+        }
+        addColumnSumsKernel(alpha, m, sums, y);
+    }
+
     /** {@code y += alpha x}. */
     public final void axpy(float alpha, Matrix x, Matrix y) {
         checkSameShape("axpy", x, "x", y, "y");
@@ -536,6 +555,12 @@ public abstract class Backend implements AutoCloseable {
             addRowVectorKernel(out, bias);
         }
         activationKernel(f, out, out);
+    }
+
+    /** Unfused: column sums, then axpy; a backend with a fused kernel overrides this with the same result. */
+    protected void addColumnSumsKernel(float alpha, Matrix m, Matrix sums, Matrix y) {
+        columnSumsKernel(m, sums);
+        axpyKernel(alpha, sums, y);
     }
 
     /** Unfused: gemm, then the activation's gradient; a backend with a fused kernel overrides this with the same result. */

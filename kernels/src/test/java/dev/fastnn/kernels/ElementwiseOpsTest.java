@@ -143,6 +143,37 @@ class ElementwiseOpsTest {
         }
     }
 
+    /** A bias step: the column sums, and y plus alpha times them, bit for bit what the two operations give. */
+    @ParameterizedTest
+    @MethodSource("dev.fastnn.kernels.TestBackends#names")
+    void addColumnSumsGivesTheBitsOfColumnSumsThenAxpy(String name) {
+        Backend backend = TestBackends.get(name);
+        for (int[] s : SHAPES) {
+            int rows = s[0];
+            int cols = s[1];
+            float[] m = mixed(rows * cols, rows + 7L * cols);
+            float[] y = mixed(cols, cols + 5);
+            String shape = " " + rows + "x" + cols;
+            try (Matrix mm = backend.upload(m, rows, cols); Matrix sums = backend.allocate(1, cols);
+                 Matrix ym = backend.upload(y, 1, cols); Matrix separate = backend.upload(y, 1, cols);
+                 Matrix separateSums = backend.allocate(1, cols)) {
+                backend.addColumnSums(-0.37f, mm, sums, ym);
+                backend.columnSums(mm, separateSums);
+                backend.axpy(-0.37f, separateSums, separate);
+                assertArrayEquals(backend.download(separateSums), backend.download(sums), name + " sums" + shape);
+                assertArrayEquals(backend.download(separate), backend.download(ym), name + " y" + shape);
+            }
+        }
+        try (Matrix mm = backend.allocate(3, 5); Matrix row = backend.allocate(1, 5); Matrix other = backend.allocate(1, 5);
+             Matrix wrong = backend.allocate(1, 4)) {
+            String msg = assertThrows(IllegalArgumentException.class, () -> backend.addColumnSums(1f, mm, wrong, row)).getMessage();
+            assertTrue(msg.contains("1x5") && msg.contains("3x5") && msg.contains("1x4"), msg);
+            msg = assertThrows(IllegalArgumentException.class, () -> backend.addColumnSums(1f, mm, row, row)).getMessage();
+            assertTrue(msg.contains("the same matrix"), msg);
+            assertThrows(IllegalArgumentException.class, () -> backend.addColumnSums(1f, row, row, other));
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("dev.fastnn.kernels.TestBackends#names")
     void lossSumsMatchFloat64(String name) {

@@ -129,6 +129,13 @@ class MatrixUseTest {
             b.sigmoidDerivative(m.get(0), m.get(1));
             return b.download(m.get(1));
         }));
+        cases.add(new Case("addColumnSums", 1, (b, m) -> {
+            try (Matrix sums = b.allocate(1, m.get(0).cols()); Matrix y = b.allocate(1, m.get(0).cols())) {
+                b.fill(y, 0.25f);
+                b.addColumnSums(-0.5f, m.get(0), sums, y);
+                return b.download(y);
+            }
+        }));
         cases.add(new Case("addRowVector and columnSums", 2, (b, m) -> {
             try (Matrix row = b.allocate(1, m.get(0).cols())) {
                 b.columnSums(m.get(1), row);

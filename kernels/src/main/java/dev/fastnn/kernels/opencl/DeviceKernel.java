@@ -60,6 +60,7 @@ public final class DeviceKernel extends Kernel {
     static final int OP_ARGMAX_MATCHES = 27;
     static final int OP_GATHER_ROWS = 28;
     static final int OP_GEMM_SUM = 29;
+    static final int OP_ADD_COLUMN_SUMS = 30;
 
     /** The arena: every matrix of the backend is {@code mem[offset .. offset + size)}. */
     float[] mem;
@@ -454,7 +455,7 @@ public final class DeviceKernel extends Kernel {
             softmaxRow();
         } else if (op == OP_GRAD_SOFTMAX) {
             softmaxGradientRow();
-        } else if (op == OP_COLUMN_SUMS) {
+        } else if (op == OP_COLUMN_SUMS || op == OP_ADD_COLUMN_SUMS) {
             columnSum();
         } else if (op == OP_SSE_PARTIALS) {
             squaredErrorPartial();
@@ -482,7 +483,9 @@ public final class DeviceKernel extends Kernel {
             } else if (op == OP_ADD_ROW) {
                 mem[offA + i] = mem[offA + i] + mem[offB + i % cols];
             } else if (op == OP_AXPY) {
-                mem[offB + i] = mem[offB + i] + alpha * mem[offA + i];
+                // An explicit fused multiply-add, as in columnSum's axpy: whether a compiler contracts a * b + c
+                // is its own choice, and it could choose differently in the two places.
+                mem[offB + i] = fma(alpha, mem[offA + i], mem[offB + i]);
             } else if (op == OP_SCALE) {
                 mem[offA + i] = mem[offA + i] * alpha;
             } else if (op == OP_FILL) {
@@ -782,6 +785,7 @@ public final class DeviceKernel extends Kernel {
         }
     }
 
+    /** Column j's sum to {@code offC}; for {@link #OP_ADD_COLUMN_SUMS} also added, times alpha, to {@code offB} as axpy does. */
     private void columnSum() {
         int j = getGlobalId();
         if (j < cols) {
@@ -790,6 +794,9 @@ public final class DeviceKernel extends Kernel {
                 sum += mem[offA + i * cols + j];
             }
             mem[offC + j] = sum;
+            if (op == OP_ADD_COLUMN_SUMS) {
+                mem[offB + j] = fma(alpha, sum, mem[offB + j]);
+            }
         }
     }
 

@@ -522,7 +522,19 @@ public final class OpenClBackend extends Backend {
 
     @Override
     protected synchronized void columnSumsKernel(Matrix m, Matrix out) {
-        kernel.op = DeviceKernel.OP_COLUMN_SUMS;
+        columnSums(DeviceKernel.OP_COLUMN_SUMS, m, out);
+    }
+
+    /** One launch where columnSums and axpy are two: a bias step launches once, and a launch is what costs on a GPU. */
+    @Override
+    protected synchronized void addColumnSumsKernel(float alpha, Matrix m, Matrix sums, Matrix y) {
+        kernel.alpha = alpha;
+        kernel.offB = at(y);
+        columnSums(DeviceKernel.OP_ADD_COLUMN_SUMS, m, sums);
+    }
+
+    private void columnSums(int op, Matrix m, Matrix out) {
+        kernel.op = op;
         kernel.n = m.rows();
         kernel.cols = m.cols();
         kernel.offA = at(m);

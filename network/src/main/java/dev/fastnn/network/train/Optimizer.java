@@ -99,8 +99,7 @@ public sealed interface Optimizer {
                     float step = -lr * scale;
                     backend.gemm(true, false, step, input, delta, keep, l.weights());
                     if (biasGradient != null) {
-                        backend.columnSums(delta, biasGradient);
-                        backend.axpy(step, biasGradient, l.biases());
+                        backend.addColumnSums(step, delta, biasGradient, l.biases());
                     }
                 }
 
@@ -173,9 +172,8 @@ public sealed interface Optimizer {
                     regularization.beforeStep(backend, l.weights(), velocity, lr);
                     backend.axpy(-lr, velocity, l.weights());
                     if (biases) {
-                        backend.columnSums(delta, biasGradient);
                         backend.scale(momentum, biasVelocity);
-                        backend.axpy(scale, biasGradient, biasVelocity);
+                        backend.addColumnSums(scale, delta, biasGradient, biasVelocity);
                         backend.axpy(-lr, biasVelocity, l.biases());
                     }
                 }
