@@ -164,7 +164,9 @@ public final class Trainer {
      * memory of its own ({@link Backend#isDeviceMemory()}, an OpenCL device) for a set of at most
      * {@value TrainingRun#RESIDENT_FLOATS} floats of inputs and targets, a fit uploads it once, each epoch
      * moves only its shuffled order in (a float per sample) and each batch is gathered on the device;
-     * otherwise every step writes its batch.
+     * otherwise every step writes its batch. Runs on one backend at the same time (Spark tasks sharing an
+     * executor's) keep that many floats together at most: one that would exceed it writes its batches, with
+     * the same result.
      */
     public boolean keepsTrainingSetOnBackend(Samples train) {
         return TrainingRun.keepsResident(backend, train);

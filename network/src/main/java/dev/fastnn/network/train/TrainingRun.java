@@ -17,7 +17,10 @@ import java.util.SplittableRandom;
  * last, allocated once, and {@link #state()} brings the run's state back to the host at the end.
  */
 final class TrainingRun implements AutoCloseable {
-    /** The largest training set, in floats (inputs and targets), kept on a device-memory backend: 512 MiB. */
+    /**
+     * The most training-set floats (inputs and targets) kept on a device-memory backend, by all the runs that
+     * use it at once ({@link ResidentBudget}): 512 MiB.
+     */
     static final long RESIDENT_FLOATS = 1L << 27;
 
     private final Trainer trainer;
@@ -53,6 +56,8 @@ final class TrainingRun implements AutoCloseable {
     private final Matrix residentOrder;
     /** The order as floats, for {@link #residentOrder}; null where it is not kept. */
     private final float[] hostOrder;
+    /** What this run holds of the backend's {@link ResidentBudget}: 0 when it writes each batch, or once closed. */
+    private long reservedFloats;
     /** Each class's loss weight, or null: then no row weights are written. */
     private final float[] classWeights;
     /** A batch's row weights on the host, or null. */
@@ -94,7 +99,9 @@ final class TrainingRun implements AutoCloseable {
         this.batches = n / fullRows + (tailRows == 0 ? 0 : 1);
         this.order = new int[n];
         Arrays.setAll(order, i -> i);
-        boolean resident = keepsResident(backend, train);
+        long residentFloats = residentFloats(train);
+        boolean resident = keepsResident(backend, train) && ResidentBudget.reserve(backend, residentFloats);
+        this.reservedFloats = resident ? residentFloats : 0;
         this.hostX = resident ? null : new float[fullRows * train.features()];
         this.hostY = resident ? null : new float[fullRows * train.outputs()];
         this.hostOrder = resident ? new float[n] : null;
@@ -154,6 +161,7 @@ final class TrainingRun implements AutoCloseable {
             counted = countTraining ? new CorrectPredictions(backend) : null;
         } catch (RuntimeException | Error e) {
             closeAll(fullStep, tailStep, validationEval, testEval, early, counted, x, y, w, orderThere);
+            releaseResidentBudget();
             throw e;
         }
         this.residentX = x;
@@ -262,11 +270,16 @@ final class TrainingRun implements AutoCloseable {
     /**
      * Whether the run keeps the training set on the backend: where the backend's memory is its own (a GPU's),
      * so that a step moves nothing in but what {@link #loadBatch} gathers there, and the set is small enough
-     * that its mirror in the Java heap (which the OpenCL backend keeps) does not crowd out the rest.
+     * that its mirror in the Java heap (which the OpenCL backend keeps) does not crowd out the rest. A run keeps
+     * it only if, beside the sets that runs training on the same backend at the same time keep, it fits the
+     * {@link ResidentBudget}.
      */
     static boolean keepsResident(Backend backend, Samples train) {
-        return backend.isDeviceMemory() && train.rows() <= Backend.EXACT_COUNT
-                && (long) train.rows() * (train.features() + train.outputs()) <= RESIDENT_FLOATS;
+        return backend.isDeviceMemory() && train.rows() <= Backend.EXACT_COUNT && residentFloats(train) <= RESIDENT_FLOATS;
+    }
+
+    private static long residentFloats(Samples train) {
+        return (long) train.rows() * (train.features() + train.outputs());
     }
 
     /** Moves one batch, the samples {@code order[from..from+rows)}, into the step's input and target buffers. */
@@ -339,6 +352,14 @@ final class TrainingRun implements AutoCloseable {
     public void close() {
         closeAll(full, tail, validationEvaluator, testEvaluator, stopper, correct, residentX, residentY, residentW,
                 residentOrder);
+        releaseResidentBudget();
+    }
+
+    private void releaseResidentBudget() {
+        if (reservedFloats > 0) {
+            ResidentBudget.release(backend, reservedFloats);
+            reservedFloats = 0;
+        }
     }
 
     private void closeAll(TrainingStep fullStep, TrainingStep tailStep, Evaluator validationEval, Evaluator testEval,

@@ -1,5 +1,6 @@
 package dev.fastnn.network.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,9 +9,12 @@ import dev.fastnn.kernels.Activation;
 import dev.fastnn.kernels.Backend;
 import dev.fastnn.kernels.TransferCounter;
 import dev.fastnn.kernels.opencl.OpenClBackend;
+import dev.fastnn.network.model.LayerParameters;
 import dev.fastnn.network.model.Loss;
 import dev.fastnn.network.testing.NetworkBackends;
+import java.util.List;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -88,5 +92,42 @@ class OpenClTrainingTransfersTest {
                 "an epoch must move one loss per batch out, and a classifier one count for its training accuracy");
         assertTrue(oneEpoch[0] >= expectedIn + weights + trainingSet,
                 "a fit uploads the initial weights and the training set once: " + oneEpoch[0]);
+    }
+
+    /**
+     * Runs on one backend at once share its resident budget: while another run holds all of it, a fit writes
+     * each batch (its x and its targets) instead of keeping the set, trains to the same bits, and gives back
+     * nothing it did not take.
+     */
+    @Test
+    void aFitThatFindsTheResidentBudgetTakenWritesEachBatchToTheSameResult() {
+        Backend backend = NetworkBackends.get("aparapi");
+        int rows = 64;
+        int batch = 16;
+        Samples data = random(rows, 12, 3, 5);
+        Trainer.Builder settings = Trainer.builder().layers(12, 8, 3).batchSize(batch).backend(backend).seed(9)
+                .outputActivation(Activation.SOFTMAX).loss(Loss.SOFTMAX_CROSS_ENTROPY);
+        List<LayerParameters> kept;
+        try (Model model = settings.epochs(2).build().fit(data)) {
+            kept = model.parameters().layers();
+        }
+        assertEquals(0, ResidentBudget.held(backend), "a finished fit gives its budget back");
+        assertTrue(ResidentBudget.reserve(backend, TrainingRun.RESIDENT_FLOATS), "the budget is free");
+        try {
+            long[] oneEpoch = fit(backend, settings, data, 1);
+            long[] twoEpochs = fit(backend, settings, data, 2);
+            long batchBytes = OpenClBackend.stagingBytes(batch * 12) + OpenClBackend.stagingBytes(batch * 3);
+            assertEquals(rows / batch * batchBytes, twoEpochs[0] - oneEpoch[0], "an epoch writes each of its batches");
+            try (Model model = settings.epochs(2).build().fit(data)) {
+                List<LayerParameters> written = model.parameters().layers();
+                for (int l = 0; l < kept.size(); l++) {
+                    assertArrayEquals(kept.get(l).weights(), written.get(l).weights(), "layer " + l + " weights");
+                    assertArrayEquals(kept.get(l).biases(), written.get(l).biases(), "layer " + l + " biases");
+                }
+            }
+            assertEquals(TrainingRun.RESIDENT_FLOATS, ResidentBudget.held(backend), "only the other run's hold is left");
+        } finally {
+            ResidentBudget.release(backend, TrainingRun.RESIDENT_FLOATS);
+        }
     }
 }
