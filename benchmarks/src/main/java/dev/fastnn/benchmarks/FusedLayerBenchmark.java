@@ -16,8 +16,10 @@ import org.openjdk.jmh.annotations.TearDown;
  * calls it replaces, with the same bits either way: {@code forward} is {@code sigmoid(X W1 + b1)}
  * ({@link Backend#gemmBiasActivation} against gemm, addRowVector and activation), {@code backward} is
  * {@code (dY W2^T) * s'(H)} ({@link Backend#gemmActivationGradient} against gemm and activationGradient),
- * {@code biasStep} is SGD's step of {@code b1} ({@link Backend#addColumnSums} against columnSums and axpy; one
- * launch instead of two on aparapi, the same calls on the CPU backends).
+ * {@code biasStep} is SGD's step of {@code b1} ({@link Backend#addColumnSums} against columnSums and axpy),
+ * {@code lossAndDelta} the output layer's softmax cross-entropy and {@code P - Y} ({@link Backend#crossEntropyAndDelta}
+ * against crossEntropy and subtract); the last two are one launch instead of two on aparapi and the same calls
+ * on the CPU backends.
  * Operands are allocated as the trainer allocates them.
  */
 public class FusedLayerBenchmark extends FastnnBenchmark {
@@ -44,6 +46,8 @@ public class FusedLayerBenchmark extends FastnnBenchmark {
     private Matrix dy;
     private Matrix dh;
     private Matrix gb1;
+    private Matrix p;
+    private Matrix y;
 
     @Setup
     public void setUp() {
@@ -57,6 +61,13 @@ public class FusedLayerBenchmark extends FastnnBenchmark {
         h = fastnn.allocate(BATCH, HIDDEN);
         dh = fastnn.allocate(BATCH, HIDDEN);
         gb1 = fastnn.allocate(1, HIDDEN);
+        float[] targets = new float[BATCH * CLASSES];
+        for (int r = 0; r < BATCH; r++) {
+            targets[r * CLASSES + r % CLASSES] = 1f;
+        }
+        y = fastnn.upload(targets, BATCH, CLASSES);
+        p = fastnn.allocate(BATCH, CLASSES);
+        fastnn.activation(Activation.SOFTMAX, dy, p);
         forward();
         backward();
     }
@@ -95,6 +106,16 @@ public class FusedLayerBenchmark extends FastnnBenchmark {
             fastnn.activationGradient(Activation.SIGMOID, h, dh, dh);
         }
         return dh;
+    }
+
+    @Benchmark
+    public double lossAndDelta() {
+        if (fused) {
+            return fastnn.crossEntropyAndDelta(p, y, dy);
+        }
+        double loss = fastnn.crossEntropy(p, y);
+        fastnn.subtract(p, y, dy);
+        return loss;
     }
 
     /** A tiny step, so that b1 stays near its start over the many calls of a measurement. */

@@ -371,10 +371,11 @@ public final class Report {
         md.append("## Fused layer operations\n\n");
         md.append("`FusedLayerBenchmark`, the hidden layer of a 784-256-10 step at batch 128: `forward` is ")
                 .append("`sigmoid(X W1 + b1)`, `backward` is `(dY W2^T) * s'(H)`, `biasStep` is SGD's `b1 += step ")
-                .append("columnSums(dH)`; time of one, fused in one call or as the separate calls (the same bits).\n\n");
+                .append("columnSums(dH)`, `lossAndDelta` the output's cross-entropy and `P - Y`; time of one, fused in ")
+                .append("one call or as the separate calls (the same bits).\n\n");
         MarkdownTable table = new MarkdownTable(List.of("operation", "backend, threads"),
                 List.of("fused", "separate", "separate / fused"));
-        for (String op : List.of("forward", "backward", "biasStep")) {
+        for (String op : List.of("forward", "backward", "biasStep", "lossAndDelta")) {
             for (String[] c : backendThreadColumns(of(FUSED + op))) {
                 Optional<Measurement> f = find(FUSED + op, Map.of("backend", c[0], "threads", c[1], "fused", "true"));
                 Optional<Measurement> u = find(FUSED + op, Map.of("backend", c[0], "threads", c[1], "fused", "false"));

@@ -139,6 +139,15 @@ final class ElementwiseCheck {
             }
         }, j -> ErrorBounds.sum(rows, magnitudes[j]));
 
+        float[] bias = Inputs.mixed(cols, seed + 20);
+        check("addColumnSums", where, b -> {
+            try (Matrix mm = b.upload(m, rows, cols); Matrix sums = b.allocate(1, cols); Matrix ym = b.upload(bias, 1, cols)) {
+                b.addColumnSums(ALPHA, mm, sums, ym);
+                return b.download(ym);
+            }
+        }, j -> Math.abs(ALPHA) * ErrorBounds.sum(rows, magnitudes[j])
+                + ErrorBounds.combined(Math.abs(bias[j]) + Math.abs(ALPHA) * magnitudes[j]));
+
         float[] a = Inputs.mixed(size, seed + 10);
         float[] c = Inputs.mixed(size, seed + 11);
         check("axpy", where, b -> {
@@ -219,10 +228,17 @@ final class ElementwiseCheck {
                 ce -= y[i] * Math.log(Math.max(p[i], CrossEntropy.FLOOR));
             }
         }
+        check("crossEntropyAndDelta's delta", where, b -> {
+            try (Matrix pm = b.upload(p, rows, cols); Matrix ym = b.upload(y, rows, cols); Matrix delta = b.allocate(rows, cols)) {
+                b.crossEntropyAndDelta(pm, ym, delta);
+                return b.download(delta);
+            }
+        }, i -> ErrorBounds.rounded((double) p[i] - y[i]));
         double[] got = losses(device, p, y, rows, cols);
         String stray = offDevice.get();
         agreement("sumSquaredError").ranOn(stray);
         agreement("crossEntropy").ranOn(stray);
+        agreement("crossEntropyAndDelta").ranOn(stray);
         agreement("dot").ranOn(stray);
         double[] expected = losses(reference, p, y, rows, cols);
         if (size > LOSS_CHECKED_ELEMENTS) {
@@ -236,11 +252,13 @@ final class ElementwiseCheck {
         agreement("sumSquaredError").compare(where, got[0], expected[0], both * sse);
         agreement("crossEntropy").compare(where, got[1], expected[1], both * ce);
         agreement("dot").compare(where, got[2], expected[2], both * dot);
+        agreement("crossEntropyAndDelta").compare(where, got[3], expected[3], both * ce);
     }
 
     private static double[] losses(Backend b, float[] p, float[] y, int rows, int cols) {
-        try (Matrix pm = b.upload(p, rows, cols); Matrix ym = b.upload(y, rows, cols)) {
-            return new double[] {b.sumSquaredError(pm, ym), b.crossEntropy(pm, ym), b.dot(pm, ym)};
+        try (Matrix pm = b.upload(p, rows, cols); Matrix ym = b.upload(y, rows, cols); Matrix delta = b.allocate(rows, cols)) {
+            return new double[] {b.sumSquaredError(pm, ym), b.crossEntropy(pm, ym), b.dot(pm, ym),
+                b.crossEntropyAndDelta(pm, ym, delta)};
         }
     }
 

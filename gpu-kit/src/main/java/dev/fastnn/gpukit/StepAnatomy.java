@@ -81,9 +81,8 @@ final class StepAnatomy {
                     () -> backend.gemmBiasActivation(false, false, x, w1, b1, Activation.SIGMOID, h), finish));
             pieces.add(time(backend, "softmax(H.W2 + b2) (" + batch + "x" + out + "x" + hidden + ")",
                     () -> backend.gemmBiasActivation(false, false, h, w2, b2, Activation.SOFTMAX, p), finish));
-            pieces.add(time(backend, "the loss out (cross-entropy of " + batch + " x " + out + ")",
-                    () -> backend.crossEntropy(p, y), () -> { }));
-            pieces.add(time(backend, "dY = P - Y", () -> backend.subtract(p, y, dY), finish));
+            pieces.add(time(backend, "the loss out and dY = P - Y (cross-entropy of " + batch + " x " + out + ")",
+                    () -> backend.crossEntropyAndDelta(p, y, dY), () -> { }));
             pieces.add(time(backend, "dY.W2t * sigmoid'(H) (" + batch + "x" + hidden + "x" + out + ")",
                     () -> backend.gemmActivationGradient(false, true, 1f, dY, w2, Activation.SIGMOID, h, dH), finish));
             pieces.add(time(backend, "W2 step, Ht.dY (" + hidden + "x" + out + "x" + batch + ")",

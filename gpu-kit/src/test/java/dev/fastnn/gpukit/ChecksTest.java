@@ -110,7 +110,7 @@ class ChecksTest {
         assertFalse(s.failed(), s.figures().toString());
         assertTrue(s.figures().containsKey("deviceEpoch") && s.figures().containsKey("transfersPerStep"), s.figures().toString());
         List<?> pieces = (List<?>) s.figures().get("stepAnatomy");
-        assertEquals(11, pieces.size(), pieces.toString());
+        assertEquals(10, pieces.size(), pieces.toString());
         for (Object piece : pieces) {
             Map<?, ?> row = (Map<?, ?>) piece;
             assertTrue((Double) row.get("deviceMicroseconds") > 0 && (Double) row.get("vectorMicroseconds") > 0, row.toString());

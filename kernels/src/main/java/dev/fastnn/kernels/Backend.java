@@ -364,6 +364,22 @@ public abstract class Backend implements AutoCloseable {
     }
 
     /**
+     * {@link #crossEntropy}, and {@code delta = p - y}: softmax cross-entropy's loss and its output delta (up to
+     * the {@code 1 / rows} that the weight gradient's alpha carries) as one operation. The same value and bits
+     * as {@code crossEntropy(p, y)} and then {@code subtract(p, y, delta)}, which is what a backend without a
+     * fused kernel runs; the aparapi backend writes the delta in the loss's reduction launch. {@code delta} has
+     * {@code p}'s shape and is neither {@code p} nor {@code y}.
+     */
+    public final double crossEntropyAndDelta(Matrix p, Matrix y, Matrix delta) {
+        checkSameShape("crossEntropyAndDelta", p, "p", y, "y");
+        checkSameShape("crossEntropyAndDelta", p, "p", delta, "delta");
+        if (delta == p || delta == y) {
+            throw new IllegalArgumentException("crossEntropyAndDelta: delta must be a matrix other than p and y");
+        }
+        return crossEntropyAndDeltaKernel(p, y, delta);
+    }
+
+    /**
      * One Adam step (Kingma and Ba) for parameters {@code w} with gradient {@code g} and moments
      * {@code m}, {@code v}: {@code m = b1 m + (1-b1) g}, {@code v = b2 v + (1-b2) g^2},
      * {@code w -= lr (m / (1-b1^t)) / (sqrt(v / (1-b2^t)) + eps)}, where {@code t >= 1} counts steps.
@@ -555,6 +571,13 @@ public abstract class Backend implements AutoCloseable {
             addRowVectorKernel(out, bias);
         }
         activationKernel(f, out, out);
+    }
+
+    /** Unfused: the loss, then the difference; a backend with a fused kernel overrides this with the same result. */
+    protected double crossEntropyAndDeltaKernel(Matrix p, Matrix y, Matrix delta) {
+        double loss = crossEntropyKernel(p, y);
+        subtractKernel(p, y, delta);
+        return loss;
     }
 
     /** Unfused: column sums, then axpy; a backend with a fused kernel overrides this with the same result. */

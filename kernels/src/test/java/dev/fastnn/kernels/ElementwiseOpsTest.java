@@ -3,6 +3,7 @@ package dev.fastnn.kernels;
 import static dev.fastnn.kernels.ActivationTest.checkAgainst;
 import static dev.fastnn.kernels.ActivationTest.mixed;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -200,6 +201,40 @@ class ElementwiseOpsTest {
                 assertTrue(Math.abs(gotCe - ce) <= ErrorBounds.REDUCTION_RELATIVE * ce,
                         backend.name() + " crossEntropy " + s[0] + "x" + s[1] + ": " + gotCe + " vs float64 " + ce);
             }
+        }
+    }
+
+    /** Softmax cross-entropy's loss and delta in one call: the loss and the bits of crossEntropy, then subtract. */
+    @ParameterizedTest
+    @MethodSource("dev.fastnn.kernels.TestBackends#names")
+    void crossEntropyAndDeltaGiveTheLossAndBitsOfCrossEntropyThenSubtract(String name) {
+        Backend backend = TestBackends.get(name);
+        int[][] shapes = {{1, 1}, {3, 17}, {1000, 1}, {7, 143}, {128, 10}, {1031, 1021}};
+        for (int[] s : shapes) {
+            int size = s[0] * s[1];
+            float[] p = ActivationTest.unitInterval(size, size + 21);
+            float[] y = ActivationTest.unitInterval(size, size + 22);
+            // Clamped probabilities (zero and below the floor) and zero targets among them.
+            p[0] = 0f;
+            y[size - 1] = 0f;
+            if (size > 2) {
+                p[size / 2] = 1e-35f;
+            }
+            String shape = " " + s[0] + "x" + s[1];
+            try (Matrix pm = backend.upload(p, s[0], s[1]); Matrix ym = backend.upload(y, s[0], s[1]);
+                 Matrix delta = backend.allocate(s[0], s[1]); Matrix separate = backend.allocate(s[0], s[1])) {
+                double fused = backend.crossEntropyAndDelta(pm, ym, delta);
+                double loss = backend.crossEntropy(pm, ym);
+                backend.subtract(pm, ym, separate);
+                assertEquals(loss, fused, 0.0, name + " loss" + shape);
+                assertArrayEquals(backend.download(separate), backend.download(delta), name + " delta" + shape);
+            }
+        }
+        try (Matrix pm = backend.allocate(3, 5); Matrix ym = backend.allocate(3, 5); Matrix wrong = backend.allocate(5, 3)) {
+            String msg = assertThrows(IllegalArgumentException.class, () -> backend.crossEntropyAndDelta(pm, ym, wrong)).getMessage();
+            assertTrue(msg.contains("3x5") && msg.contains("5x3"), msg);
+            msg = assertThrows(IllegalArgumentException.class, () -> backend.crossEntropyAndDelta(pm, ym, ym)).getMessage();
+            assertTrue(msg.contains("other than p and y"), msg);
         }
     }
 

@@ -61,6 +61,7 @@ public final class DeviceKernel extends Kernel {
     static final int OP_GATHER_ROWS = 28;
     static final int OP_GEMM_SUM = 29;
     static final int OP_ADD_COLUMN_SUMS = 30;
+    static final int OP_CROSS_ENTROPY_AND_DELTA = 31;
 
     /** The arena: every matrix of the backend is {@code mem[offset .. offset + size)}. */
     float[] mem;
@@ -459,7 +460,7 @@ public final class DeviceKernel extends Kernel {
             columnSum();
         } else if (op == OP_SSE_PARTIALS) {
             squaredErrorPartial();
-        } else if (op == OP_CROSS_ENTROPY_PARTIALS) {
+        } else if (op == OP_CROSS_ENTROPY_PARTIALS || op == OP_CROSS_ENTROPY_AND_DELTA) {
             crossEntropyPartial();
         } else if (op == OP_DOT_PARTIALS) {
             dotPartial();
@@ -860,7 +861,8 @@ public final class DeviceKernel extends Kernel {
      * {@link CrossEntropy}'s definition, which Aparapi cannot call. Terms whose probability is clamped are not
      * taken through a float log: their targets are summed apart ({@code partials[PARTIALS + w]}) and the host
      * multiplies that sum by {@code ln FLOOR} in double, so a confident wrong answer costs exactly what the
-     * float64 reference says.
+     * float64 reference says. {@link #OP_CROSS_ENTROPY_AND_DELTA} also writes {@code p - y} to {@code offC}, as
+     * the subtract kernel does.
      */
     private void crossEntropyPartial() {
         int w = getGlobalId();
@@ -868,8 +870,11 @@ public final class DeviceKernel extends Kernel {
         float clampedTargets = 0f;
         for (int i = w; i < n; i += PARTIALS) {
             float y = mem[offB + i];
+            float p = mem[offA + i];
+            if (op == OP_CROSS_ENTROPY_AND_DELTA) {
+                mem[offC + i] = p - y;
+            }
             if (y != 0f) {
-                float p = mem[offA + i];
                 if (p < CrossEntropy.FLOOR_FLOAT) {
                     clampedTargets += y;
                 } else {

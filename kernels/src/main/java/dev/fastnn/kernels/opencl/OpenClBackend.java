@@ -605,7 +605,17 @@ public final class OpenClBackend extends Backend {
 
     @Override
     protected synchronized double crossEntropyKernel(Matrix p, Matrix y) {
-        float[] partials = reduce(DeviceKernel.OP_CROSS_ENTROPY_PARTIALS, p, y);
+        return crossEntropy(reduce(DeviceKernel.OP_CROSS_ENTROPY_PARTIALS, p, y));
+    }
+
+    /** The delta written by the loss's own reduction launch, where subtract would be a launch of its own. */
+    @Override
+    protected synchronized double crossEntropyAndDeltaKernel(Matrix p, Matrix y, Matrix delta) {
+        kernel.offC = at(delta);
+        return crossEntropy(reduce(DeviceKernel.OP_CROSS_ENTROPY_AND_DELTA, p, y));
+    }
+
+    private static double crossEntropy(float[] partials) {
         int half = DeviceKernel.PARTIALS;
         return sum(partials, 0, half) - Math.log(CrossEntropy.FLOOR) * sum(partials, half, 2 * half);
     }

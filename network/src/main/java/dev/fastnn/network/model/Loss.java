@@ -69,20 +69,23 @@ public enum Loss {
     }
 
     /**
-     * {@code delta = dLoss/dZ / gradientScale} for the output layer, where {@code out = f(Z)}. {@code delta}
-     * may not be {@code out} or {@code y}.
+     * {@link #value}, and {@code delta = dLoss/dZ / gradientScale} for the output layer, where {@code out = f(Z)}.
+     * {@code delta} may not be {@code out} or {@code y}.
      */
-    public void outputDelta(Backend backend, Activation f, Matrix out, Matrix y, Matrix delta) {
-        backend.subtract(out, y, delta);
-        if (this != SOFTMAX_CROSS_ENTROPY) {
-            backend.activationGradient(f, out, delta, delta);
+    public double valueAndDelta(Backend backend, Activation f, Matrix out, Matrix y, Matrix delta) {
+        if (this == SOFTMAX_CROSS_ENTROPY) {
+            return backend.crossEntropyAndDelta(out, y, delta) / out.rows();
         }
+        double value = value(backend, out, y);
+        backend.subtract(out, y, delta);
+        backend.activationGradient(f, out, delta, delta);
+        return value;
     }
 
     /**
      * Per-row weighted: the loss {@code sum_i w_i loss_i} (normalized as {@link #value}: divided by the rows,
      * or by every element for mean squared error) of {@code out} against {@code y}, with {@code weights} a
-     * {@code rows x 1} matrix; writes the delta of that weighted loss, in {@link #outputDelta}'s scale, into
+     * {@code rows x 1} matrix; writes the delta of that weighted loss, in {@link #valueAndDelta}'s scale, into
      * {@code delta}. {@code work} is scratch of {@code out}'s shape; neither it nor {@code delta} may be
      * {@code out} or {@code y}.
      */
@@ -100,7 +103,7 @@ public enum Loss {
         return this == MEAN_SQUARED_ERROR ? sum / out.size() : sum;
     }
 
-    /** The constant that turns {@link #outputDelta} into the true gradient for a {@code rows x cols} output. */
+    /** The constant that turns {@link #valueAndDelta}'s delta into the true gradient for a {@code rows x cols} output. */
     public float gradientScale(int rows, int cols) {
         return switch (this) {
             case SUM_SQUARED_ERROR -> 2f;

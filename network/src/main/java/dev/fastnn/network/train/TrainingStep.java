@@ -106,8 +106,7 @@ final class TrainingStep implements AutoCloseable {
         if (rowWeights != null) {
             value = loss.weightedValueAndDelta(backend, f, out, y, rowWeights, deltas[top], work);
         } else {
-            value = loss.value(backend, out, y);
-            loss.outputDelta(backend, f, out, y, deltas[top]);
+            value = loss.valueAndDelta(backend, f, out, y, deltas[top]);
         }
         float scale = loss.gradientScale(out.rows(), out.cols());
         for (int l = top; l >= 0; l--) {
