@@ -27,9 +27,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 public class GemmTest {
     private static final int[] SIZES = {1, 2, 3, 7, 15, 16, 17, 31, 33, 64, 100, 127, 129};
     /**
-     * m, n, k: a long K over one 64x64 tile of C, which the OpenCL backend computes in slices of K
-     * ({@code SplitGemmTest} checks that it does): a last slice shorter than the others, a K that is not a
-     * multiple of the slices' steps of 16, a K of exactly two slices.
+     * m, n, k: a long K over one 64x64 tile of C, which the OpenCL backend computes in slices of K when A is
+     * transposed ({@code SplitGemmTest} checks that it does): a last slice shorter than the others, a K that is
+     * not a multiple of the slices' steps of 16, a K of several slices.
      */
     public static final int[][] LONG_K_FEW_TILES = {{64, 64, 777}, {5, 10, 1000}, {1, 3, 4099}, {33, 17, 512}};
 

@@ -692,6 +692,16 @@ public final class DeviceKernel extends Kernel {
         keep(rowBase + ty + 48, colBase + tx + 16, c31, slice);
         keep(rowBase + ty + 48, colBase + tx + 32, c32, slice);
         keep(rowBase + ty + 48, colBase + tx + 48, c33, slice);
+        if (epilogue == OP_SOFTMAX) {
+            // Launched so only when this group's tile holds whole rows of C (cols <= BLOCK) and K is not split:
+            // once the group's stores are visible to it, one work-item per row finishes the row as the
+            // separate kernel would.
+            globalBarrier();
+            int row = rowBase + flat;
+            if (flat < BLOCK && row < m) {
+                softmax(offC + row * cols, offC + row * cols);
+            }
+        }
     }
 
     /** A finished sum of a gemm work-item: to C, or for a split gemm to its slice's partial product. */
@@ -723,7 +733,8 @@ public final class DeviceKernel extends Kernel {
     /**
      * One element of C, then the epilogue: the bias row at {@code offBias} (when not negative), and the
      * activation or activation gradient {@code epilogue} names (0 for none; a gradient reads the activation's
-     * output {@code y} at {@code offD}, laid out as C). The fused ops always have beta = 0, and a bias only with
+     * output {@code y} at {@code offD}, laid out as C; softmax, which needs whole rows, {@link #gemm} applies
+     * once the tile is stored). The fused ops always have beta = 0, and a bias only with
      * alpha = 1, so {@code alpha acc} is exact there and no contraction into a fused multiply-add can change a
      * bit against the unfused kernels.
      */
@@ -741,31 +752,37 @@ public final class DeviceKernel extends Kernel {
             }
             if (epilogue == OP_GRAD_SIGMOID || epilogue == OP_GRAD_TANH || epilogue == OP_GRAD_RELU) {
                 v = gradient(epilogue, mem[offD + row * cols + col], v);
-            } else if (epilogue != 0) {
+            } else if (epilogue != 0 && epilogue != OP_SOFTMAX) {
                 v = activate(epilogue, v);
             }
             mem[at] = v;
         }
     }
 
-    /** Subtracting the row maximum keeps every exponent at or below zero, so nothing overflows. */
+    /** One row per work-item. */
     private void softmaxRow() {
         int r = getGlobalId();
         if (r < n) {
-            int src = offA + r * cols;
-            int dst = offC + r * cols;
-            float rowMax = mem[src];
-            for (int j = 1; j < cols; j++) {
-                rowMax = max(rowMax, mem[src + j]);
-            }
-            float sum = 0f;
-            for (int j = 0; j < cols; j++) {
-                sum += exp(mem[src + j] - rowMax);
-            }
-            float inv = 1f / sum;
-            for (int j = 0; j < cols; j++) {
-                mem[dst + j] = exp(mem[src + j] - rowMax) * inv;
-            }
+            softmax(offA + r * cols, offC + r * cols);
+        }
+    }
+
+    /**
+     * The softmax of the {@code cols} values at {@code src}, to {@code dst} (which may be {@code src}). Subtracting
+     * the row maximum keeps every exponent at or below zero, so nothing overflows.
+     */
+    private void softmax(int src, int dst) {
+        float rowMax = mem[src];
+        for (int j = 1; j < cols; j++) {
+            rowMax = max(rowMax, mem[src + j]);
+        }
+        float sum = 0f;
+        for (int j = 0; j < cols; j++) {
+            sum += exp(mem[src + j] - rowMax);
+        }
+        float inv = 1f / sum;
+        for (int j = 0; j < cols; j++) {
+            mem[dst + j] = exp(mem[src + j] - rowMax) * inv;
         }
     }
 

@@ -64,7 +64,7 @@ public final class OpenClBackend extends Backend {
     /** Floats: 16 MiB, at least half of G1's largest region, so the arena is humongous and never moved. */
     private static final int MIN_ARENA_FLOATS = 4 << 20;
     /** Fewest steps of K a slice of a split gemm covers (see {@link #kSlices}). */
-    static final int MIN_SLICE_K = 256;
+    static final int MIN_SLICE_K = 128;
 
     private final OpenClProbe.Found found;
     private final OpenCLDevice device;
@@ -94,8 +94,7 @@ public final class OpenClBackend extends Backend {
         device.setSharedMemory(false);
         this.kernel = new DeviceKernel(new float[MIN_ARENA_FLOATS]);
         this.staging = kernel.staging();
-        // kSlices keeps slices times tiles below three per compute unit, each partial at most a tile.
-        this.scratchFloats = 3 * device.getMaxComputeUnits() * DeviceKernel.BLOCK * DeviceKernel.BLOCK;
+        this.scratchFloats = scratchFloats(device.getMaxComputeUnits());
         this.scratchAt = allocateFloats(scratchFloats);
         try {
             start();
@@ -159,8 +158,16 @@ public final class OpenClBackend extends Backend {
     }
 
     /** Slices of K a gemm with C {@code m x n} runs in on this device ({@link #kSlices}). */
-    int kSlicesOf(int m, int n, int k) {
-        return kSlices(m, n, k, device.getMaxComputeUnits(), scratchFloats);
+    int kSlicesOf(boolean transA, int m, int n, int k) {
+        return kSlices(transA, m, n, k, device.getMaxComputeUnits(), scratchFloats);
+    }
+
+    /**
+     * The floats of the split gemms' scratch on a device of {@code computeUnits}: {@link #kSlices} keeps slices
+     * times tiles below three per compute unit, and each slice's partial product is at most a tile per tile.
+     */
+    static int scratchFloats(int computeUnits) {
+        return 3 * computeUnits * DeviceKernel.BLOCK * DeviceKernel.BLOCK;
     }
 
     /** Floats the arena holds now. */
@@ -386,16 +393,19 @@ public final class OpenClBackend extends Backend {
     }
 
     /**
-     * Bias and activation in the product's epilogue: one launch instead of three (softmax, a row-wise op,
-     * still follows as its own). On a GPU a launch costs 30 to 70 µs whatever its size (BENCHMARKS.md's GPU
-     * section), so at batch 128 a step is mostly launches; with this and the gradient's epilogue a 784-256-10
-     * step launches 4 kernels fewer.
+     * Bias and activation in the product's epilogue: one launch instead of three, softmax included where C is
+     * at most one tile wide (an output layer of 10 classes; wider, it follows as a row-wise launch). On a GPU a
+     * launch costs 30 to 70 µs whatever its size (BENCHMARKS.md's GPU section), so at batch 128 a step is mostly
+     * launches; with this and the gradient's epilogue a 784-256-10 step launches 5 kernels fewer.
      */
     @Override
     protected synchronized void gemmBiasActivationKernel(boolean transA, boolean transB, int m, int n, int k,
                                                          Matrix a, Matrix b, Matrix bias, Activation f, Matrix out) {
-        gemm(transA, transB, m, n, k, 1f, a, b, 0f, out, bias, epilogueOp(f, false), null);
-        if (f == Activation.SOFTMAX) {
+        // Softmax needs whole rows: in the epilogue only where one work-group's tile holds them.
+        boolean rowsInOneTile = n <= DeviceKernel.BLOCK && kSlicesOf(transA, m, n, k) == 1;
+        int epilogue = f == Activation.SOFTMAX && rowsInOneTile ? DeviceKernel.OP_SOFTMAX : epilogueOp(f, false);
+        gemm(transA, transB, m, n, k, 1f, a, b, 0f, out, bias, epilogue, null);
+        if (f == Activation.SOFTMAX && !rowsInOneTile) {
             rowWise(DeviceKernel.OP_SOFTMAX, out, null, out);
         }
     }
@@ -445,7 +455,7 @@ public final class OpenClBackend extends Backend {
         int perItem = DeviceKernel.BLOCK / tile;
         int width = roundUp(n, DeviceKernel.BLOCK) / perItem;
         int height = roundUp(m, DeviceKernel.BLOCK) / perItem;
-        int slices = kSlicesOf(m, n, k);
+        int slices = kSlicesOf(transA, m, n, k);
         if (slices == 1) {
             kernel.kSlice = 0;
             launch(Range.create2D(device, width, height, tile, tile));
@@ -460,13 +470,19 @@ public final class OpenClBackend extends Backend {
     }
 
     /**
-     * Slices of K for a gemm whose C ({@code m x n}) has fewer 64x64 tiles than the device has compute units: a
-     * weight gradient at a large batch ({@code H^T dY} is 256 x 10 x 4096, 4 tiles, each walking all of K while
-     * most of an H200's 132 multiprocessors idle). Each slice's work-groups then cover their share of K, about
-     * two work-groups per compute unit in all, and a second launch adds the slices. Never slices shorter than
-     * {@value #MIN_SLICE_K} steps, and never more partial products than {@code scratchFloats} hold; 1 means no split.
+     * Slices of K for a gemm of a transposed A whose C ({@code m x n}) has fewer 64x64 tiles than the device has
+     * compute units: a weight gradient at a large batch ({@code H^T dY} is 256 x 10 x 4096, 4 tiles, each walking
+     * all of K while most of an H200's 132 multiprocessors idle). Each slice's work-groups then cover their share
+     * of K, up to about two work-groups per compute unit in all, and a second launch adds the slices. Never
+     * slices shorter than {@value #MIN_SLICE_K} steps, and never more partial products than {@code scratchFloats}
+     * hold; 1 means no split. Only for a transposed A, whose K runs over A's rows (the samples of a batch, whose
+     * sum depends on the whole batch anyway): with A as it lies, K runs over each row's features, and a split
+     * would make a row's output depend on how many rows share the product (a prediction on its chunk size).
      */
-    static int kSlices(int m, int n, int k, int computeUnits, int scratchFloats) {
+    static int kSlices(boolean transA, int m, int n, int k, int computeUnits, int scratchFloats) {
+        if (!transA) {
+            return 1;
+        }
         long tiles = (long) ((m + DeviceKernel.BLOCK - 1) / DeviceKernel.BLOCK) * ((n + DeviceKernel.BLOCK - 1) / DeviceKernel.BLOCK);
         if (tiles >= computeUnits) {
             return 1;

@@ -160,7 +160,7 @@ public final class Trainer {
     }
 
     /**
-     * Whether training on {@code train} keeps the training set on this trainer's backend: on a backend with
+     * Whether training on {@code train} may keep the training set on this trainer's backend: on a backend with
      * memory of its own ({@link Backend#isDeviceMemory()}, an OpenCL device) for a set of at most
      * {@value TrainingRun#RESIDENT_FLOATS} floats of inputs and targets, a fit uploads it once, each epoch
      * moves only its shuffled order in (a float per sample) and each batch is gathered on the device;

@@ -99,21 +99,6 @@ final class TrainingRun implements AutoCloseable {
         this.batches = n / fullRows + (tailRows == 0 ? 0 : 1);
         this.order = new int[n];
         Arrays.setAll(order, i -> i);
-        long residentFloats = residentFloats(train);
-        boolean resident = keepsResident(backend, train) && ResidentBudget.reserve(backend, residentFloats);
-        this.reservedFloats = resident ? residentFloats : 0;
-        this.hostX = resident ? null : new float[fullRows * train.features()];
-        this.hostY = resident ? null : new float[fullRows * train.outputs()];
-        this.hostOrder = resident ? new float[n] : null;
-        this.classWeights = trainer.classWeights() == null ? null
-                : trainer.classWeights().resolve(train.labels(), train.outputs());
-        this.hostW = classWeights == null || resident ? null : new float[fullRows];
-        float dropout = trainer.dropout();
-        this.dropoutKeys = dropout > 0 ? new int[network.layers().size()] : null;
-        this.dropoutSeeds = dropout > 0 ? new int[network.layers().size()] : null;
-        boolean countTraining = validation == null && test == null && train.isClassification()
-                && fullRows <= Backend.EXACT_COUNT;
-        this.updaters = new Optimizer.LayerUpdater[network.layers().size()];
         TrainingStep fullStep = null;
         TrainingStep tailStep = null;
         Evaluator validationEval = null;
@@ -124,7 +109,22 @@ final class TrainingRun implements AutoCloseable {
         Matrix y = null;
         Matrix w = null;
         Matrix orderThere = null;
+        this.updaters = new Optimizer.LayerUpdater[network.layers().size()];
+        long residentFloats = residentFloats(train);
+        boolean resident = keepsResident(backend, train) && ResidentBudget.reserve(backend, residentFloats);
+        this.reservedFloats = resident ? residentFloats : 0;
         try {
+            this.hostX = resident ? null : new float[fullRows * train.features()];
+            this.hostY = resident ? null : new float[fullRows * train.outputs()];
+            this.hostOrder = resident ? new float[n] : null;
+            this.classWeights = trainer.classWeights() == null ? null
+                    : trainer.classWeights().resolve(train.labels(), train.outputs());
+            this.hostW = classWeights == null || resident ? null : new float[fullRows];
+            float dropout = trainer.dropout();
+            this.dropoutKeys = dropout > 0 ? new int[network.layers().size()] : null;
+            this.dropoutSeeds = dropout > 0 ? new int[network.layers().size()] : null;
+            boolean countTraining = validation == null && test == null && train.isClassification()
+                    && fullRows <= Backend.EXACT_COUNT;
             if (resident) {
                 x = backend.upload(train.inputs(), n, train.features());
                 float[] targets = new float[n * train.outputs()];
@@ -160,8 +160,11 @@ final class TrainingRun implements AutoCloseable {
             }
             counted = countTraining ? new CorrectPredictions(backend) : null;
         } catch (RuntimeException | Error e) {
-            closeAll(fullStep, tailStep, validationEval, testEval, early, counted, x, y, w, orderThere);
-            releaseResidentBudget();
+            try {
+                closeAll(fullStep, tailStep, validationEval, testEval, early, counted, x, y, w, orderThere);
+            } finally {
+                releaseResidentBudget();
+            }
             throw e;
         }
         this.residentX = x;
@@ -270,9 +273,9 @@ final class TrainingRun implements AutoCloseable {
     /**
      * Whether the run keeps the training set on the backend: where the backend's memory is its own (a GPU's),
      * so that a step moves nothing in but what {@link #loadBatch} gathers there, and the set is small enough
-     * that its mirror in the Java heap (which the OpenCL backend keeps) does not crowd out the rest. A run keeps
-     * it only if, beside the sets that runs training on the same backend at the same time keep, it fits the
-     * {@link ResidentBudget}.
+     * that its mirror in the Java heap (which the OpenCL backend keeps) does not crowd out the rest. A run then
+     * keeps it if, beside the sets that other runs on the same backend keep at the time, it fits the
+     * {@link ResidentBudget}: this says whether it may.
      */
     static boolean keepsResident(Backend backend, Samples train) {
         return backend.isDeviceMemory() && train.rows() <= Backend.EXACT_COUNT && residentFloats(train) <= RESIDENT_FLOATS;
@@ -350,9 +353,12 @@ final class TrainingRun implements AutoCloseable {
 
     @Override
     public void close() {
-        closeAll(full, tail, validationEvaluator, testEvaluator, stopper, correct, residentX, residentY, residentW,
-                residentOrder);
-        releaseResidentBudget();
+        try {
+            closeAll(full, tail, validationEvaluator, testEvaluator, stopper, correct, residentX, residentY, residentW,
+                    residentOrder);
+        } finally {
+            releaseResidentBudget();
+        }
     }
 
     private void releaseResidentBudget() {

@@ -3,6 +3,7 @@ package dev.fastnn.network.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fastnn.kernels.Activation;
@@ -97,7 +98,7 @@ class OpenClTrainingTransfersTest {
     /**
      * Runs on one backend at once share its resident budget: while another run holds all of it, a fit writes
      * each batch (its x and its targets) instead of keeping the set, trains to the same bits, and gives back
-     * nothing it did not take.
+     * nothing it did not take; a fit gives its share back when it ends, also when it fails.
      */
     @Test
     void aFitThatFindsTheResidentBudgetTakenWritesEachBatchToTheSameResult() {
@@ -112,6 +113,11 @@ class OpenClTrainingTransfersTest {
             kept = model.parameters().layers();
         }
         assertEquals(0, ResidentBudget.held(backend), "a finished fit gives its budget back");
+        // Class weights for two classes of three fail the run after it took its share of the budget.
+        Trainer wrongWeights = Trainer.builder().layers(12, 8, 3).backend(backend).outputActivation(Activation.SOFTMAX)
+                .loss(Loss.SOFTMAX_CROSS_ENTROPY).classWeights(ClassWeights.of(1f, 2f)).build();
+        assertThrows(IllegalArgumentException.class, () -> wrongWeights.fit(data));
+        assertEquals(0, ResidentBudget.held(backend), "a fit that fails gives its budget back");
         assertTrue(ResidentBudget.reserve(backend, TrainingRun.RESIDENT_FLOATS), "the budget is free");
         try {
             long[] oneEpoch = fit(backend, settings, data, 1);
