@@ -54,6 +54,11 @@ class DelegatingBackend extends Backend {
     }
 
     @Override
+    protected void writeRowsKernel(Matrix dst, float[] src, int[] rows, int from) {
+        inner.writeRows(twin(dst), src, rows, from);
+    }
+
+    @Override
     protected void readStorage(Matrix src, float[] dst) {
         inner.read(twin(src), dst);
     }

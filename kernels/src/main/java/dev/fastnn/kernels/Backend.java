@@ -164,6 +164,31 @@ public abstract class Backend implements AutoCloseable {
         transfers.addToBackend((long) dst.size() * Float.BYTES);
     }
 
+    /**
+     * Row {@code i} of {@code dst} becomes the {@code dst.cols()} values at {@code src[rows[from + i] * dst.cols()]},
+     * for every row of {@code dst}: a shuffled batch drawn from a training set in the Java heap, written in one pass
+     * into {@code dst}'s storage, with no row-major copy of the batch on the way.
+     */
+    public final void writeRows(Matrix dst, float[] src, int[] rows, int from) {
+        checkOwned(dst, "dst");
+        Objects.requireNonNull(src, "src");
+        Objects.requireNonNull(rows, "rows");
+        if (from < 0 || from > rows.length - dst.rows()) {
+            throw new IllegalArgumentException("writeRows: dst " + dst.shape() + " takes the row numbers at positions ["
+                    + from + ", " + ((long) from + dst.rows()) + ") of rows, but rows has " + rows.length);
+        }
+        int cols = dst.cols();
+        for (int i = from; i < from + dst.rows(); i++) {
+            int r = rows[i];
+            if (r < 0 || (long) (r + 1) * cols > src.length) {
+                throw new IllegalArgumentException("writeRows: rows[" + i + "] = " + r + " is not a row of src, which holds "
+                        + src.length / cols + " rows of " + cols + " values");
+            }
+        }
+        writeRowsKernel(dst, src, rows, from);
+        transfers.addToBackend((long) dst.size() * Float.BYTES);
+    }
+
     /** Copies all of {@code src} into {@code dst}, which must hold at least {@code src.size()} values. */
     public final void read(Matrix src, float[] dst) {
         checkOwned(src, "src");
@@ -559,6 +584,9 @@ public abstract class Backend implements AutoCloseable {
     protected abstract void writeStorage(Matrix dst, float[] src, int offset);
 
     protected abstract void readStorage(Matrix src, float[] dst);
+
+    /** {@link #writeRows} after its checks: every row number names a whole row of {@code src}. */
+    protected abstract void writeRowsKernel(Matrix dst, float[] src, int[] rows, int from);
 
     protected abstract void gemmKernel(boolean transA, boolean transB, int m, int n, int k,
                                        float alpha, Matrix a, Matrix b, float beta, Matrix c);

@@ -55,6 +55,11 @@ public abstract class HostBackend extends Backend {
     }
 
     @Override
+    protected void writeRowsKernel(Matrix dst, float[] src, int[] rows, int from) {
+        ((HostMatrix) dst).storeRows(src, rows, from);
+    }
+
+    @Override
     protected final void readStorage(Matrix src, float[] dst) {
         ((HostMatrix) src).load(dst);
     }

@@ -242,11 +242,16 @@ public final class OpenClBackend extends Backend {
         return bytes;
     }
 
+    /** What {@link #upload} moves: copies its values {@code [first, first + length)} to {@code chunk[0, length)}. */
+    private interface Values {
+        void copy(int first, float[] chunk, int length);
+    }
+
     /**
      * Host to device: each launch puts the staging arrays it filled and copies them into the arena. A put
      * moves the whole array, so a chunk's unused tail is counted on top of what {@link Backend#write} counts.
      */
-    private void upload(float[] src, int offset, int size, int at) {
+    private void upload(Values values, int size, int at) {
         int done = 0;
         while (done < size) {
             int[] lengths = nextChunks(size - done);
@@ -256,7 +261,7 @@ public final class OpenClBackend extends Backend {
                 int length = lengths[c];
                 if (length > 0) {
                     float[] chunk = staging[c];
-                    System.arraycopy(src, offset + done, chunk, 0, length);
+                    values.copy(done, chunk, length);
                     kernel.put(chunk);
                     transfers().addToBackend((long) (chunk.length - length) * Float.BYTES);
                     done += length;
@@ -359,7 +364,22 @@ public final class OpenClBackend extends Backend {
 
     @Override
     protected synchronized void writeStorage(Matrix dst, float[] src, int offset) {
-        upload(src, offset, dst.size(), at(dst));
+        upload((first, chunk, length) -> System.arraycopy(src, offset + first, chunk, 0, length), dst.size(), at(dst));
+    }
+
+    /** Straight from the rows into the staging arrays, a row or a chunk's share of one at a time. */
+    @Override
+    protected synchronized void writeRowsKernel(Matrix dst, float[] src, int[] rows, int from) {
+        int cols = dst.cols();
+        upload((first, chunk, length) -> {
+            for (int done = 0; done < length; ) {
+                int i = (first + done) / cols;
+                int j = (first + done) % cols;
+                int n = Math.min(cols - j, length - done);
+                System.arraycopy(src, rows[from + i] * cols + j, chunk, done, n);
+                done += n;
+            }
+        }, dst.size(), at(dst));
     }
 
     @Override

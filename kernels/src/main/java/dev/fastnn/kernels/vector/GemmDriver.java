@@ -25,7 +25,7 @@ import dev.fastnn.kernels.HostMatrix;
  * through it), by the same {@link ElementwiseKernels} loops the separate operations run, so fused and unfused
  * results are the same bits.
  */
-public final class GemmDriver implements AutoCloseable {
+public final class GemmDriver {
     /**
      * Most steps of k per packed block. A tile's B panel ({@code KC nr} floats, 64 KiB at 512 bits) and A sliver
      * stream from L2 at 20 bytes a cycle, well within its bandwidth; longer blocks mean fewer passes over C.
@@ -118,12 +118,13 @@ public final class GemmDriver implements AutoCloseable {
     /** {@code null} with one thread. */
     private final ThreadSplit split;
 
-    GemmDriver(MicroKernels kernels, ElementwiseKernels elementwise, int threads, String poolName) {
+    /** @param split the backend's worker pool, which its owner closes; {@code null} for one thread */
+    GemmDriver(MicroKernels kernels, ElementwiseKernels elementwise, ThreadSplit split) {
         this.kernels = kernels;
         this.elementwise = elementwise;
         this.nr = kernels.nr();
         this.packing = new GemmPacking(kernels);
-        this.split = threads == 1 ? null : new ThreadSplit(threads, poolName);
+        this.split = split;
     }
 
     /** Columns of the register tile. */
@@ -365,13 +366,6 @@ public final class GemmDriver implements AutoCloseable {
         return (x + multiple - 1) / multiple * multiple;
     }
 
-    /** Stops this driver's worker threads; a driver with one thread has none. */
-    @Override
-    public void close() {
-        if (split != null) {
-            split.close();
-        }
-    }
 
     /**
      * One call's operands and the path chosen for it. Each thread reuses its own, so a call allocates nothing;

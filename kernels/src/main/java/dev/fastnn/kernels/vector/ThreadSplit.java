@@ -4,9 +4,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Splits one gemm over a backend's own worker pool ({@link SpinningWorkers}): C is cut into ranges of whole
- * register tiles (column panels or row slivers, as {@link GemmDriver} chooses), so every element is computed by
- * the same chain of operations whatever the thread count and results are bit-identical with 1 and N threads.
+ * Splits one gemm, or one batch write, over a backend's own worker pool ({@link SpinningWorkers}): C is cut into
+ * ranges of whole register tiles (column panels or row slivers, as {@link GemmDriver} chooses), so every element
+ * is computed by the same chain of operations whatever the thread count and results are bit-identical with 1 and
+ * N threads; a batch, into ranges of whole slivers.
  * The calling thread computes the first range and then runs any range no worker has picked up yet, so several
  * callers at once cannot starve each other. Each calling thread reuses its own {@link Part}s, so a split
  * allocates nothing. Closing stops the workers.

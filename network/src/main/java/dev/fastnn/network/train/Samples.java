@@ -166,11 +166,4 @@ public record Samples(float[] inputs, int rows, int features, int[] labels, floa
             }
         }
     }
-
-    /** Writes the input rows {@code order[from..from+count)} into {@code out}. */
-    void gatherInputs(int[] order, int from, int count, float[] out) {
-        for (int i = 0; i < count; i++) {
-            System.arraycopy(inputs, order[from + i] * features, out, i * features, features);
-        }
-    }
 }

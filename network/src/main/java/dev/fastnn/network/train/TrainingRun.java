@@ -43,8 +43,10 @@ final class TrainingRun implements AutoCloseable {
     /** Early stopping of this run, or null (not configured, or a run without validation data such as trainEpochs). */
     private final EarlyStopper stopper;
     private final int[] order;
-    /** Batches gathered on the host and written; null where the training set stays on the backend. */
-    private final float[] hostX;
+    /**
+     * Targets gathered on the host and written; null where the training set stays on the backend. Inputs need
+     * no such copy: {@link Backend#writeRows} draws them from the set.
+     */
     private final float[] hostY;
     /**
      * The training set kept on a device-memory backend (inputs, targets, each sample's class weight when
@@ -114,7 +116,6 @@ final class TrainingRun implements AutoCloseable {
         boolean resident = keepsResident(backend, train) && ResidentBudget.reserve(backend, residentFloats);
         this.reservedFloats = resident ? residentFloats : 0;
         try {
-            this.hostX = resident ? null : new float[fullRows * train.features()];
             this.hostY = resident ? null : new float[fullRows * train.outputs()];
             this.hostOrder = resident ? new float[n] : null;
             this.classWeights = trainer.classWeights() == null ? null
@@ -296,8 +297,7 @@ final class TrainingRun implements AutoCloseable {
             }
         } else {
             if (trainer.shuffle()) {
-                train.gatherInputs(order, start, rows, hostX);
-                backend.write(step.x(), hostX, 0);
+                backend.writeRows(step.x(), train.inputs(), order, start);
             } else {
                 backend.write(step.x(), train.inputs(), start * train.features());
             }
