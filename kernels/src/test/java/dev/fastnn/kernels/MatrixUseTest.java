@@ -22,8 +22,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class MatrixUseTest {
     private static final List<MatrixUse> USES = List.of(MatrixUse.GENERAL, MatrixUse.GEMM_LEFT, MatrixUse.GEMM_RIGHT);
-    /** m, n, k. */
-    private static final int[][] GEMM_SHAPES = {{16, 96, 64}, {104, 96, 300}, {24, 64, 8}, {8, 10, 40}};
+    /**
+     * m, n, k. With A transposed and in slivers the vector backend reads it in place where k's blocks are whole
+     * slivers ({@code 16 x 96 x 64}, two blocks in {@code 16 x 40 x 1040}, split over threads in
+     * {@code 64 x 128 x 264}) and packs it where they are not ({@code 56 x 48 x 1000}: blocks of 500).
+     */
+    private static final int[][] GEMM_SHAPES = {{16, 96, 64}, {104, 96, 300}, {24, 64, 8}, {8, 10, 40}, {16, 40, 1040},
+        {64, 128, 264}, {56, 48, 1000}};
 
     @ParameterizedTest
     @MethodSource("dev.fastnn.kernels.TestBackends#names")

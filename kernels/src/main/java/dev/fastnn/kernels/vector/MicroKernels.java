@@ -44,6 +44,15 @@ interface MicroKernels {
                         float[] c, int co, int ldc, int rows, int cols, float alpha, float beta, float[] tile);
 
     /**
+     * A transposed and read where it lies in slivers of MR of its rows (a batch for the left of a product, as the
+     * weight gradient {@code X^T dH} takes it): row r of step p at {@code a[ao + (p / MR) groupStride + r MR + p % MR]},
+     * {@code kc} a multiple of MR and all {@link #MR} rows readable. Packing that A transposes every MR x MR block
+     * on every call; reading it here costs only the loads.
+     */
+    void multiplyTransposedSlivers(int kc, float[] a, int ao, int groupStride, float[] b, int bo,
+                                   float[] c, int co, int ldc, int rows, int cols, float alpha, float beta, float[] tile);
+
+    /**
      * A read where it lies, row-major: row r of step p at {@code a[ao + r lda + p]}; rows past {@code rows} are
      * never read (the last valid row is read again and its result dropped). Only unit steps: an index with a
      * variable step keeps C2 from hoisting its bounds check out of the k loop, one compare per load (seen in

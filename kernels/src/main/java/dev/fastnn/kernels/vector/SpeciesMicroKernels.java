@@ -173,6 +173,136 @@ final class SpeciesMicroKernels implements MicroKernels {
     }
 
     @Override
+    public void multiplyTransposedSlivers(int kc, float[] a, int ao, int groupStride, float[] b, int bo,
+                                          float[] c, int co, int ldc, int rows, int cols, float alpha, float beta,
+                                          float[] tile) {
+        if (!HALF_TILES) {
+            transposedSlivers(kc, a, ao, groupStride, b, bo, tile);
+        } else {
+            transposedSliversHalf(kc, a, ao, groupStride, b, bo, tile, 0);
+            if (rows > HALF) {
+                transposedSliversHalf(kc, a, ao, groupStride, b, bo, tile, HALF);
+            }
+        }
+        finish(tile, c, co, ldc, rows, cols, alpha, beta);
+    }
+
+    /**
+     * Groups of MR steps, each an MR x MR block of A's sliver: the index steps by the group's stride between groups
+     * and by constants inside one, so C2 checks the bounds once per group rather than once per load.
+     */
+    private static void transposedSlivers(int kc, float[] a, int ao, int groupStride, float[] b, int bo, float[] tile) {
+        FloatVector c00 = FloatVector.zero(SPECIES);
+        FloatVector c01 = c00;
+        FloatVector c10 = c00;
+        FloatVector c11 = c00;
+        FloatVector c20 = c00;
+        FloatVector c21 = c00;
+        FloatVector c30 = c00;
+        FloatVector c31 = c00;
+        FloatVector c40 = c00;
+        FloatVector c41 = c00;
+        FloatVector c50 = c00;
+        FloatVector c51 = c00;
+        FloatVector c60 = c00;
+        FloatVector c61 = c00;
+        FloatVector c70 = c00;
+        FloatVector c71 = c00;
+        for (int g = 0; g < kc; g += MR) {
+            int ag = ao + g / MR * groupStride;
+            for (int q = 0; q < MR; q++) {
+                int ai = ag + q;
+                int bi = bo + (g + q) * NR;
+                FloatVector b0 = FloatVector.fromArray(SPECIES, b, bi);
+                FloatVector b1 = FloatVector.fromArray(SPECIES, b, bi + L);
+                FloatVector x = FloatVector.broadcast(SPECIES, a[ai]);
+                c00 = x.fma(b0, c00);
+                c01 = x.fma(b1, c01);
+                x = FloatVector.broadcast(SPECIES, a[ai + MR]);
+                c10 = x.fma(b0, c10);
+                c11 = x.fma(b1, c11);
+                x = FloatVector.broadcast(SPECIES, a[ai + 2 * MR]);
+                c20 = x.fma(b0, c20);
+                c21 = x.fma(b1, c21);
+                x = FloatVector.broadcast(SPECIES, a[ai + 3 * MR]);
+                c30 = x.fma(b0, c30);
+                c31 = x.fma(b1, c31);
+                x = FloatVector.broadcast(SPECIES, a[ai + 4 * MR]);
+                c40 = x.fma(b0, c40);
+                c41 = x.fma(b1, c41);
+                x = FloatVector.broadcast(SPECIES, a[ai + 5 * MR]);
+                c50 = x.fma(b0, c50);
+                c51 = x.fma(b1, c51);
+                x = FloatVector.broadcast(SPECIES, a[ai + 6 * MR]);
+                c60 = x.fma(b0, c60);
+                c61 = x.fma(b1, c61);
+                x = FloatVector.broadcast(SPECIES, a[ai + 7 * MR]);
+                c70 = x.fma(b0, c70);
+                c71 = x.fma(b1, c71);
+            }
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + L);
+        c60.intoArray(tile, 6 * NR);
+        c61.intoArray(tile, 6 * NR + L);
+        c70.intoArray(tile, 7 * NR);
+        c71.intoArray(tile, 7 * NR + L);
+    }
+
+    /** Tile rows {@code first .. first + HALF - 1} of {@link #transposedSlivers}. */
+    private static void transposedSliversHalf(int kc, float[] a, int ao, int groupStride, float[] b, int bo, float[] tile,
+                                              int first) {
+        FloatVector c00 = FloatVector.zero(SPECIES);
+        FloatVector c01 = c00;
+        FloatVector c10 = c00;
+        FloatVector c11 = c00;
+        FloatVector c20 = c00;
+        FloatVector c21 = c00;
+        FloatVector c30 = c00;
+        FloatVector c31 = c00;
+        for (int g = 0; g < kc; g += MR) {
+            int ag = ao + g / MR * groupStride + first * MR;
+            for (int q = 0; q < MR; q++) {
+                int ai = ag + q;
+                int bi = bo + (g + q) * NR;
+                FloatVector b0 = FloatVector.fromArray(SPECIES, b, bi);
+                FloatVector b1 = FloatVector.fromArray(SPECIES, b, bi + L);
+                FloatVector x = FloatVector.broadcast(SPECIES, a[ai]);
+                c00 = x.fma(b0, c00);
+                c01 = x.fma(b1, c01);
+                x = FloatVector.broadcast(SPECIES, a[ai + MR]);
+                c10 = x.fma(b0, c10);
+                c11 = x.fma(b1, c11);
+                x = FloatVector.broadcast(SPECIES, a[ai + 2 * MR]);
+                c20 = x.fma(b0, c20);
+                c21 = x.fma(b1, c21);
+                x = FloatVector.broadcast(SPECIES, a[ai + 3 * MR]);
+                c30 = x.fma(b0, c30);
+                c31 = x.fma(b1, c31);
+            }
+        }
+        int t = first * NR;
+        c00.intoArray(tile, t);
+        c01.intoArray(tile, t + L);
+        c10.intoArray(tile, t + NR);
+        c11.intoArray(tile, t + NR + L);
+        c20.intoArray(tile, t + 2 * NR);
+        c21.intoArray(tile, t + 2 * NR + L);
+        c30.intoArray(tile, t + 3 * NR);
+        c31.intoArray(tile, t + 3 * NR + L);
+    }
+
+    @Override
     public void multiplyStrided(int kc, float[] a, int ao, int lda, float[] b, int bo,
                                 float[] c, int co, int ldc, int rows, int cols, float alpha, float beta, float[] tile) {
         if (!HALF_TILES) {
