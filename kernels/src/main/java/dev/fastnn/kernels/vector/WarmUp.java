@@ -6,13 +6,14 @@ import dev.fastnn.kernels.Matrix;
 import dev.fastnn.kernels.MatrixUse;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
+import java.util.Arrays;
 
 /**
  * {@link VectorBackend#warmUp}: training steps of a small two-layer network, through the public operations,
- * that take every path a real step takes (the packed, in-place and narrow gemm paths; batches in slivers and
- * weights in panels, read in place and transposed; both fused epilogues; every elementwise activation and
- * gradient, softmax, both losses, the optimizers' updates) on matrices small enough that a step costs little
- * even before the JIT has compiled it.
+ * that take every path a real step takes (a batch drawn from a host set into slivers; the packed, in-place and
+ * narrow gemm paths; batches in slivers and weights in panels, read in place and transposed; both fused
+ * epilogues; every elementwise activation and gradient, softmax, both losses, the optimizers' updates) on
+ * matrices small enough that a step costs little even before the JIT has compiled it.
  *
  * <p>The JIT compiles a method once it has run often enough, in a background thread. So the steps repeat
  * until a method has had time to reach C2's thresholds ({@value #MIN_ROUNDS} rounds), then until no
@@ -53,10 +54,12 @@ final class WarmUp {
              Matrix g2 = backend.allocate(hidden, CLASSES);
              Matrix wide = backend.allocate(INPUTS, 2 * nr);
              Matrix wideOut = backend.allocate(BATCH, 2 * nr)) {
-            backend.fill(x, 0.5f);
             backend.fill(xRowMajor, 0.25f);
             backend.fill(y, 0.1f);
             backend.fill(wide, 0.01f);
+            float[] set = new float[2 * BATCH * INPUTS];
+            Arrays.fill(set, 0.5f);
+            int[] order = new int[BATCH];
             Activation[] hiddenActivations = {Activation.SIGMOID, Activation.TANH, Activation.RELU};
             long start = System.nanoTime();
             long compiled = timed ? compiler.getTotalCompilationTime() : 0;
@@ -65,6 +68,10 @@ final class WarmUp {
                 Activation f = hiddenActivations[round % hiddenActivations.length];
                 backend.fill(w1, 0.01f);
                 backend.fill(w2, 0.01f);
+                for (int i = 0; i < BATCH; i++) {
+                    order[i] = (round + 7 * i) % (2 * BATCH);
+                }
+                backend.writeRows(x, set, order, 0);
                 backend.gemmBiasActivation(false, false, round % 2 == 0 ? x : xRowMajor, w1, b1, f, h);
                 backend.gemmBiasActivation(false, false, h, w2, b2, Activation.SOFTMAX, out);
                 backend.crossEntropy(out, y);
