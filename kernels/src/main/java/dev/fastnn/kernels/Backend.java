@@ -167,7 +167,9 @@ public abstract class Backend implements AutoCloseable {
     /**
      * Row {@code i} of {@code dst} becomes the {@code dst.cols()} values at {@code src[rows[from + i] * dst.cols()]},
      * for every row of {@code dst}: a shuffled batch drawn from a training set in the Java heap, written in one pass
-     * into {@code dst}'s storage, with no row-major copy of the batch on the way.
+     * into {@code dst}'s storage, with no row-major copy of the batch on the way. A row number that names no whole
+     * row of {@code src} is refused before anything is written (unlike {@link #gatherRows}, whose numbers live on
+     * the backend, these can be checked here).
      */
     public final void writeRows(Matrix dst, float[] src, int[] rows, int from) {
         checkOwned(dst, "dst");
