@@ -376,7 +376,6 @@ public final class GemmDriver {
         return (x + multiple - 1) / multiple * multiple;
     }
 
-
     /**
      * One call's operands and the path chosen for it. Each thread reuses its own, so a call allocates nothing;
      * workers read the caller's, which stays put until the call returns, and run it as their share.
