@@ -23,8 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ActivationTest {
     /** Shapes whose sizes are 1, 3, 17, 1000 and others that are no multiple of any vector width. */
-    static final int[][] SHAPES = {{1, 1}, {1, 3}, {3, 1}, {1, 17}, {17, 1}, {3, 17}, {1, 1000}, {1000, 1}, {7, 143}, {33, 31},
-        {128, 10}, {13, 5}};
+    static final int[][] SHAPES = {{1, 1}, {1, 3}, {3, 1}, {1, 17}, {17, 1}, {3, 17}, {1, 1000}, {1000, 1}, {7, 143}, {33, 31}};
 
     static final float[] SPECIAL = {0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN,
         1e4f, -1e4f, 88f, -88f, 87.3f, -87.3f, 89f, -89f, 100f, -100f, 103.9f, -103.9f, 16.7f, -16.7f, 17f, -17f,

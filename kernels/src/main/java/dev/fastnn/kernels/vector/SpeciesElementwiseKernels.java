@@ -246,10 +246,6 @@ final class SpeciesElementwiseKernels implements ElementwiseKernels {
      */
     @Override
     public void softmaxRows(float[] x, float[] out, int rows, int cols) {
-        if (cols < L && rows * cols >= L) {
-            softmaxNarrowRows(x, out, rows, cols);
-            return;
-        }
         FloatVector one = FloatVector.broadcast(SPECIES, 1f);
         // The floor by compare and blend: max() follows Math.max on NaN and -0, which costs C2 six instructions.
         FloatVector floor = FloatVector.broadcast(SPECIES, LaneMath.EXP_FLOOR);
@@ -306,68 +302,6 @@ final class SpeciesElementwiseKernels implements ElementwiseKernels {
             for (; j < cols; j++) {
                 out[base + j] *= scale;
             }
-        }
-    }
-
-    /**
-     * Rows narrower than a vector (a 10-class output), which the loop above would leave to its scalar tail: each
-     * row's maximum subtracted, then the exps over all the rows at once as vectors (they lie back to back), then
-     * each row's sum and scale. The same operations on every element as there, so the same bits. 128 x 10, Zen 5:
-     * 3.4 against 1.1 us.
-     */
-    private static void softmaxNarrowRows(float[] x, float[] out, int rows, int cols) {
-        for (int row = 0, base = 0; row < rows; row++, base += cols) {
-            float max = Float.NEGATIVE_INFINITY;
-            for (int j = base; j < base + cols; j++) {
-                max = Math.max(max, x[j]);
-            }
-            for (int j = base; j < base + cols; j++) {
-                out[j] = x[j] - max;
-            }
-        }
-        int size = rows * cols;
-        int vectors = SPECIES.loopBound(size);
-        expNonPositiveLanes(out, vectors);
-        for (int i = vectors; i < size; i++) {
-            out[i] = LaneMath.expNonPositive(out[i]);
-        }
-        for (int row = 0, base = 0; row < rows; row++, base += cols) {
-            double sum = 0;
-            for (int j = base; j < base + cols; j++) {
-                sum += out[j];
-            }
-            float scale = (float) (1.0 / sum);
-            for (int j = base; j < base + cols; j++) {
-                out[j] *= scale;
-            }
-        }
-    }
-
-    /** {@link LaneMath#expNonPositive} in place over {@code t[0, to)}, whole vectors. */
-    private static void expNonPositiveLanes(float[] t, int to) {
-        FloatVector one = FloatVector.broadcast(SPECIES, 1f);
-        FloatVector floor = FloatVector.broadcast(SPECIES, LaneMath.EXP_FLOOR);
-        FloatVector log2e = FloatVector.broadcast(SPECIES, LaneMath.LOG2E);
-        FloatVector round = FloatVector.broadcast(SPECIES, LaneMath.ROUND);
-        FloatVector ln2Hi = FloatVector.broadcast(SPECIES, -LaneMath.LN2_HI);
-        FloatVector ln2Lo = FloatVector.broadcast(SPECIES, -LaneMath.LN2_LO);
-        FloatVector p0 = FloatVector.broadcast(SPECIES, LaneMath.P0);
-        FloatVector p1 = FloatVector.broadcast(SPECIES, LaneMath.P1);
-        FloatVector p2 = FloatVector.broadcast(SPECIES, LaneMath.P2);
-        FloatVector p3 = FloatVector.broadcast(SPECIES, LaneMath.P3);
-        FloatVector p4 = FloatVector.broadcast(SPECIES, LaneMath.P4);
-        FloatVector p5 = FloatVector.broadcast(SPECIES, LaneMath.P5);
-        for (int i = 0; i < to; i += L) {
-            FloatVector v = FloatVector.fromArray(SPECIES, t, i);
-            v = v.blend(floor, v.lt(LaneMath.EXP_FLOOR));
-            FloatVector shifted = v.fma(log2e, round);
-            FloatVector n = shifted.sub(round);
-            FloatVector r = n.fma(ln2Lo, n.fma(ln2Hi, v));
-            FloatVector r2 = r.mul(r);
-            FloatVector high = r2.fma(r.fma(p0, p1), r.fma(p2, p3));
-            FloatVector p = r2.fma(r2.fma(high, r.fma(p4, p5)), r).add(one);
-            p.mul(shifted.reinterpretAsInts().add(LaneMath.EXPONENT_BIAS)
-                    .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats()).intoArray(t, i);
         }
     }
 
